@@ -1,0 +1,80 @@
+"""The exceptions Lanxi raises.
+
+Validation collects every problem first and raises once, so a user sees the whole list of what to
+fix in one go (the pattern of osmnx and of the monitoring issue's batch rule).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class LanxiError(Exception):
+    """Base class of every error Lanxi raises on purpose."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an input.
+
+    Attributes
+    ----------
+    file : str
+        The file (or table) the value came from.
+    row : int | None
+        1-based record or line number in that file; ``None`` for file-level problems.
+    field : str | None
+        Column or field name.
+    message : str
+        What is wrong and the expected form.
+    value : object
+        The offending value, when there is one.
+    sheet : str | None
+        Worksheet name, for Excel input.
+    """
+
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+    value: object = None
+    sheet: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f" [sheet {self.sheet}]"
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field '{self.field}'"
+        text = f"{where}: {self.message}"
+        if self.value is not None:
+            text += f" (got {self.value!r})"
+        return text
+
+
+class ValidationError(LanxiError):
+    """One or more problems in input data; nothing was written.
+
+    Parameters
+    ----------
+    problems : Iterable[Problem]
+        Every problem found (never empty).
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: list[Problem] = list(problems)
+        if not self.problems:
+            raise ValueError("ValidationError needs at least one problem")
+        head = f"{len(self.problems)} problem(s) found; nothing was written:"
+        super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class NotFoundError(LanxiError):
+    """A named object (region, indicator, task, …) does not exist."""
+
+
+class ConfigurationError(LanxiError):
+    """Settings are missing or unsafe for the environment."""
