@@ -8,7 +8,7 @@ documents (``../shared/seeds/``), or a citation of the outside reference for fac
 from __future__ import annotations
 
 import re
-from datetime import date
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated
 
@@ -127,7 +127,7 @@ class Plan(Record):
     kind: str = Field(pattern=r"^(national_plan|implementation_scheme|provincial_plan|article)$")
     issuer: str
     doc_number: str | None = None
-    date: date | None = None
+    date: dt.date | None = None
     period_start: int | None = None
     period_end: int | None = None
     file: str = Field(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")
