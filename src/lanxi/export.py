@@ -1,0 +1,120 @@
+"""Tabular export shared by the CLI, the API and the reports: CSV, JSON and formatted Excel.
+
+Records are plain dicts (the stable JSON shapes of the CLI contract). Nested values (lists of
+agencies, lists of codes) stay nested in JSON and are flattened to ``;``-joined text in CSV and
+Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+
+def _flat(value: Any) -> Any:
+    """Flatten a nested value for a spreadsheet cell."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        name = value.get("name")
+        prov = value.get("province")
+        if name is not None:
+            return f"{name}" if not prov else f"{name}（{prov}）"
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "; ".join(str(_flat(v)) for v in value)
+    return value
+
+
+def columns_of(records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Column names in first-seen order over all records."""
+    cols: dict[str, None] = {}
+    for r in records:
+        for k in r:
+            cols.setdefault(k, None)
+    return list(cols)
+
+
+def to_json(records: Sequence[Mapping[str, Any]]) -> str:
+    """Records as a pretty JSON array (UTF-8 text, Chinese kept as is)."""
+    return json.dumps(list(records), ensure_ascii=False, indent=2, default=str)
+
+
+def to_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
+    """Records as CSV text with a header row; nested values flattened."""
+    cols = list(columns) if columns is not None else columns_of(records)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in records:
+        w.writerow(["" if _flat(r.get(c)) is None else _flat(r.get(c)) for c in cols])
+    return buf.getvalue()
+
+
+def write_xlsx(
+    sheets: Mapping[str, Sequence[Mapping[str, Any]]],
+    path: Path | io.BytesIO,
+    *,
+    headers: Mapping[str, str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Write one formatted worksheet per entry of ``sheets``.
+
+    Parameters
+    ----------
+    sheets : mapping of str to sequence of dict
+        Sheet name → records.
+    path : Path or BytesIO
+        Where to write the workbook.
+    headers : mapping of str to str, optional
+        Display header per column key (e.g. ``{"name": "名称 Name"}``).
+    title : str, optional
+        A title row written above each table.
+
+    Notes
+    -----
+    Numbers stay numbers; header row bold and frozen; an autofilter on the table; column widths
+    fitted to the content (CJK characters counted double).
+    """
+    wb = xlsxwriter.Workbook(path if isinstance(path, io.BytesIO) else str(path))
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+    title_fmt = wb.add_format({"bold": True, "font_size": 13})
+    wrap = wb.add_format({"text_wrap": True, "valign": "top"})
+    for name, records in sheets.items():
+        ws = wb.add_worksheet(name[:31])
+        cols = columns_of(records)
+        row0 = 0
+        if title:
+            ws.write(0, 0, title, title_fmt)
+            row0 = 2
+        for j, c in enumerate(cols):
+            ws.write(row0, j, (headers or {}).get(c, c), bold)
+        widths = [_width((headers or {}).get(c, c)) for c in cols]
+        for i, r in enumerate(records, start=row0 + 1):
+            for j, c in enumerate(cols):
+                v = _flat(r.get(c))
+                if v is None:
+                    continue
+                if isinstance(v, bool):
+                    ws.write_boolean(i, j, v)
+                elif isinstance(v, int | float):
+                    ws.write_number(i, j, v)
+                else:
+                    ws.write_string(i, j, str(v), wrap)
+                widths[j] = max(widths[j], min(_width(str(v)), 60))
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, max(6, w + 2))
+        ws.freeze_panes(row0 + 1, 0)
+        if records:
+            ws.autofilter(row0, 0, row0 + len(records), max(0, len(cols) - 1))
+    wb.close()
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
