@@ -155,8 +155,9 @@ def test_lianggsheng_leads_expand_to_both_provinces(
         assert all(n == 2 for n in suffixes.values()), t.id
         assert {a[:3] for a in depts} == {"gs_", "qh_"}, t.id
         for a in depts:
-            prov = agency_by_id[a].province  # None for central bodies (两省通信管理局)
-            assert prov in (None, {"gs_": Province.GANSU, "qh_": Province.QINGHAI}[a[:3]]), a
+            # Central bodies' provincial offices (两省通信管理局) carry the province they serve.
+            prov = agency_by_id[a].province
+            assert prov is {"gs_": Province.GANSU, "qh_": Province.QINGHAI}[a[:3]], a
     assert checked == 48  # t07, t08 and t13…t58
 
 
@@ -278,7 +279,8 @@ def test_provincial_names_carry_the_province(agencies: list[Agency]) -> None:
             assert a.short_name.startswith("省"), a.id
             assert a.name_en.startswith(("Gansu", "Qinghai", "Foreign Affairs Office")), a.id
         if a.kind in (AgencyKind.CENTRAL, AgencyKind.STATE_OWNED):
-            assert a.province is None, a.id
+            # Provincial offices of central bodies serve one province and carry it.
+            assert a.province is not None, a.id
             assert a.region_code is None, a.id
 
 
@@ -303,3 +305,11 @@ def test_city_governments(agency_by_id: dict[str, Agency]) -> None:
         assert a.name.endswith("人民政府")
     kinds = Counter(a.kind for a in agency_by_id.values())
     assert kinds[AgencyKind.CITY_GOVERNMENT] == 9
+
+
+def test_central_units_in_one_province_carry_it(agency_by_id: dict[str, Agency]) -> None:
+    assert agency_by_id["gs_txglj"].province is Province.GANSU
+    assert agency_by_id["qh_dlgs"].province is Province.QINGHAI
+    assert agency_by_id["hg_lanzhou"].province is Province.GANSU
+    assert agency_by_id["hg_xining"].province is Province.QINGHAI
+    assert agency_by_id["gs_txglj"].kind.value == "central"

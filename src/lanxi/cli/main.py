@@ -1,16 +1,75 @@
-"""The ``lanxi`` command (placeholder wiring; commands are added per module)."""
+"""The ``lanxi`` command: a thin skin over :mod:`lanxi.services`.
+
+Errors Lanxi raises on purpose (bad input, unknown names, missing set-up) print as one readable
+message on standard error with exit code 1 (2 for validation problems), never as a traceback.
+"""
 
 from __future__ import annotations
 
-import typer
+import sys
+from typing import Any
 
-app = typer.Typer(help="Lanxi 兰西: 兰州—西宁城市群规划监测与分析 / Lanzhou–Xining plan monitoring.")
+import click
+import typer
+from typer.core import TyperGroup
+
+from lanxi import __version__
+from lanxi.cli import db as db_cmds
+from lanxi.cli import plans as plan_cmds
+from lanxi.errors import LanxiError, ValidationError
+
+
+class LanxiGroup(TyperGroup):
+    """Turns :class:`lanxi.errors.LanxiError` into a message and an exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command, translating Lanxi's errors."""
+        try:
+            return super().invoke(ctx)
+        except ValidationError as exc:
+            sys.stderr.write(f"错误 Error: {exc}\n")
+            raise typer.Exit(2) from exc
+        except LanxiError as exc:
+            sys.stderr.write(f"错误 Error: {exc}\n")
+            raise typer.Exit(1) from exc
+
+
+app = typer.Typer(
+    cls=LanxiGroup,
+    help="Lanxi 兰西 — 兰州—西宁城市群规划监测与分析 / Lanzhou–Xining urban agglomeration plan "
+    "monitoring and analysis.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"lanxi {__version__}")
+        raise typer.Exit()
 
 
 @app.callback()
-def _main() -> None:
+def _main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="print the version and exit"
+    ),
+) -> None:
     """Lanxi 兰西 command line."""
 
 
-if __name__ == "__main__":
+app.command("setup")(db_cmds.setup_cmd)
+app.command("load-plans")(db_cmds.load_plans_cmd)
+app.add_typer(db_cmds.db_app, name="db")
+for _name in ("regions", "groups", "plans", "indicators", "agencies", "tasks", "projects"):
+    app.command(_name)(getattr(plan_cmds, _name))
+
+
+def main() -> None:
+    """Entry point of the console script."""
     app()
+
+
+if __name__ == "__main__":
+    main()
