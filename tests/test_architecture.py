@@ -38,7 +38,9 @@ def test_compute_layer_imports_nothing_below_it() -> None:
     offenders = {}
     for path in (PKG / "compute").rglob("*.py"):
         bad = {
-            n for n in _imports(path) if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_COMPUTE)
+            n
+            for n in _imports(path)
+            if any(n == f or n.startswith(f + ".") for f in FORBIDDEN_IN_COMPUTE)
         }
         if bad:
             offenders[str(path.relative_to(PKG))] = sorted(bad)
@@ -58,5 +60,9 @@ def test_compute_layer_does_no_file_io() -> None:
 def test_domain_and_data_do_not_import_interfaces() -> None:
     for sub in ("domain", "data", "standards"):
         for path in (PKG / sub).rglob("*.py"):
-            bad = {n for n in _imports(path) if n.startswith(("lanxi.cli", "lanxi.services", "lanxi.storage"))}
+            bad = {
+                n
+                for n in _imports(path)
+                if n.startswith(("lanxi.cli", "lanxi.services", "lanxi.storage"))
+            }
             assert not bad, f"{path}: {bad}"

@@ -51,7 +51,17 @@ def test_regions_county_json_lists_39_current_codes(cli_db: Path) -> None:
     rows = run_json("regions", "--level", "county")
     assert len(rows) == 39
     for r in rows:
-        assert set(r) >= {"code", "name", "name_en", "level", "parent_code", "province", "lon", "lat", "source"}
+        assert set(r) >= {
+            "code",
+            "name",
+            "name_en",
+            "level",
+            "parent_code",
+            "province",
+            "lon",
+            "lat",
+            "source",
+        }
         assert re.fullmatch(r"6[23]\d{4}", r["code"])
         assert r["code"][:2] == {"甘肃": "62", "青海": "63"}[r["province"]]
         assert r["parent_code"][:4] == r["code"][:4]
@@ -66,7 +76,9 @@ def test_regions_by_group(cli_db: Path) -> None:
     rows = run_json("regions", "--group", "ganqing_demo_zone")
     assert sorted(r["code"] for r in rows) == ["620111", "630222"]
     rows = run_json("regions", "--group", "兰州经济圈")
-    assert sorted(r["name"] for r in rows) == sorted(["兰州市", "白银市", "定西市", "临夏回族自治州"])
+    assert sorted(r["name"] for r in rows) == sorted(
+        ["兰州市", "白银市", "定西市", "临夏回族自治州"]
+    )
 
 
 def test_unknown_group_is_a_clear_error(cli_db: Path) -> None:
@@ -81,7 +93,16 @@ def test_tasks_json_lists_58_with_normalized_units(cli_db: Path) -> None:
     assert len(rows) == 58
     assert [r["number"] for r in rows] == sorted(r["number"] for r in rows)
     for r in rows:
-        assert set(r) >= {"id", "plan", "section", "title", "text", "lead_units", "co_units", "source"}
+        assert set(r) >= {
+            "id",
+            "plan",
+            "section",
+            "title",
+            "text",
+            "lead_units",
+            "co_units",
+            "source",
+        }
         assert r["lead_units"], r["id"]
         for u in r["lead_units"] + r["co_units"]:
             assert set(u) >= {"name", "province"}
@@ -98,9 +119,7 @@ def test_tasks_filters(cli_db: Path) -> None:
     all_rows = run_json("tasks")
     eco = run_json("tasks", "--agency", "生态环境厅")
     assert 0 < len(eco) < len(all_rows)
-    assert all(
-        any("生态环境厅" in u["name"] for u in r["lead_units"] + r["co_units"]) for r in eco
-    )
+    assert all(any("生态环境厅" in u["name"] for u in r["lead_units"] + r["co_units"]) for r in eco)
     s3 = run_json("tasks", "--section", "三")
     assert s3 and all(r["section"].startswith("三") for r in s3)
     qh = run_json("tasks", "--province", "青海")
@@ -130,14 +149,28 @@ def test_indicators_contract_and_key_targets(cli_db: Path) -> None:
     rows = run_json("indicators")
     for r in rows:
         assert set(r) >= {
-            "id", "name", "unit", "comparison", "target_value", "target_year",
-            "baseline_value", "baseline_year", "region_code", "plan", "source",
+            "id",
+            "name",
+            "unit",
+            "comparison",
+            "target_value",
+            "target_year",
+            "baseline_value",
+            "baseline_year",
+            "region_code",
+            "plan",
+            "source",
         }
     good_air = [
-        r for r in rows
-        if r["indicator_id"] == "air_good_days_ratio" and r["plan"] == "scheme2022" and r["kind"] == "target"
+        r
+        for r in rows
+        if r["indicator_id"] == "air_good_days_ratio"
+        and r["plan"] == "scheme2022"
+        and r["kind"] == "target"
     ]
-    assert [(r["comparison"], r["target_value"], r["target_year"]) for r in good_air] == [("ge", 90.0, 2025)]
+    assert [(r["comparison"], r["target_value"], r["target_year"]) for r in good_air] == [
+        ("ge", 90.0, 2025)
+    ]
     scheme = run_json("indicators", "--plan", "scheme2022")
     assert scheme and all(r["plan"] == "scheme2022" for r in scheme)
 
@@ -150,7 +183,13 @@ def test_unknown_plan_is_a_clear_error(cli_db: Path) -> None:
 
 def test_plans_and_groups_and_agencies(cli_db: Path) -> None:
     plans = run_json("plans")
-    assert {p["id"] for p in plans} == {"plan2018", "gansu2021", "scheme2022", "news_proposals", "news_xining"}
+    assert {p["id"] for p in plans} == {
+        "plan2018",
+        "gansu2021",
+        "scheme2022",
+        "news_proposals",
+        "news_xining",
+    }
     scheme = next(p for p in plans if p["id"] == "scheme2022")
     assert scheme["doc_number"] == "青政办〔2022〕5号"
     groups = {g["id"]: g for g in run_json("groups")}
@@ -189,7 +228,9 @@ def test_backup_copies_the_database(cli_db: Path, tmp_path: Path) -> None:
         assert con.execute("select count(*) from tasks").fetchone()[0] == 58
 
 
-def test_commands_before_setup_say_what_to_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commands_before_setup_say_what_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LANXI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite'}")
     get_settings.cache_clear()
     store.engine.cache_clear()

@@ -14,7 +14,11 @@ db_app = typer.Typer(help="数据库 Database: create, migrate, back up.", no_ar
 
 
 def _url_hint(url: str) -> str:
-    return url if "@" not in url else url.split("@", 1)[0].rsplit(":", 1)[0] + ":***@" + url.split("@", 1)[1]
+    return (
+        url
+        if "@" not in url
+        else url.split("@", 1)[0].rsplit(":", 1)[0] + ":***@" + url.split("@", 1)[1]
+    )
 
 
 @db_app.command("init")

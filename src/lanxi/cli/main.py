@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -22,7 +21,7 @@ from lanxi.errors import LanxiError, ValidationError
 class LanxiGroup(TyperGroup):
     """Turns :class:`lanxi.errors.LanxiError` into a message and an exit code, never a traceback."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:
         """Invoke the command, translating Lanxi's errors."""
         try:
             return super().invoke(ctx)

@@ -64,7 +64,9 @@ def emit(
         for header in table_columns.values():
             table.add_column(header, overflow="fold")
         for r in records:
-            table.add_row(*["" if (v := _flat(r.get(k))) is None else str(v) for k in table_columns])
+            table.add_row(
+                *["" if (v := _flat(r.get(k))) is None else str(v) for k in table_columns]
+            )
         console.print(table)
         console.print(f"[dim]{len(records)} 条 rows[/dim]")
         return

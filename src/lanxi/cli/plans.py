@@ -1,4 +1,4 @@
-"""Listing commands over the plan data: regions, groups, plans, indicators, agencies, tasks, projects."""
+"""Listing commands over the plan data: regions, groups, plans, indicators, tasks and more."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def regions(
 
 
 def groups(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
-    """空间结构 Region groups: 一带双圈多节点, the demonstration zone, the Lanzhou economic circle."""
+    """空间结构 Region groups: 一带双圈多节点, the demo zone, the Lanzhou economic circle."""
     with session() as s:
         rows = svc.list_groups(s)
     emit(
@@ -64,7 +64,12 @@ def groups(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
         fmt,
         out=out,
         sheet="groups",
-        table_columns={"id": "ID", "name": "名称 Name", "kind": "类型 Kind", "members": "成员 Members"},
+        table_columns={
+            "id": "ID",
+            "name": "名称 Name",
+            "kind": "类型 Kind",
+            "members": "成员 Members",
+        },
     )
 
 
@@ -89,9 +94,7 @@ def plans(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
 
 def indicators(
     plan: Annotated[str | None, typer.Option(help="规划 plan id, e.g. scheme2022")] = None,
-    kind: Annotated[
-        str | None, typer.Option(help="target | statistic | qualitative")
-    ] = None,
+    kind: Annotated[str | None, typer.Option(help="target | statistic | qualitative")] = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:
@@ -118,7 +121,9 @@ def indicators(
 
 
 def agencies(
-    kind: Annotated[str | None, typer.Option(help="e.g. provincial_department, city_government")] = None,
+    kind: Annotated[
+        str | None, typer.Option(help="e.g. provincial_department, city_government")
+    ] = None,
     province: Annotated[str | None, typer.Option(help="甘肃 | 青海")] = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
@@ -142,10 +147,14 @@ def agencies(
 
 
 def tasks(
-    agency: Annotated[str | None, typer.Option(help="单位 text in an agency's name, e.g. 生态环境")] = None,
+    agency: Annotated[
+        str | None, typer.Option(help="单位 text in an agency's name, e.g. 生态环境")
+    ] = None,
     province: Annotated[str | None, typer.Option(help="省份 甘肃 | 青海")] = None,
     region: Annotated[str | None, typer.Option(help="区域 code or name")] = None,
-    section: Annotated[str | None, typer.Option(help="章节 section prefix, e.g. 三 or 三(二)")] = None,
+    section: Annotated[
+        str | None, typer.Option(help="章节 section prefix, e.g. 三 or 三(二)")
+    ] = None,
     fmt: FormatOpt = Format.table,
     out: OutOpt = None,
 ) -> None:

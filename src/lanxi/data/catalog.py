@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from lanxi.data.loader import read_csv_records, read_yaml_records
 from lanxi.domain.plans import (
@@ -115,10 +116,14 @@ def _check_references(cat: PlanCatalog) -> list[Problem]:
         if r.parent_code is not None and r.parent_code not in codes:
             p.append(Problem(FILES["regions"], i, "parent_code", "no such region", r.parent_code))
         parent = by_code.get(r.parent_code or "")
-        if parent is not None and r.level is RegionLevel.COUNTY and (
-            parent.level is not RegionLevel.PREFECTURE
+        if (
+            parent is not None
+            and r.level is RegionLevel.COUNTY
+            and (parent.level is not RegionLevel.PREFECTURE)
         ):
-            p.append(Problem(FILES["regions"], i, "parent_code", "a county's parent is a prefecture"))
+            p.append(
+                Problem(FILES["regions"], i, "parent_code", "a county's parent is a prefecture")
+            )
     for i, a in enumerate(cat.region_aliases, start=2):
         if a.code not in codes:
             p.append(Problem(FILES["region_aliases"], i, "code", "no such region", a.code))
@@ -126,7 +131,12 @@ def _check_references(cat: PlanCatalog) -> list[Problem]:
         for m in g.members:
             if m not in codes:
                 p.append(Problem(FILES["region_groups"], i, "members", "no such region", m))
-    for kind, items in (("targets", cat.targets), ("tasks", cat.tasks), ("projects", cat.projects)):
+    planned: tuple[tuple[str, list[Any]], ...] = (
+        ("targets", cat.targets),
+        ("tasks", cat.tasks),
+        ("projects", cat.projects),
+    )
+    for kind, items in planned:
         for i, rec in enumerate(items, start=1):
             if rec.plan not in plan_ids:
                 p.append(Problem(FILES[kind], i, "plan", "no such plan", rec.plan))
@@ -135,16 +145,16 @@ def _check_references(cat: PlanCatalog) -> list[Problem]:
             p.append(Problem(FILES["targets"], i, "region_code", "no such region", t.region_code))
         if t.indicator is not None and t.indicator not in indicator_ids:
             p.append(Problem(FILES["targets"], i, "indicator", "no such indicator", t.indicator))
-    for i, a in enumerate(cat.agencies, start=1):
-        if a.region_code is not None and a.region_code not in codes:
-            p.append(Problem(FILES["agencies"], i, "region_code", "no such region", a.region_code))
-    for i, t in enumerate(cat.tasks, start=1):
+    for i, ag in enumerate(cat.agencies, start=1):
+        if ag.region_code is not None and ag.region_code not in codes:
+            p.append(Problem(FILES["agencies"], i, "region_code", "no such region", ag.region_code))
+    for i, task in enumerate(cat.tasks, start=1):
         for field, ids, known in (
-            ("lead_units", t.lead_units, agency_ids),
-            ("co_units", t.co_units, agency_ids),
-            ("regions", t.regions, codes),
-            ("projects", t.projects, project_ids),
-            ("targets", t.targets, target_ids),
+            ("lead_units", task.lead_units, agency_ids),
+            ("co_units", task.co_units, agency_ids),
+            ("regions", task.regions, codes),
+            ("projects", task.projects, project_ids),
+            ("targets", task.targets, target_ids),
         ):
             for x in ids:
                 if x not in known:
@@ -187,7 +197,7 @@ def load_catalog(data_dir: Path | None = None) -> PlanCatalog:
         "projects": Project,
     }
     problems: list[Problem] = []
-    loaded: dict[str, list] = {}  # type: ignore[type-arg]
+    loaded: dict[str, list[Any]] = {}
     for kind, model in schemas.items():
         path = d / FILES[kind]
         if not path.exists():
@@ -196,9 +206,9 @@ def load_catalog(data_dir: Path | None = None) -> PlanCatalog:
             continue
         try:
             if path.suffix == ".csv":
-                loaded[kind] = read_csv_records(path, model)  # type: ignore[type-var]
+                loaded[kind] = read_csv_records(path, model)
             else:
-                loaded[kind] = read_yaml_records(path, model)  # type: ignore[type-var]
+                loaded[kind] = read_yaml_records(path, model)
         except ValidationError as exc:
             problems.extend(exc.problems)
             loaded[kind] = []

@@ -123,9 +123,7 @@ def read_yaml_records(path: Path, model: type[M]) -> list[M]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
-        raise ValidationError(
-            [Problem(path.name, row, None, f"not valid YAML: {exc}")]
-        ) from exc
+        raise ValidationError([Problem(path.name, row, None, f"not valid YAML: {exc}")]) from exc
     if not isinstance(data, list) or not isinstance(node, yaml.SequenceNode):
         raise ValidationError(
             [Problem(path.name, None, None, "expected a YAML list of records at the top level")]

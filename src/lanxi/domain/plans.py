@@ -7,8 +7,8 @@ documents (``../shared/seeds/``), or a citation of the outside reference for fac
 
 from __future__ import annotations
 
-import re
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated
 
@@ -90,7 +90,9 @@ class RegionAlias(Record):
     code: str = Field(pattern=r"^\d{6}$", description="current code")
     alias_name: str
     alias_code: str | None = Field(default=None, pattern=r"^\d{6}$")
-    valid_until: int | None = Field(default=None, description="year the alias stopped being current")
+    valid_until: int | None = Field(
+        default=None, description="year the alias stopped being current"
+    )
     source: SourceStr
 
 
@@ -267,7 +269,9 @@ class Task(Record):
     lead_units: list[str] = Field(description="agency ids")
     co_units: list[str] = Field(default_factory=list, description="agency ids")
     lead_units_text: str = Field(description="the 牵头 note as printed")
-    co_units_text: str | None = Field(default=None, description="the 按职责分工负责 note as printed")
+    co_units_text: str | None = Field(
+        default=None, description="the 按职责分工负责 note as printed"
+    )
     regions: list[str] = Field(default_factory=list, description="region codes named in the text")
     projects: list[str] = Field(default_factory=list, description="project ids named in the text")
     targets: list[str] = Field(default_factory=list, description="target ids of sub-targets")

@@ -1,1 +1,4 @@
-"""Readers and writers of outside formats (tables, networks); the only place the engines' inputs touch files."""
+"""Readers and writers of outside formats (tables, networks).
+
+The engines in :mod:`lanxi.compute` never touch files; these modules do it for them.
+"""

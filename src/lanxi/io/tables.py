@@ -43,15 +43,28 @@ def read_table(path: Path, *, sheet: str | int = 0) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix not in READABLE:
         raise ValidationError(
-            [Problem(path.name, None, None, f"unknown file kind '{suffix}'; expected one of {READABLE}")]
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"unknown file kind '{suffix}'; expected one of {READABLE}",
+                )
+            ]
         )
     try:
         if suffix == ".csv":
-            df = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+            df = pd.read_csv(
+                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+            )
         else:
-            df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""])
+            df = pd.read_excel(
+                path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""]
+            )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ValidationError([Problem(path.name, None, None, f"cannot read as a table: {exc}")]) from exc
+        raise ValidationError(
+            [Problem(path.name, None, None, f"cannot read as a table: {exc}")]
+        ) from exc
     df.columns = [str(c).strip() for c in df.columns]
     df.attrs["file"] = path.name
     return df
@@ -79,6 +92,13 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
         df.to_json(path, orient="records", force_ascii=False, date_format="iso", indent=1)
     else:
         raise ValidationError(
-            [Problem(path.name, None, None, f"unknown output kind '{suffix}'; expected one of {WRITABLE}")]
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"unknown output kind '{suffix}'; expected one of {WRITABLE}",
+                )
+            ]
         )
     return path

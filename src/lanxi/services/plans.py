@@ -87,7 +87,9 @@ def _province_name(row: RegionRow) -> str | None:
 
 
 def _region_names(session: Session) -> dict[str, str]:
-    return {code: name for code, name in session.execute(select(RegionRow.code, RegionRow.name))}
+    # Not dict(result): a Result has .keys() (column names), so dict() would misread it.
+    rows = session.execute(select(RegionRow.code, RegionRow.name))
+    return {code: name for code, name in rows}  # noqa: C416
 
 
 def list_regions(
@@ -348,12 +350,15 @@ def list_tasks(
     units: dict[str, dict[str, list[str]]] = defaultdict(lambda: {"lead": [], "co": []})
     for a in session.scalars(select(TaskAssignmentRow).order_by(TaskAssignmentRow.position)):
         units[a.task_id][a.role].append(a.agency_id)
-    regions = _links(session.scalars(select(TaskRegionRow).order_by(TaskRegionRow.position)),
-                     "region_code")
-    projects = _links(session.scalars(select(TaskProjectRow).order_by(TaskProjectRow.position)),
-                      "project_id")
-    targets = _links(session.scalars(select(TaskTargetRow).order_by(TaskTargetRow.position)),
-                     "target_id")
+    regions = _links(
+        session.scalars(select(TaskRegionRow).order_by(TaskRegionRow.position)), "region_code"
+    )
+    projects = _links(
+        session.scalars(select(TaskProjectRow).order_by(TaskProjectRow.position)), "project_id"
+    )
+    targets = _links(
+        session.scalars(select(TaskTargetRow).order_by(TaskTargetRow.position)), "target_id"
+    )
 
     wanted_regions: set[str] | None = None
     if region is not None:
