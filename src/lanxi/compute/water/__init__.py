@@ -1,0 +1,47 @@
+"""Surface-water assessment: GB 3838-2002 classification, the 2011 method, duties, compensation.
+
+Pure computation over pandas frames: nothing here reads files, the database or settings. The
+numbers come from the standards tables (:mod:`lanxi.standards.gb3838`).
+"""
+
+from lanxi.compute.water.assess import (
+    RiverGrade,
+    WarningRules,
+    annual_responsibility,
+    grade_river,
+    monthly_compliance,
+    quarterly_warnings,
+    section_classes,
+    section_means,
+)
+from lanxi.compute.water.classify import (
+    ItemClasses,
+    classify_samples,
+    item_classes,
+    validate_water_frame,
+)
+from lanxi.compute.water.compensation import (
+    CompensationSettings,
+    CompensationStatement,
+    compensation_statement,
+    xinanjiang_pilot_settings,
+)
+
+__all__ = [
+    "CompensationSettings",
+    "CompensationStatement",
+    "ItemClasses",
+    "RiverGrade",
+    "WarningRules",
+    "annual_responsibility",
+    "classify_samples",
+    "compensation_statement",
+    "grade_river",
+    "item_classes",
+    "monthly_compliance",
+    "quarterly_warnings",
+    "section_classes",
+    "section_means",
+    "validate_water_frame",
+    "xinanjiang_pilot_settings",
+]
