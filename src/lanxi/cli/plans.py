@@ -92,6 +92,32 @@ def plans(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     )
 
 
+SYMBOL = {"ge": "≥", "le": "≤", "approx": "≈", "eq": "=", "gt": ">", "lt": "<"}
+
+
+def _num(v: float | None) -> str:
+    return "" if v is None else f"{v:g}"
+
+
+def _indicator_view(r: dict[str, object]) -> dict[str, object]:
+    """A compact row for the terminal: ``≥ 90 %`` rather than three columns."""
+    unit = str(r.get("unit") or "")
+    target = ""
+    if r.get("target_value") is not None:
+        target = f"{SYMBOL.get(str(r['comparison']), '')}{_num(r['target_value'])} {unit}".strip()
+    base = ""
+    if r.get("baseline_value") is not None:
+        base = f"{_num(r['baseline_value'])} {unit} ({r['baseline_year']})".strip()
+    return {
+        "name": r["name"],
+        "target": target,
+        "target_year": r.get("target_year"),
+        "baseline": base,
+        "region_name": r.get("region_name"),
+        "plan": r.get("plan"),
+    }
+
+
 def indicators(
     plan: Annotated[str | None, typer.Option(help="规划 plan id, e.g. scheme2022")] = None,
     kind: Annotated[str | None, typer.Option(help="target | statistic | qualitative")] = None,
@@ -101,21 +127,20 @@ def indicators(
     """指标与目标 Targets, quoted statistics and qualitative goals of the plans."""
     with session() as s:
         rows = svc.list_indicators(s, plan=plan, kind=kind)
+    if fmt is Format.table:
+        rows = [_indicator_view(r) for r in rows]
     emit(
         rows,
         fmt,
         out=out,
         sheet="indicators",
         table_columns={
-            "id": "ID",
             "name": "指标 Indicator",
-            "comparison": "比较",
-            "target_value": "目标值 Target",
-            "target_year": "年份 Year",
-            "baseline_value": "基期值 Base",
-            "baseline_year": "基期 Base yr",
-            "unit": "单位 Unit",
+            "target": "目标 Target",
+            "target_year": "年 Year",
+            "baseline": "基期 Baseline",
             "region_name": "区域 Region",
+            "plan": "规划 Plan",
         },
     )
 
@@ -190,7 +215,6 @@ def projects(
         out=out,
         sheet="projects",
         table_columns={
-            "id": "ID",
             "name": "项目 Project",
             "kind": "类型 Kind",
             "status_text": "状态 Status",
