@@ -1,0 +1,100 @@
+"""Lanxi's settings: one typed object, read from ``LANXI_*`` environment variables.
+
+``LANXI_HOME``
+    Data directory; default ``$XDG_DATA_HOME/lanxi``, else ``~/.local/share/lanxi``.
+``LANXI_DATABASE_URL``
+    SQLAlchemy URL; default ``sqlite:///<LANXI_HOME>/lanxi.sqlite``.
+``LANXI_ENV``
+    ``development`` (default), ``test`` or ``production``.
+``LANXI_SECRET_KEY``
+    Key for signing sessions and tokens; must be set (32+ characters) in production.
+
+Settings are validated when first read; unsafe settings for production raise
+:class:`~lanxi.errors.ConfigurationError`.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lanxi.errors import ConfigurationError
+
+#: The development secret; refused when ``env`` is ``production``.
+DEV_SECRET_KEY = "lanxi-dev-insecure-secret-key"
+#: Shortest secret accepted in production.
+MIN_SECRET_LENGTH = 32
+
+
+def default_home() -> Path:
+    """The per-user data directory: ``$XDG_DATA_HOME/lanxi`` or ``~/.local/share/lanxi``."""
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
+    return base / "lanxi"
+
+
+class Settings(BaseSettings):
+    """Every setting of Lanxi.
+
+    Attributes
+    ----------
+    home : Path
+        Data directory (``LANXI_HOME``); created when the default database lives in it.
+    database_url : str
+        SQLAlchemy database URL (``LANXI_DATABASE_URL``); a SQLite file in ``home`` by default.
+    env : {"development", "test", "production"}
+        Deployment environment (``LANXI_ENV``).
+    secret_key : SecretStr
+        Signing key (``LANXI_SECRET_KEY``). The default is a public development value, refused in
+        production, as is any key shorter than :data:`MIN_SECRET_LENGTH`.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
+
+    home: Path = Field(default_factory=default_home)
+    database_url: str = ""
+    env: Literal["development", "test", "production"] = "development"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if not self.database_url:
+            self.home.mkdir(parents=True, exist_ok=True)
+            # frozen model: set the derived default through object.__setattr__
+            object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'lanxi.sqlite'}")
+        if self.env == "production":
+            secret = self.secret_key.get_secret_value()
+            if secret == DEV_SECRET_KEY:
+                raise ConfigurationError(
+                    "LANXI_SECRET_KEY is the public development default; set a random secret of "
+                    f"at least {MIN_SECRET_LENGTH} characters for LANXI_ENV=production "
+                    "(e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                )
+            if len(secret) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    f"LANXI_SECRET_KEY is {len(secret)} characters long; production needs at "
+                    f"least {MIN_SECRET_LENGTH}"
+                )
+        return self
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read from the environment once.
+
+    Returns
+    -------
+    Settings
+        The validated settings; call ``get_settings.cache_clear()`` to re-read the environment.
+
+    Raises
+    ------
+    ConfigurationError
+        If the settings are unsafe for the environment (e.g. the default secret in production).
+    """
+    return Settings()

@@ -1,0 +1,132 @@
+"""Engines and sessions.
+
+SQLite is the embedded default; PostgreSQL (through psycopg 3) is the server option. Every SQLite
+connection gets ``PRAGMA foreign_keys = ON``, ``journal_mode = WAL`` (file databases) and a
+``busy_timeout``, and runs with real transactions (``BEGIN`` is emitted by SQLAlchemy, so DDL in a
+migration is transactional and SAVEPOINTs work).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+#: Milliseconds a SQLite connection waits for a lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse a database URL and choose Lanxi's drivers.
+
+    ``postgresql://…`` and ``postgres://…`` become ``postgresql+psycopg://…`` (psycopg 3, the
+    driver Lanxi installs); other URLs are returned parsed but unchanged.
+
+    Parameters
+    ----------
+    url : str or sqlalchemy.URL
+        A SQLAlchemy database URL, e.g. ``sqlite:///lanxi.sqlite`` or
+        ``postgresql://user@host/lanxi``.
+
+    Returns
+    -------
+    sqlalchemy.URL
+        The parsed URL.
+    """
+    u = make_url(url)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file of a SQLite URL, or ``None`` for an in-memory database or another backend."""
+    u = make_url(url)
+    if u.get_backend_name() != "sqlite":
+        return None
+    db = u.database
+    if (
+        not db
+        or db == ":memory:"
+        or db.startswith("file::memory:")
+        or u.query.get("mode") == "memory"
+    ):
+        return None
+    return Path(db)
+
+
+def _json_dumps(value: Any) -> str:
+    # Keep Chinese text readable in the database (and in dumps of it).
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    # Let SQLAlchemy emit BEGIN itself (see _on_sqlite_begin): pysqlite's own transaction
+    # handling would otherwise commit before DDL and break SAVEPOINTs.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def get_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
+    """Create an engine for a database URL, with Lanxi's connection settings.
+
+    Parameters
+    ----------
+    url : str or sqlalchemy.URL, optional
+        The database; ``Settings.database_url`` (``LANXI_DATABASE_URL``) by default.
+    echo : bool
+        Log every SQL statement.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+        A new engine; call ``engine.dispose()`` when done with it.
+
+    Notes
+    -----
+    For a SQLite file the parent directory is created if missing. SQLite connections enforce
+    foreign keys, use write-ahead logging and wait up to ``SQLITE_BUSY_TIMEOUT_MS`` for locks.
+    """
+    if url is None:
+        from lanxi.settings import get_settings
+
+        url = get_settings().database_url
+    u = normalize_url(url)
+    if u.get_backend_name() != "sqlite":
+        return create_engine(u, echo=echo, pool_pre_ping=True, json_serializer=_json_dumps)
+    path = sqlite_path(u)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(u, echo=echo, json_serializer=_json_dumps)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """A session factory bound to ``engine`` (objects stay usable after commit).
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        From :func:`get_engine`.
+
+    Returns
+    -------
+    sqlalchemy.orm.sessionmaker
+        Call it to open a :class:`~sqlalchemy.orm.Session`.
+    """
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Alembic migrations of the Lanxi database (run through :mod:`lanxi.storage.migrate`)."""
