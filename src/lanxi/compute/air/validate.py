@@ -1,0 +1,147 @@
+"""Checks on an air-quality input frame before any index is computed.
+
+Every problem is collected (unknown column, non-numeric or negative value, bad time, CO given in
+µg/m³) and raised once in a :class:`~lanxi.errors.ValidationError`, with the row and column of each.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from lanxi.errors import Problem, ValidationError
+from lanxi.standards.hj633 import POLLUTANTS
+
+#: Optional extra input of real-time reports (HJ 633-2012 SO2 rule above 800 µg/m³).
+EXTRA_COLUMNS: tuple[str, ...] = ("so2_24h",)
+
+#: A CO median above this many mg/m³ means the column is in µg/m³. Not a standard's number: hourly
+#: CO in China is rarely above 10 mg/m³ and HJ 633's last CO breakpoint is 150 mg/m³, while CO in
+#: µg/m³ is in the hundreds or thousands.
+CO_MG_MEDIAN_MAX = 50.0
+
+#: Values the CO unit check looks at (an evenly spaced sample of a long column).
+MEDIAN_SAMPLE = 100_000
+
+#: Rows listed per column and rule before the rest are summarised in one line.
+MAX_ROWS_LISTED = 20
+
+
+def _rows(
+    file: str, field: str, mask: np.ndarray, values: object, message: str, limit: int
+) -> list[Problem]:
+    idx = np.flatnonzero(mask)
+    if idx.size == 0:
+        return []
+    vals = np.asarray(values, dtype=object)
+    out = [Problem(file, int(i) + 1, field, message, vals[i]) for i in idx[:limit]]
+    if idx.size > limit:
+        out.append(
+            Problem(file, None, field, f"… and {idx.size - limit} more rows with the same problem")
+        )
+    return out
+
+
+def validate_air_frame(
+    df: pd.DataFrame,
+    file: str = "<input>",
+    *,
+    time_col: str = "time",
+    require_time: bool = True,
+    max_rows: int = MAX_ROWS_LISTED,
+) -> None:
+    """Check an air-quality frame; raise once with every problem.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Columns ``station``, ``time`` and any of ``so2``, ``no2``, ``pm10``, ``pm2_5``, ``o3_1h``,
+        ``o3_8h`` (µg/m³), ``co`` (mg/m³), ``so2_24h``.
+    file : str
+        Name of the source, used in messages.
+    time_col : str
+        Name of the time column.
+    require_time : bool
+        Whether the time column must be present.
+    max_rows : int
+        Rows listed per column and rule; the rest are counted in one summary problem.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: unknown columns, no pollutant column, non-numeric, infinite or
+        negative concentrations, missing or unparseable times, CO apparently in µg/m³. Row
+        numbers are 1-based positions in the frame.
+
+    Examples
+    --------
+    >>> validate_air_frame(pd.DataFrame({"time": ["2026-03-01"], "pm2_5": [12.0]}))
+    """
+    problems: list[Problem] = []
+    known = {"station", time_col, *POLLUTANTS, *EXTRA_COLUMNS}
+    for col in df.columns:
+        if col not in known:
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    str(col),
+                    f"unknown column; expected station, {time_col} and any of "
+                    f"{', '.join((*POLLUTANTS, *EXTRA_COLUMNS))}",
+                )
+            )
+    if not any(p in df.columns for p in POLLUTANTS):
+        problems.append(
+            Problem(file, None, None, f"no pollutant column; expected any of {POLLUTANTS}")
+        )
+
+    if time_col in df.columns:
+        raw = df[time_col]
+        if isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(raw):
+            bad = raw.isna().to_numpy()
+        else:
+            parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+            bad = parsed.isna().to_numpy()
+        problems += _rows(
+            file, time_col, bad, raw, "missing or unreadable time; use ISO 8601", max_rows
+        )
+    elif require_time:
+        problems.append(Problem(file, None, time_col, "time column missing"))
+
+    for col in (*POLLUTANTS, *EXTRA_COLUMNS):
+        if col not in df.columns:
+            continue
+        series = df[col]
+        if pd.api.types.is_bool_dtype(series):
+            problems.append(Problem(file, None, col, "boolean column; expected concentrations"))
+            continue
+        if pd.api.types.is_numeric_dtype(series):
+            vals = series.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            text = series.astype("string").str.strip()
+            numeric = pd.to_numeric(text.mask(text == ""), errors="coerce")
+            bad = (numeric.isna() & text.notna() & (text != "")).to_numpy(dtype=bool)
+            problems += _rows(file, col, bad, series, "not a number", max_rows)
+            vals = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
+        problems += _rows(file, col, np.isinf(vals), series, "infinite value", max_rows)
+        problems += _rows(
+            file, col, vals < 0, series, "negative concentration; use NaN for missing", max_rows
+        )
+        if col == "co":
+            # a unit check needs no exact median: every k-th value of a long column is enough
+            step = max(1, vals.size // MEDIAN_SAMPLE)
+            sample = vals[::step]
+            sample = sample[np.isfinite(sample)]
+            median = float(np.median(sample)) if sample.size else 0.0
+            if median > CO_MG_MEDIAN_MAX:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        col,
+                        f"CO median is {median:g}: looks like µg/m³, but CO must be in mg/m³ "
+                        "(HJ 633 表1/表3) — divide by 1000",
+                    )
+                )
+    if problems:
+        raise ValidationError(problems)
