@@ -1,0 +1,298 @@
+"""Benchmark of lanxi.compute.access on synthetic road-like graphs (run on demand).
+
+What it measures, on a seeded grid with random removals, diagonals and three road classes:
+
+1. OD matrix: ``travel_time_matrix`` for ``--od`` random origins × ``--od`` random destinations
+   (one Dijkstra per origin in scipy's compiled code, origins chunked).
+2. 1-hour reach: ``reach(limit=60)`` from every node (``--reach-origins`` to sample instead), the
+   search cut at 60 minutes with ``limit=``.
+3. The same with networkx (``single_source_dijkstra_path_length``) on a few origins and
+   **extrapolated** linearly to the full origin count — networkx would take hours otherwise.
+4. The same with pandana if installed (contraction hierarchies; ``shortest_path_lengths`` on a
+   sample of pairs, extrapolated; ``aggregate`` for the reach). pandana is AGPL-licensed: it is
+   used here only and is never imported by the package (keep it in a ``bench`` extra).
+
+Reports throughput (OD pairs/s), speedups, and peak memory (tracemalloc peak of our OD run —
+numpy reports its buffers to tracemalloc — and the process's ru_maxrss).
+
+Examples
+--------
+Quick run (default, 20,000 nodes, 300 × 300 OD)::
+
+    .venv/bin/python benchmarks/bench_access.py
+
+The 100,000-node run of the brief (2,000 × 2,000 OD, reach from every node)::
+
+    .venv/bin/python benchmarks/bench_access.py --nodes 100000 --od 2000
+
+One million nodes (reach on a 20,000-origin sample, extrapolated)::
+
+    .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --reach-origins 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gc
+import importlib.util
+import resource
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from lanxi.compute.access import Network, network_from_arrays, reach, travel_time_matrix
+
+# Road classes of the synthetic graph: (every k-th grid line, speed km/h).
+EXPRESSWAY = (50, 100.0)
+ARTERIAL = (10, 60.0)
+LOCAL_SPEED = 30.0
+
+
+@dataclass
+class Graph:
+    u: np.ndarray
+    v: np.ndarray
+    minutes: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    net: Network
+
+
+def synthetic_graph(n_nodes: int, seed: int = 42) -> Graph:
+    """Grid of ~n_nodes with 10 % of links removed, diagonals added, three speed classes.
+
+    Grid spacing 1 km; link lengths jittered ±20 %; ~2.5 edges per node (two-way).
+    """
+    rng = np.random.default_rng(seed)
+    side = round(float(np.sqrt(n_nodes)))
+    n = side * side
+    idx = np.arange(n).reshape(side, side)
+    row, col = np.divmod(np.arange(n), side)
+    # horizontal and vertical links
+    hu, hv = idx[:, :-1].ravel(), idx[:, 1:].ravel()
+    vu, vv = idx[:-1, :].ravel(), idx[1:, :].ravel()
+    u = np.concatenate([hu, vu])
+    v = np.concatenate([hv, vv])
+    on_line = np.concatenate([row[hu], col[vu]])  # grid line index carrying the link
+    speed = np.full(u.size, LOCAL_SPEED)
+    speed[on_line % ARTERIAL[0] == 0] = ARTERIAL[1]
+    speed[on_line % EXPRESSWAY[0] == 0] = EXPRESSWAY[1]
+    length = np.ones(u.size)
+    keep = (rng.random(u.size) > 0.10) | (speed > LOCAL_SPEED)  # remove 10 % of local links
+    u, v, speed, length = u[keep], v[keep], speed[keep], length[keep]
+    # diagonals on ~70 % of cells (local streets)
+    cells = idx[:-1, :-1].ravel()
+    pick = rng.random(cells.size) < 0.70
+    flip = rng.random(cells.size) < 0.5
+    du = np.where(flip, cells, cells + 1)[pick]
+    dv = np.where(flip, cells + side + 1, cells + side)[pick]
+    u = np.concatenate([u, du])
+    v = np.concatenate([v, dv])
+    speed = np.concatenate([speed, np.full(du.size, LOCAL_SPEED)])
+    length = np.concatenate([length, np.full(du.size, np.sqrt(2.0))])
+    length *= rng.uniform(0.8, 1.2, length.size)
+    minutes = length / speed * 60.0
+    x, y = col.astype(float), row.astype(float)
+    net = network_from_arrays(u, v, minutes, n_nodes=n)
+    return Graph(u, v, minutes, x, y, net)
+
+
+def fmt_s(t: float) -> str:
+    return f"{t:8.2f} s" if t < 600 else f"{t / 60:8.1f} min"
+
+
+def rss_mib() -> float:
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kib / 1024 if sys.platform != "darwin" else kib / 2**20
+
+
+def bench_lanxi_od(g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int):
+    gc.collect()
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    od = travel_time_matrix(g.net, orig, dest, workers=workers)
+    dt = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return od, dt, peak / 2**20
+
+
+def bench_lanxi_reach(g: Graph, origins: np.ndarray | None, workers: int):
+    t0 = time.perf_counter()
+    r = reach(g.net, origins, limit=60.0, workers=workers)
+    return r, time.perf_counter() - t0
+
+
+def bench_networkx(g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, k: int):
+    import networkx as nx
+
+    t0 = time.perf_counter()
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(zip(g.u.tolist(), g.v.tolist(), g.minutes.tolist(), strict=True))
+    build = time.perf_counter() - t0
+    sample = orig[:k]
+    t0 = time.perf_counter()
+    for i, s in enumerate(sample):
+        d = nx.single_source_dijkstra_path_length(graph, int(s), weight="weight")
+        got = np.array([d.get(int(t), np.inf) for t in dest])
+        np.testing.assert_allclose(got, od[i], rtol=1e-9)  # same answers
+    od_per_origin = (time.perf_counter() - t0) / k
+    t0 = time.perf_counter()
+    for s in sample:
+        nx.single_source_dijkstra_path_length(graph, int(s), cutoff=60.0, weight="weight")
+    reach_per_origin = (time.perf_counter() - t0) / k
+    return build, od_per_origin, reach_per_origin
+
+
+def _threads(n: int | None):
+    """Limit OpenMP threads (pandana) with threadpoolctl when available; ``None`` = default."""
+    if n is None or not importlib.util.find_spec("threadpoolctl"):
+        return contextlib.nullcontext()
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=n, user_api="openmp")
+
+
+def bench_pandana(
+    g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, pairs: int, threads: int | None
+):
+    import pandana
+
+    t0 = time.perf_counter()
+    net = pandana.Network(
+        pd.Series(g.x),
+        pd.Series(g.y),
+        pd.Series(g.u),
+        pd.Series(g.v),
+        pd.DataFrame({"minutes": g.minutes}),
+        twoway=True,
+    )
+    build = time.perf_counter() - t0
+    rng = np.random.default_rng(7)
+    oi = rng.integers(0, orig.size, pairs)
+    di = rng.integers(0, dest.size, pairs)
+    pps = {}
+    for label, k in (("1 thread", 1), (f"{threads or 'default'} threads", threads)):
+        with _threads(k):
+            t0 = time.perf_counter()
+            got = np.asarray(net.shortest_path_lengths(orig[oi], dest[di], imp_name="minutes"))
+            pps[label] = pairs / (time.perf_counter() - t0)
+    ref = od[oi, di]
+    finite = np.isfinite(ref)
+    err = float(np.max(np.abs(got[finite] - ref[finite]))) if finite.any() else 0.0
+    with _threads(threads):
+        t0 = time.perf_counter()
+        net.precompute(60.0)
+        net.set(pd.Series(np.arange(g.x.size)), variable=pd.Series(np.ones(g.x.size)), name="one")
+        counts = net.aggregate(60.0, type="sum", decay="flat", imp_name="minutes", name="one")
+        reach_all = time.perf_counter() - t0
+    return build, pps, err, reach_all, np.asarray(counts)
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--nodes", type=int, default=20_000, help="graph size (default 20,000)")
+    ap.add_argument("--od", type=int, default=300, help="origins = destinations (default 300)")
+    ap.add_argument(
+        "--reach-origins", type=int, default=0, help="sample size for 1-hour reach (0 = every node)"
+    )
+    ap.add_argument("--workers", type=int, default=1, help="processes for lanxi (default 1)")
+    ap.add_argument("--nx-origins", type=int, default=5, help="networkx origins, extrapolated")
+    ap.add_argument("--pandana-pairs", type=int, default=40_000, help="pandana pairs, extrapolated")
+    ap.add_argument("--no-networkx", action="store_true")
+    ap.add_argument("--no-pandana", action="store_true")
+    ap.add_argument("--seed", type=int, default=42)
+    a = ap.parse_args(argv)
+
+    t0 = time.perf_counter()
+    g = synthetic_graph(a.nodes, a.seed)
+    n = g.net.n_nodes
+    print(
+        f"graph: {n:,} nodes, {g.u.size:,} edges ({g.net.n_arcs:,} arcs), "
+        f"built in {time.perf_counter() - t0:.1f} s"
+    )
+    rng = np.random.default_rng(a.seed + 1)
+    orig = rng.choice(n, a.od, replace=False)
+    dest = rng.choice(n, a.od, replace=False)
+    pairs = a.od * a.od
+
+    od, t_od, peak = bench_lanxi_od(g, orig, dest, 1)
+    print(f"\n[lanxi]   OD {a.od:,}×{a.od:,} = {pairs:,} pairs, 1 process: {fmt_s(t_od)}")
+    print(f"          {pairs / t_od:,.0f} pairs/s; tracemalloc peak {peak:,.0f} MiB")
+    print(f"          unreachable pairs: {int(np.isinf(od).sum()):,}")
+    t_od_w = t_od
+    if a.workers > 1:
+        od_w, t_od_w, _ = bench_lanxi_od(g, orig, dest, a.workers)
+        assert np.array_equal(od_w, od)
+        print(f"[lanxi]   OD with {a.workers} worker processes: {fmt_s(t_od_w)}")
+        print(f"          {pairs / t_od_w:,.0f} pairs/s")
+    r_orig = None if a.reach_origins <= 0 else rng.choice(n, min(a.reach_origins, n), replace=False)
+    n_r = n if r_orig is None else r_orig.size
+    note = "" if r_orig is None else f" (measured on {n_r:,} origins, extrapolated)"
+    reach_runs = {}
+    for w in sorted({1, a.workers}):
+        counts, t_reach = bench_lanxi_reach(g, r_orig, w)
+        reach_runs[w] = t_reach * n / n_r
+        print(
+            f"[lanxi]   1-hour reach from every node, {w} process(es): {fmt_s(reach_runs[w])}{note}"
+        )
+        print(
+            f"          {n_r / t_reach:,.0f} origins/s; "
+            f"median nodes reached {np.median(counts):,.0f}"
+        )
+    t_reach_all, t_reach_w = reach_runs[1], reach_runs[a.workers]
+
+    if not a.no_networkx and importlib.util.find_spec("networkx"):
+        build, per_od, per_reach = bench_networkx(g, orig, dest, od, a.nx_origins)
+        t_nx = per_od * a.od
+        t_nx_reach = per_reach * n
+        print(
+            f"\n[networkx] graph build {fmt_s(build)}; OD measured on {a.nx_origins} origins, "
+            "EXTRAPOLATED to all:"
+        )
+        print(
+            f"          OD {fmt_s(t_nx)}  ({pairs / t_nx:,.0f} pairs/s) → lanxi {t_nx / t_od:,.1f}×"
+        )
+        print(
+            f"          1-hour reach {fmt_s(t_nx_reach)} → lanxi {t_nx_reach / t_reach_all:,.1f}×"
+        )
+    elif not a.no_networkx:
+        print("\n[networkx] not installed — skipped")
+
+    if not a.no_pandana and importlib.util.find_spec("pandana"):
+        k = min(a.pandana_pairs, pairs)
+        threads = a.workers if a.workers > 1 else None
+        build, pps, err, p_reach, p_counts = bench_pandana(g, orig, dest, od, k, threads)
+        print(f"\n[pandana] contraction hierarchy build {fmt_s(build)} (not in the OD time)")
+        print(f"          OD on {k:,} sampled pairs, EXTRAPOLATED; max |Δ| vs lanxi {err:.2e} min")
+        (l1, p1), (lw, pw) = pps.items()
+        print(
+            f"          {l1}: {fmt_s(pairs / p1)} ({p1:,.0f} pairs/s) → lanxi (1 process) "
+            f"{pairs / p1 / t_od:,.1f}×"
+        )
+        print(
+            f"          {lw}: {fmt_s(pairs / pw)} ({pw:,.0f} pairs/s) → lanxi "
+            f"({a.workers} process(es)) {pairs / pw / t_od_w:,.1f}×"
+        )
+        print(
+            f"          1-hour reach (precompute + aggregate, every node, {lw}) {fmt_s(p_reach)} "
+            f"→ lanxi ({a.workers} process(es)) {p_reach / t_reach_w:,.2f}×"
+        )
+        if r_orig is None:
+            rel = np.abs(p_counts - counts) / np.maximum(counts, 1)
+            print(
+                f"          reach counts vs lanxi: median relative difference {np.median(rel):.2%}"
+            )
+    elif not a.no_pandana:
+        print("\n[pandana] not installed — skipped (pip install pandana; benchmark only, AGPL)")
+
+    print(f"\npeak RSS of the whole run: {rss_mib():,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
