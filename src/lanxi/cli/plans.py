@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -99,7 +99,7 @@ def _num(v: float | None) -> str:
     return "" if v is None else f"{v:g}"
 
 
-def _indicator_view(r: dict[str, object]) -> dict[str, object]:
+def _indicator_view(r: dict[str, Any]) -> dict[str, Any]:
     """A compact row for the terminal: ``≥ 90 %`` rather than three columns."""
     unit = str(r.get("unit") or "")
     target = ""
