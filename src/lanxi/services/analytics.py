@@ -1,0 +1,746 @@
+"""Use cases of the regional analytics: accessibility on a network, and the yearbook statistics.
+
+The CLI (``lanxi access …``, ``lanxi structure …``, ``lanxi linkage gravity``, ``lanxi coupling``)
+only parses arguments and prints what these functions return: plain records (lists of dicts) and,
+for the 1-hour circle, one dict in a stable JSON shape. Python users can call them directly.
+
+Accessibility (see ``docs/accessibility.md``)
+    The network is the bundled **planning-level** network (:func:`lanxi.io.networks.
+    load_planning_network`) unless a file is given. The 39 county-level units of the plan are
+    represented by their seats (the bundled seat coordinates, ``lanxi_planning_nodes.csv``); on a
+    user's network each seat is snapped to the nearest network node and the snapping distance is
+    reported.
+
+Centres
+    ``--center`` accepts, comma-separated for a multi-centre circle: a node id of the network; a
+    county-level unit (code or name, e.g. ``630102`` or ``城东区``) → its seat; a prefecture (code
+    or name, e.g. ``西宁市``) → the seat of its **lowest-coded county-level unit in the plan**.
+    GB/T 2260 numbers the districts of the central city first, so this picks the prefecture's
+    central district: 城关区 (兰州), 白银区, 安定区 (定西), 临夏市, 城东区 (西宁, whose four central
+    districts lie within a few kilometres of each other), 乐都区 (海东), 海晏县, 同仁市, 共和县.
+
+Scope
+    Every result carries a ``scope``: ``county`` (the plan's 39 county-level units), ``prefecture``
+    (the 9 whole prefectures) or ``node`` (network nodes, for node-level isochrones and matrices).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from lanxi.compute.access import (
+    Network,
+    coverage,
+    isochrone_polygon,
+    reachable_nodes,
+    travel_time_matrix,
+)
+from lanxi.errors import NotFoundError, Problem, ValidationError
+
+__all__ = [
+    "BUNDLED_NETWORK_NOTE",
+    "CIRCLE_DEFINITION",
+    "SCOPES",
+    "Centre",
+    "LoadedNetwork",
+    "circle",
+    "circle_geojson",
+    "isochrone",
+    "isochrone_geojson",
+    "open_network",
+    "plan_regions",
+    "region_population",
+    "region_statistics",
+    "resolve_centres",
+    "travel_times",
+    "unit_nodes",
+]
+
+Scope = Literal["county", "prefecture"]
+#: The two scopes of the plan's regions.
+SCOPES: tuple[str, ...] = ("county", "prefecture")
+
+BUNDLED_NETWORK_NOTE = (
+    "bundled PLANNING-LEVEL network (lanxi/data/networks): county seats and key towns joined by "
+    "the expressways, national roads and railways the plans name, at design speeds, without "
+    "waits or congestion; orders of magnitude only, not a routable street network. Pass "
+    "--network FILE (e.g. an OpenStreetMap extract) for figures that matter."
+)
+
+CIRCLE_DEFINITION = (
+    "A county-level unit is covered when its seat (县城/区政府驻地) is reached within the "
+    "threshold from the nearest centre along the fastest path of the network (in-vehicle "
+    "time, no waiting). share_county_units = covered units / units; share_population = "
+    "population of covered units / population of all units, when every unit has a sourced "
+    "population. Basis: the 1小时通勤圈 of 国家发展改革委《关于培育发展现代化都市圈的指导意见》"
+    "(发改规划〔2019〕328号); see docs/accessibility.md."
+)
+
+#: Node kinds counted as places (settlements) in the per-kind shares of a circle.
+PLACE_KINDS: tuple[str, ...] = ("county_seat", "new_area", "town")
+
+
+# --------------------------------------------------------------------------------------------
+# Bundled regions and statistics
+# --------------------------------------------------------------------------------------------
+
+
+def _data_path(*parts: str) -> Path:
+    return Path(str(resources.files("lanxi").joinpath("data", *parts)))
+
+
+@lru_cache(maxsize=1)
+def plan_regions() -> pd.DataFrame:
+    """The plan's regions (``lanxi/data/plans/regions.csv``) indexed by code, as text.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns include ``name``, ``name_en``, ``level``, ``parent_code``, ``lon``, ``lat``.
+    """
+    df = pd.read_csv(_data_path("plans", "regions.csv"), dtype=str, keep_default_na=False)
+    return df.set_index("code")
+
+
+def scope_codes(scope: str) -> list[str]:
+    """Codes of the regions of a scope: the 39 county units or the 9 prefectures."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
+    r = plan_regions()
+    return sorted(r.index[r["level"] == scope])
+
+
+def _prefecture_of(code: str) -> str:
+    r = plan_regions()
+    return str(r.at[code, "parent_code"]) if code in r.index else ""
+
+
+def _name(code: str) -> str:
+    r = plan_regions()
+    return str(r.at[code, "name"]) if code in r.index else ""
+
+
+@lru_cache(maxsize=1)
+def region_statistics() -> pd.DataFrame:
+    """Statistics quoted by the plan documents (``lanxi/data/statistics/region_statistics.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per figure: ``region``, ``region_kind``, ``name``, ``year``, ``indicator``,
+        ``value`` (float), ``unit``, ``statement``, ``source``. Only figures the documents quote
+        are bundled: the agglomeration (2016) and the 兰州经济圈 (2020), none per county.
+    """
+    df = pd.read_csv(
+        _data_path("statistics", "region_statistics.csv"), dtype=str, keep_default_na=False
+    )
+    df["value"] = df["value"].astype(float)
+    return df
+
+
+def region_population() -> dict[str, dict[str, Any]]:
+    """Sourced resident populations per region code (from :func:`region_statistics`).
+
+    Returns
+    -------
+    dict
+        Region code → ``{"population": float, "unit", "year", "source"}``, latest year per
+        region. The circle uses them only when every county unit has one.
+    """
+    df = region_statistics()
+    df = df[(df["region_kind"] == "region") & (df["indicator"] == "population_resident")]
+    df = df.sort_values("year")
+    return {
+        str(r["region"]): {
+            "population": float(r["value"]),
+            "unit": r["unit"],
+            "year": r["year"],
+            "source": r["source"],
+        }
+        for _, r in df.iterrows()
+    }
+
+
+# --------------------------------------------------------------------------------------------
+# Networks, units and centres
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoadedNetwork:
+    """A network with a description of where it came from.
+
+    Attributes
+    ----------
+    network : Network
+        The network.
+    label : str
+        What to print in results' ``network`` field.
+    bundled : bool
+        True for the bundled planning-level network.
+    """
+
+    network: Network
+    label: str
+    bundled: bool
+
+
+def open_network(path: Path | None = None, *, nodes: Path | None = None) -> LoadedNetwork:
+    """Load the bundled planning-level network, or a network file by its extension.
+
+    Parameters
+    ----------
+    path : Path, optional
+        ``.csv`` edge list (with ``nodes``, a node CSV, for coordinates), ``.geojson``/``.json``
+        edges, ``.graphml`` (OSMnx) or ``.osm.pbf``; default the bundled network.
+    nodes : Path, optional
+        Node CSV for a CSV edge list.
+
+    Returns
+    -------
+    LoadedNetwork
+    """
+    from lanxi.io import networks as nio
+
+    if path is None:
+        return LoadedNetwork(nio.load_planning_network(), BUNDLED_NETWORK_NOTE, True)
+    name = path.name.lower()
+    if not path.exists():
+        raise ValidationError([Problem(str(path), None, None, "network file not found")])
+    if name.endswith(".csv"):
+        net = nio.read_edge_csv(path, nodes)
+    elif name.endswith((".geojson", ".json")):
+        net = nio.read_edge_geojson(path)
+    elif name.endswith(".graphml"):
+        net = nio.read_graphml(path)
+    elif name.endswith(".pbf"):
+        net = nio.read_osm_pbf(path)
+    else:
+        raise ValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    "unknown network format; expected .csv, .geojson, .graphml or .osm.pbf",
+                )
+            ]
+        )
+    return LoadedNetwork(net, f"user network {path.name} (--network)", False)
+
+
+@lru_cache(maxsize=1)
+def _seats() -> pd.DataFrame:
+    """Bundled seat coordinates of the 39 county units: index code, columns lon, lat."""
+    from lanxi.io.networks import planning_data_dir
+
+    df = pd.read_csv(planning_data_dir() / "lanxi_planning_nodes.csv", dtype=str)
+    df = df[df["kind"] == "county_seat"]
+    out = pd.DataFrame(
+        {"lon": df["lon"].astype(float).to_numpy(), "lat": df["lat"].astype(float).to_numpy()},
+        index=pd.Index(df["region_code"].astype(str), name="code"),
+    )
+    return out.sort_index()
+
+
+def _nearest_nodes(net: Network, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Nearest network node (position) to each point, and the distance in km."""
+    from scipy.spatial import cKDTree
+
+    ok = np.isfinite(net.lon) & np.isfinite(net.lat)
+    if not ok.any():
+        raise ValidationError(
+            [Problem("network", None, "lon/lat", "nodes have no coordinates; cannot snap places")]
+        )
+    lat0 = float(np.nanmean(net.lat[ok]))
+    kx, ky = 111.320 * math.cos(math.radians(lat0)), 110.574
+    cand = np.flatnonzero(ok)
+    tree = cKDTree(np.column_stack([net.lon[cand] * kx, net.lat[cand] * ky]))
+    dist, j = tree.query(np.column_stack([lon * kx, lat * ky]))
+    return cand[j], np.asarray(dist, dtype=float)
+
+
+def unit_nodes(net: Network) -> pd.DataFrame:
+    """The node of each of the plan's 39 county-level units on a network.
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``code``; columns ``name``, ``prefecture_code``, ``prefecture``, ``node_id`` and
+        ``snap_km`` (0 when the network has a node whose id is the code, as the bundled network
+        does; else the distance from the bundled seat coordinate to the nearest node).
+    """
+    seats = _seats()
+    codes = seats.index.to_numpy()
+    ids = pd.Index(net.node_ids)
+    pos = ids.get_indexer(pd.Index(codes, dtype=object))
+    snap = np.zeros(len(codes))
+    miss = pos < 0
+    if miss.any():
+        p, d = _nearest_nodes(net, seats["lon"].to_numpy()[miss], seats["lat"].to_numpy()[miss])
+        pos[miss] = p
+        snap[miss] = d
+    return pd.DataFrame(
+        {
+            "name": [_name(c) for c in codes],
+            "prefecture_code": [_prefecture_of(c) for c in codes],
+            "prefecture": [_name(_prefecture_of(c)) for c in codes],
+            "node_id": net.node_ids[pos],
+            "snap_km": np.round(snap, 3),
+        },
+        index=pd.Index(codes, name="code"),
+    )
+
+
+@dataclass(frozen=True)
+class Centre:
+    """Centres of a circle, resolved to network nodes.
+
+    Attributes
+    ----------
+    query : str
+        What the user gave.
+    nodes : list
+        Network node ids.
+    labels : list of str
+        A readable name per node.
+    rule : str
+        How each part of the query was resolved.
+    """
+
+    query: str
+    nodes: list[object]
+    labels: list[str]
+    rule: str
+
+
+def _node_name(net: Network, node: object) -> str:
+    if "name" in net.nodes.columns and node in net.nodes.index:
+        v = net.nodes.at[node, "name"]
+        if isinstance(v, str) and v:
+            return v
+    return _name(str(node)) or str(node)
+
+
+def resolve_centres(net: Network, query: str) -> Centre:
+    """Resolve ``--center``: node ids, county units or prefectures, comma-separated.
+
+    Parameters
+    ----------
+    net : Network
+        The network.
+    query : str
+        E.g. ``西宁市``, ``630102``, ``城东区``, ``xining_station`` or ``兰州市,西宁市``.
+
+    Returns
+    -------
+    Centre
+
+    Raises
+    ------
+    NotFoundError
+        Naming each part that is neither a node, a county-level unit nor a prefecture.
+    """
+    regions = plan_regions()
+    units = unit_nodes(net)
+    nodes: list[object] = []
+    rules: list[str] = []
+    unknown: list[str] = []
+    id_index = pd.Index(net.node_ids.astype(str))
+    for part in [p.strip() for p in re.split(r"[,，、]", query) if p.strip()]:
+        hits = regions.index[
+            (regions.index == part) | (regions["name"] == part) | (regions["name_en"] == part)
+        ]
+        if not len(hits):
+            short = regions["name"].map(_short_name)
+            hits = regions.index[(short == part) & regions["level"].isin(SCOPES)]
+        if part in id_index and not len(hits):
+            node = net.node_ids[id_index.get_loc(part)]
+            nodes.append(node)
+            rules.append(f"{part}: node id")
+            continue
+        if len(hits) == 1:
+            code = str(hits[0])
+            level = regions.at[code, "level"]
+            if level == "county":
+                node = units.at[code, "node_id"]
+                rules.append(f"{part}: county-level unit {code} → its seat node {node}")
+                nodes.append(node)
+                continue
+            if level == "prefecture":
+                members = units[units["prefecture_code"] == code]
+                first = str(members.index.min())
+                node = members.at[first, "node_id"]
+                rules.append(
+                    f"{part}: prefecture {code} → seat of its lowest-coded county-level unit "
+                    f"{first} {_name(first)} (node {node})"
+                )
+                nodes.append(node)
+                continue
+        names = net.nodes["name"] if "name" in net.nodes.columns else pd.Series(dtype=str)
+        by_name = names.index[names == part]
+        if len(by_name) == 1:
+            nodes.append(by_name[0])
+            rules.append(f"{part}: node named {part}")
+            continue
+        unknown.append(part)
+    if unknown:
+        raise NotFoundError(
+            f"centre not found: {', '.join(unknown)}; give a node id of the network, a "
+            "county-level unit (code or name, e.g. 630102 or 城东区) or a prefecture (e.g. 西宁市)"
+        )
+    if not nodes:
+        raise NotFoundError("no centre given")
+    unique = list(dict.fromkeys(nodes))
+    return Centre(query, unique, [_node_name(net, n) for n in unique], "; ".join(rules))
+
+
+def _short_name(name: str) -> str:
+    """Drop one trailing 市/州/县/区: ``西宁市`` → ``西宁``, ``兰州市`` → ``兰州``."""
+    return name[:-1] if len(name) > 2 and name[-1] in "市州县区" else name
+
+
+def _finite(x: float) -> float | None:
+    return None if not np.isfinite(x) else round(float(x), 2)
+
+
+# --------------------------------------------------------------------------------------------
+# Travel-time matrix, isochrone, circle
+# --------------------------------------------------------------------------------------------
+
+
+def travel_times(
+    loaded: LoadedNetwork,
+    origins: Sequence[str] | None = None,
+    destinations: Sequence[str] | None = None,
+    *,
+    chunk: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Travel-time matrix as long records (one per origin–destination pair).
+
+    Parameters
+    ----------
+    loaded : LoadedNetwork
+        From :func:`open_network`.
+    origins, destinations : sequence of str, optional
+        Each item resolved as in :func:`resolve_centres`; default the 39 county units' seats.
+    chunk : int
+        Origins per shortest-path call (the progress step).
+    progress : callable, optional
+        Called with ``(done, total)`` origins after each chunk.
+
+    Returns
+    -------
+    list of dict
+        ``origin``, ``origin_name``, ``destination``, ``destination_name``, ``minutes`` (null
+        when unreachable), ``scope`` (``county`` for the default sets, else ``node``),
+        ``network``.
+    """
+    net = loaded.network
+    units = unit_nodes(net)
+
+    def side(items: Sequence[str] | None) -> tuple[list[object], list[str], list[str]]:
+        if not items:
+            return list(units["node_id"]), list(units.index), list(units["name"])
+        nodes, keys, names = [], [], []
+        for it in items:
+            c = resolve_centres(net, it)
+            nodes.append(c.nodes[0])
+            keys.append(it)
+            names.append(c.labels[0])
+        return nodes, keys, names
+
+    o_nodes, o_keys, o_names = side(origins)
+    d_nodes, d_keys, d_names = side(destinations)
+    scope = "county" if not origins and not destinations else "node"
+    total = len(o_nodes)
+    blocks = []
+    for start in range(0, total, chunk):
+        blocks.append(travel_time_matrix(net, o_nodes[start : start + chunk], d_nodes))
+        if progress is not None:
+            progress(min(start + chunk, total), total)
+    mat = np.vstack(blocks) if blocks else np.empty((0, len(d_nodes)))
+    label = "bundled planning-level network" if loaded.bundled else loaded.label
+    return [
+        {
+            "origin": o_keys[i],
+            "origin_name": o_names[i],
+            "destination": d_keys[j],
+            "destination_name": d_names[j],
+            "minutes": _finite(mat[i, j]),
+            "scope": scope,
+            "network": label,
+        }
+        for i in range(total)
+        for j in range(len(d_nodes))
+    ]
+
+
+def isochrone(loaded: LoadedNetwork, center: str, minutes: float) -> dict[str, Any]:
+    """Nodes reached within ``minutes`` of the centre(s), with their times.
+
+    Parameters
+    ----------
+    loaded : LoadedNetwork
+        From :func:`open_network`.
+    center : str
+        As in :func:`resolve_centres`.
+    minutes : float
+        Time budget.
+
+    Returns
+    -------
+    dict
+        ``centre`` (query, nodes, names, rule), ``minutes``, ``scope`` (``node``), ``network``
+        and ``nodes``: one record per reached node (``node_id``, ``name``, ``kind``,
+        ``region_code``, ``minutes``), by time.
+    """
+    net = loaded.network
+    c = resolve_centres(net, center)
+    t = reachable_nodes(net, c.nodes, minutes)
+    kinds = net.nodes["kind"] if "kind" in net.nodes.columns else None
+    codes = net.nodes["region_code"] if "region_code" in net.nodes.columns else None
+    rows = []
+    for node, m in t.items():
+        rows.append(
+            {
+                "node_id": node,
+                "name": _node_name(net, node),
+                "kind": None if kinds is None else _str_or_none(kinds.get(node)),
+                "region_code": None if codes is None else _str_or_none(codes.get(node)),
+                "minutes": round(float(m), 2),
+            }
+        )
+    return {
+        "centre": _centre_dict(c),
+        "minutes": float(minutes),
+        "scope": "node",
+        "network": loaded.label,
+        "nodes": rows,
+    }
+
+
+def _str_or_none(v: object) -> str | None:
+    return v if isinstance(v, str) and v else None
+
+
+def _centre_dict(c: Centre) -> dict[str, Any]:
+    return {"query": c.query, "nodes": c.nodes, "names": c.labels, "rule": c.rule}
+
+
+def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[str, Any]:
+    """The N-minute circle around one or several centres: coverage of the 39 county units.
+
+    Parameters
+    ----------
+    loaded : LoadedNetwork
+        From :func:`open_network`.
+    center : str
+        As in :func:`resolve_centres`.
+    minutes : float
+        Threshold (60 for the 1-hour circle).
+
+    Returns
+    -------
+    dict
+        ``centre``, ``minutes``, ``scope`` (``county``), ``network``, ``definition``,
+        ``n_units``, ``n_covered``, ``n_unreachable``, ``share_county_units``,
+        ``share_population`` (null without sourced populations for every unit),
+        ``population_note``, ``weighted_mean_minutes``, ``shares_by_kind`` (county seats, new
+        areas, towns of the network), ``reached`` and ``not_reached`` (``code``, ``name``,
+        ``prefecture``, ``minutes``, ``node_id``, ``snap_km``).
+    """
+    net = loaded.network
+    c = resolve_centres(net, center)
+    units = unit_nodes(net)
+    pops = region_population()
+    have_pop = all(code in pops for code in units.index)
+    frame = units.copy()
+    frame["population"] = [pops[k]["population"] if k in pops else np.nan for k in units.index]
+    res = coverage(
+        net,
+        c.nodes,
+        frame,
+        minutes=minutes,
+        population_col="population" if have_pop else None,
+    )
+    t = res.units["minutes"].to_numpy()
+    records = []
+    for i, (code, u) in enumerate(units.iterrows()):
+        records.append(
+            {
+                "code": code,
+                "name": u["name"],
+                "prefecture": u["prefecture"],
+                "minutes": _finite(t[i]),
+                "covered": bool(res.units["covered"].iloc[i]),
+                "node_id": u["node_id"],
+                "snap_km": float(u["snap_km"]),
+            }
+        )
+    records.sort(key=lambda r: (r["minutes"] is None, r["minutes"] or 0.0, r["code"]))
+    if have_pop:
+        note = "population-weighted, from lanxi/data/statistics/region_statistics.csv"
+    else:
+        n_pop = sum(code in pops for code in units.index)
+        note = (
+            f"share_population is null: sourced populations are bundled for {n_pop} of "
+            f"{len(units)} county units (the plan documents do not quote the rest); "
+            "coverage falls back to county counts (share_county_units)"
+        )
+    return {
+        "centre": _centre_dict(c),
+        "minutes": float(minutes),
+        "scope": "county",
+        "network": loaded.label,
+        "definition": CIRCLE_DEFINITION,
+        "n_units": res.n_units,
+        "n_covered": res.n_covered,
+        "n_unreachable": res.n_unreachable,
+        "share_county_units": round(res.share_units, 4),
+        "share_population": None
+        if res.share_population is None
+        else round(res.share_population, 4),
+        "population_note": note,
+        "weighted_mean_minutes": _finite(res.weighted_mean_minutes),
+        "shares_by_kind": _shares_by_kind(net, c.nodes, minutes),
+        "reached": [r for r in records if r["covered"]],
+        "not_reached": [r for r in records if not r["covered"]],
+    }
+
+
+def _shares_by_kind(net: Network, centres: list[object], minutes: float) -> list[dict[str, Any]]:
+    if "kind" not in net.nodes.columns:
+        return []
+    t = reachable_nodes(net, centres, minutes)
+    kinds = net.nodes["kind"]
+    out = []
+    for kind in PLACE_KINDS:
+        members = kinds.index[kinds == kind]
+        if not len(members):
+            continue
+        n_cov = int(pd.Index(members).isin(t.index).sum())
+        out.append(
+            {
+                "kind": kind,
+                "n_nodes": len(members),
+                "n_covered": n_cov,
+                "share": round(n_cov / len(members), 4),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# GeoJSON for the web
+# --------------------------------------------------------------------------------------------
+
+
+def _point(net: Network, node: object) -> dict[str, Any] | None:
+    i = int(net.index(node)[0])
+    if not (np.isfinite(net.lon[i]) and np.isfinite(net.lat[i])):
+        return None
+    return {"type": "Point", "coordinates": [float(net.lon[i]), float(net.lat[i])]}
+
+
+def _polygon_feature(
+    net: Network, centres: list[object], minutes: float, props: Mapping[str, Any]
+) -> dict[str, Any]:
+    geom = isochrone_polygon(net, centres, minutes)
+    return {
+        "type": "Feature",
+        "properties": {"kind": "isochrone", "minutes": float(minutes), **props},
+        "geometry": shapely.geometry.mapping(geom) if not geom.is_empty else None,
+    }
+
+
+def isochrone_geojson(loaded: LoadedNetwork, result: Mapping[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection (WGS 84 lon/lat) of an :func:`isochrone` result.
+
+    One ``isochrone`` polygon (network-following, see
+    :func:`lanxi.compute.access.isochrone_polygon`), then one ``node`` point per reached node.
+    """
+    net = loaded.network
+    centres = result["centre"]["nodes"]
+    feats = [
+        _polygon_feature(
+            net,
+            centres,
+            result["minutes"],
+            {"centre": result["centre"]["query"], "network": result["network"]},
+        )
+    ]
+    for r in result["nodes"]:
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"kind": "node", **r},
+                "geometry": _point(net, r["node_id"]),
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
+
+
+def circle_geojson(loaded: LoadedNetwork, result: Mapping[str, Any]) -> dict[str, Any]:
+    """A FeatureCollection (WGS 84 lon/lat) of a :func:`circle` result.
+
+    The 39 county boundaries (``lanxi.data.boundaries``) with ``minutes`` and ``covered``, the
+    isochrone polygon, and the centre point(s).
+    """
+    from lanxi.data.boundaries import load_boundaries
+
+    net = loaded.network
+    by_code = {r["code"]: r for r in [*result["reached"], *result["not_reached"]]}
+    feats: list[dict[str, Any]] = []
+    for f in load_boundaries("county")["features"]:
+        code = str(f["properties"].get("code"))
+        r = by_code.get(code, {})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {
+                    "kind": "county",
+                    "code": code,
+                    "name": f["properties"].get("name"),
+                    "minutes": r.get("minutes"),
+                    "covered": r.get("covered"),
+                    "scope": "county",
+                },
+                "geometry": f["geometry"],
+            }
+        )
+    centres = result["centre"]["nodes"]
+    feats.append(
+        _polygon_feature(
+            net,
+            centres,
+            result["minutes"],
+            {"centre": result["centre"]["query"], "network": result["network"]},
+        )
+    )
+    for node, name in zip(centres, result["centre"]["names"], strict=True):
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": {"kind": "centre", "node_id": node, "name": name},
+                "geometry": _point(net, node),
+            }
+        )
+    return {"type": "FeatureCollection", "features": feats}
