@@ -15,7 +15,7 @@ from lanxi.storage import backup as backup_module
 from lanxi.storage.backup import BackupError, backup, find_pg_dump
 from lanxi.storage.db import get_engine
 from lanxi.storage.load import load_plans
-from lanxi.storage.migrate import current_revision, init_db
+from lanxi.storage.migrate import current_revision, head_revision, init_db
 from lanxi.storage.models import Base, UserRow
 
 
@@ -67,7 +67,7 @@ def test_sqlite_backup_is_a_restorable_copy(sqlite_db: str, tmp_path: Path) -> N
         assert expected["regions"] == 7
         assert expected["audit_log"] == 17
         assert expected["users"] == 1
-        assert current_revision(restored) == "0001"
+        assert current_revision(restored) == head_revision()
     finally:
         restored.dispose()
 
@@ -145,7 +145,7 @@ def test_pg_dump_contains_every_table_and_restores(
     try:
         assert _counts(restored) == expected
         assert expected["regions"] == 7
-        assert current_revision(restored) == "0001"
+        assert current_revision(restored) == head_revision()
     finally:
         restored.dispose()
 

@@ -69,6 +69,11 @@ EXPECTED_TABLES = {
     "users",
     "roles",
     "audit_log",
+    # environment (0003)
+    "water_sections",
+    "water_samples",
+    "air_stations",
+    "air_observations",
 }
 
 AUDIT = AuditLogRow.__table__
@@ -90,8 +95,8 @@ def _diff(engine: Engine, metadata: MetaData) -> list[Any]:
 
 def test_upgrade_to_head_creates_every_table(db_url: str) -> None:
     assert current_revision(db_url) is None
-    assert init_db(db_url) == "0001"
-    assert current_revision(db_url) == head_revision() == "0001"
+    assert init_db(db_url) == head_revision()
+    assert current_revision(db_url) == head_revision()
     engine = get_engine(db_url)
     try:
         assert _tables(engine) == EXPECTED_TABLES | {"alembic_version"}
@@ -106,7 +111,7 @@ def test_init_db_again_leaves_an_up_to_date_database_alone(db_url: str) -> None:
     try:
         with engine.begin() as conn:
             conn.execute(insert(UserRow.__table__).values(username="alice", display_name="A"))
-        assert init_db(db_url) == "0001"
+        assert init_db(db_url) == head_revision()
         with engine.connect() as conn:
             assert conn.scalar(select(func.count()).select_from(UserRow.__table__)) == 1
     finally:
@@ -114,7 +119,7 @@ def test_init_db_again_leaves_an_up_to_date_database_alone(db_url: str) -> None:
 
 
 def test_downgrade_to_base_drops_every_table_and_upgrade_rebuilds(db_url: str) -> None:
-    assert upgrade(db_url) == "0001"
+    assert upgrade(db_url) == head_revision()
     assert downgrade(db_url, "base") is None
     engine = get_engine(db_url)
     try:
@@ -125,7 +130,7 @@ def test_downgrade_to_base_drops_every_table_and_upgrade_rebuilds(db_url: str) -
                     text("SELECT count(*) FROM pg_proc WHERE proname = 'audit_log_refuse_change'")
                 )
             assert n == 0
-        assert upgrade(db_url) == "0001"
+        assert upgrade(db_url) == head_revision()
         assert _tables(engine) == EXPECTED_TABLES | {"alembic_version"}
     finally:
         engine.dispose()

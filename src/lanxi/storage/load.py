@@ -200,6 +200,7 @@ KINDS: tuple[_Kind, ...] = (
             ),
             "plan": "plan_id",
             "indicator": "indicator_id",
+            "group": "group_id",
         },
     ),
     _Kind(

@@ -246,6 +246,7 @@ class TargetRow(Base):
     indicator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"), index=True)
     name: Mapped[str] = mapped_column(Text)
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("region_groups.id"), index=True)
     comparison: Mapped[str | None] = mapped_column(String(8))
     target_value: Mapped[float | None] = mapped_column(Float)
     target_year: Mapped[int | None] = mapped_column(Integer)
@@ -578,6 +579,9 @@ event.listen(
     "after_drop",
     DDL("DROP FUNCTION IF EXISTS audit_log_refuse_change()").execute_if(dialect="postgresql"),
 )
+
+# The environment tables (water sections and samples, air stations and observations).
+from lanxi.storage import env_models as _env_models  # noqa: E402, F401
 
 #: Every table, in an order that respects foreign keys (parents first).
 TABLES = [t.name for t in Base.metadata.sorted_tables]

@@ -41,16 +41,18 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lanxi.errors import Problem, ValidationError
+from lanxi.standards.compensation import xinanjiang_pilot
 
-#: The four items of the Xin'an River index.
-PILOT_ITEMS: tuple[str, ...] = ("codmn", "nh3n", "tp", "tn")
-#: First-round pilot settings (2012–2014), see the module docstring for sources.
-PILOT_K0 = 0.85
-PILOT_FUND = 1.0
-PILOT_CENTRAL_FUND = 3.0
-PILOT_UNIT = "亿元"
-PILOT_UPSTREAM = "安徽"
-PILOT_DOWNSTREAM = "浙江"
+_PILOT = xinanjiang_pilot()
+#: The four items of the Xin'an River index (``xinanjiang_pilot.yaml``).
+PILOT_ITEMS: tuple[str, ...] = _PILOT.items
+#: First-round pilot settings (2012–2014), from ``lanxi/data/standards/xinanjiang_pilot.yaml``.
+PILOT_K0 = _PILOT.k0
+PILOT_FUND = _PILOT.fund_amount
+PILOT_CENTRAL_FUND = _PILOT.central_fund
+PILOT_UNIT = _PILOT.unit
+PILOT_UPSTREAM = _PILOT.upstream
+PILOT_DOWNSTREAM = _PILOT.downstream
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def xinanjiang_pilot_settings(c0: Mapping[str, float]) -> CompensationSettings:
         upstream=PILOT_UPSTREAM,
         downstream=PILOT_DOWNSTREAM,
         unit=PILOT_UNIT,
-        weights={k: 1.0 / len(PILOT_ITEMS) for k in PILOT_ITEMS},
+        weights=dict(_PILOT.weights),
+        threshold=_PILOT.threshold,
         central_fund=PILOT_CENTRAL_FUND,
     )
 

@@ -35,9 +35,7 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
     )
     op.drop_index("ix_submission_batches_sha256", table_name="submission_batches")
-    op.create_index(
-        "ix_submission_batches_sha256", "submission_batches", ["sha256"], unique=True
-    )
+    op.create_index("ix_submission_batches_sha256", "submission_batches", ["sha256"], unique=True)
 
 
 def _drop_column(table: str, column: str) -> None:

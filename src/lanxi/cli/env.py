@@ -1,0 +1,282 @@
+"""Environment commands: ``lanxi air …``, ``lanxi water …`` and ``lanxi env …``.
+
+A thin skin over :mod:`lanxi.services.environment` (files) and :mod:`lanxi.services.env_store`
+(the store): parse options, call one service function, write or print the result. Bad input raises
+:class:`lanxi.errors.ValidationError` before anything is written (exit code 2).
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+
+from lanxi.services import environment as svc
+
+air_app = typer.Typer(
+    help="环境空气质量 Ambient air: AQI (HJ 633) and annual evaluation (HJ 663).",
+    no_args_is_help=True,
+)
+water_app = typer.Typer(
+    help="地表水环境质量 Surface water: GB 3838-2002 classes, the 2011 method, compensation.",
+    no_args_is_help=True,
+)
+env_app = typer.Typer(
+    help="环境数据 Environment data: bundled sections/stations, demo data.", no_args_is_help=True
+)
+
+
+class KindOpt(StrEnum):
+    """Report type of the AQI."""
+
+    hourly = "hourly"
+    daily = "daily"
+
+
+class AnnualKind(StrEnum):
+    """Input resolution of the annual evaluation."""
+
+    auto = "auto"
+    hourly = "hourly"
+    daily = "daily"
+
+
+class EditionOpt(StrEnum):
+    """Editions of HJ 633 / GB 3095."""
+
+    e2012 = "2012"
+    e2026 = "2026"
+
+
+InArg = Annotated[Path, typer.Argument(help="input table (.csv, .xlsx)")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output file (.csv, .xlsx, .json)")]
+MaybeOut = Annotated[
+    Path | None, typer.Option("--out", "-o", help="output file (.csv, .xlsx, .json); else print")
+]
+FileOpt = Annotated[
+    Path | None, typer.Option("--file", help="work from this samples table instead of the store")
+]
+EditionArg = Annotated[
+    EditionOpt | None,
+    typer.Option("--edition", help="2012 | 2026; default: by the date of the data"),
+]
+
+
+def _done(df: pd.DataFrame, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(df.to_csv(index=False))
+        return
+    svc.write_output(df, out)
+    typer.echo(f"写入 Wrote {len(df)} rows to {out}", err=True)
+
+
+# -------------------------------------------------------------------------------------- air
+
+
+@air_app.command("aqi")
+def air_aqi_cmd(
+    infile: InArg,
+    out: OutOpt,
+    kind: Annotated[KindOpt, typer.Option("--kind", help="hourly | daily")] = KindOpt.hourly,
+    edition: EditionArg = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option("--keep", help="carry this extra column through (repeatable)"),
+    ] = None,
+) -> None:
+    """AQI, category, primary pollutant and IAQIs of every row (HJ 633-2012 / HJ 633-2026)."""
+    svc.check_output(out)
+    df, name = svc.read_input(infile)
+    result = svc.air_aqi(
+        df,
+        kind=kind.value,
+        edition=edition.value if edition else None,
+        keep=keep or (),
+        file=name,
+    )
+    _done(result, out)
+
+
+@air_app.command("annual")
+def air_annual_cmd(
+    infile: InArg,
+    out: OutOpt,
+    kind: Annotated[
+        AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
+    ] = AnnualKind.auto,
+    edition: EditionArg = None,
+) -> None:
+    """Annual evaluation per station and per city (HJ 663-2013).
+
+    Annual means, CO P95, O3 P90, GB 3095 grade Ⅱ compliance, good-days ratio (AQI ≤ 100) and the
+    comprehensive index. Stations are grouped into cities by a ``city`` column.
+    """
+    svc.check_output(out)
+    df, name = svc.read_input(infile)
+    result = svc.air_annual(
+        df,
+        kind=kind.value,
+        edition=edition.value if edition else None,
+        file=name,
+    )
+    _done(result, out)
+
+
+# ------------------------------------------------------------------------------------ water
+
+
+@water_app.command("classify")
+def water_classify_cmd(infile: InArg, out: OutOpt) -> None:
+    """Class (Ⅰ…劣Ⅴ) of every sample by GB 3838-2002 and the 2011 method, with worst items."""
+    svc.check_output(out)
+    df, name = svc.read_input(infile)
+    _done(svc.water_classify(df, file=name), out)
+
+
+def _samples(file: Path | None) -> tuple[pd.DataFrame, str]:
+    if file is not None:
+        return svc.read_input(file)
+    from lanxi.services import env_store
+
+    return env_store.samples_frame(), "store"
+
+
+@water_app.command("assess")
+def water_assess_cmd(
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
+    file: FileOpt = None,
+    out: MaybeOut = None,
+) -> None:
+    """Monthly assessment: each section's class and whether it met its target."""
+    if out is not None:
+        svc.check_output(out)
+    df, name = _samples(file)
+    _done(svc.water_assess(df, month, file=name), out)
+
+
+@water_app.command("warnings")
+def water_warnings_cmd(
+    quarter: Annotated[str, typer.Option("--quarter", help="YYYYQn, e.g. 2025Q2")],
+    file: FileOpt = None,
+    out: MaybeOut = None,
+    missed_months: Annotated[
+        int, typer.Option(help="warn after this many months missing the target")
+    ] = 1,
+    decline_classes: Annotated[
+        int, typer.Option(help="warn when the class fell this many classes year on year")
+    ] = 1,
+) -> None:
+    """Quarterly warning list (missed target, or fell by classes against a year before)."""
+    from lanxi.compute.water import WarningRules
+
+    if out is not None:
+        svc.check_output(out)
+    df, name = _samples(file)
+    rules = WarningRules(
+        missed_months_threshold=missed_months, decline_classes_threshold=decline_classes
+    )
+    _done(svc.water_warnings(df, quarter, rules=rules, file=name), out)
+
+
+@water_app.command("annual")
+def water_annual_cmd(
+    year: Annotated[int, typer.Option("--year")],
+    file: FileOpt = None,
+    out: MaybeOut = None,
+) -> None:
+    """Annual responsibility assessment per city and province, ranked, with the trend."""
+    if out is not None:
+        svc.check_output(out)
+    df, name = _samples(file)
+    _done(svc.water_annual(df, year, file=name), out)
+
+
+@water_app.command("compensation")
+def water_compensation_cmd(
+    section: Annotated[str, typer.Option("--section", help="border section id")],
+    year: Annotated[int, typer.Option("--year")],
+    file: FileOpt = None,
+    out: MaybeOut = None,
+    upstream: Annotated[str | None, typer.Option(help="upstream party")] = None,
+    downstream: Annotated[str | None, typer.Option(help="downstream party")] = None,
+    fund: Annotated[
+        float | None, typer.Option(help="annual fund (亿元); default the pilot's 1 亿元")
+    ] = None,
+    central_fund: Annotated[
+        float | None, typer.Option(help="central-government amount to the upstream party")
+    ] = None,
+) -> None:
+    """Xin'an-River-style compensation index P at a border section and who pays whom."""
+    if out is not None:
+        svc.check_output(out)
+    df, name = _samples(file)
+    if file is None and (upstream is None or downstream is None):
+        from lanxi.services import env_store
+
+        upstream, downstream = env_store.parties(section, upstream, downstream)
+    st = svc.water_compensation(
+        df,
+        section,
+        year,
+        upstream=upstream,
+        downstream=downstream,
+        fund_amount=fund,
+        central_fund=central_fund,
+        file=name,
+    )
+    if out is None:
+        typer.echo(st.summary_zh)
+        typer.echo(st.summary_en)
+        return
+    _done(svc.statement_frame(st), out)
+
+
+# -------------------------------------------------------------------------------------- env
+
+
+@env_app.command("network")
+def env_network_cmd() -> None:
+    """Load the bundled water sections and CNEMC air stations into the store (idempotent)."""
+    from lanxi.services import env_store
+
+    n = env_store.load_network()
+    typer.echo(
+        f"断面 water sections: {n['water_sections']}; 站点 air stations: {n['air_stations']}"
+    )
+
+
+@env_app.command("demo")
+def env_demo_cmd(
+    year: Annotated[
+        int, typer.Option(help="water samples for YEAR-1 and YEAR; air from 1 Jan")
+    ] = 2025,
+    air_days: Annotated[int, typer.Option(help="days of synthetic hourly air data")] = 31,
+    seed: Annotated[int, typer.Option(help="random seed")] = 20251,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="also write water_samples.csv and air_hourly.csv here"),
+    ] = None,
+) -> None:
+    """SYNTHETIC demo data (flagged synthetic=true) for every bundled section and station."""
+    from lanxi.services import env_store
+
+    n = env_store.generate_demo(year=year, air_days=air_days, seed=seed)
+    typer.echo(
+        f"合成演示数据 SYNTHETIC demo data (batch demo-{seed}): "
+        f"{n['water_samples']} water values, {n['air_observations']} air values"
+    )
+    if export is not None:
+        export.mkdir(parents=True, exist_ok=True)
+        svc.write_output(env_store.samples_frame(), export / "water_samples.csv")
+        if air_days:
+            svc.write_output(env_store.air_frame("hourly"), export / "air_hourly.csv")
+        typer.echo(f"写入 Wrote the synthetic tables to {export}")
+    typer.echo(
+        f"Try: lanxi water assess --month {year}-06 · lanxi water warnings --quarter {year}Q2 · "
+        f"lanxi water annual --year {year} · lanxi water compensation --section HS-OUT "
+        f"--year {year}"
+    )

@@ -1,0 +1,272 @@
+r"""Annual evaluation of ambient air quality per station and per city (HJ 663-2013).
+
+Pure computation over a frame of **daily** values (one row per station and day, as made by
+:func:`lanxi.compute.air.daily_from_hourly`): nothing here reads files, the database or settings.
+Limits and validity minima come from :mod:`lanxi.standards.hj633` (GB 3095 表1 and 表4).
+
+Method ``"hj663_2013"`` — 环境空气质量评价技术规范（试行） HJ 663-2013:
+
+* annual statistics: the arithmetic **annual means** of SO2, NO2, PM10 and PM2.5; the **95th
+  percentile of the CO 24-hour means**; the **90th percentile of the O3 daily maximum 8-hour
+  means**;
+* percentile (HJ 663-2013, 百分位数计算方法): sort the n valid daily values ascending
+  :math:`X_{(1)} \le … \le X_{(n)}`, :math:`k = 1 + (n - 1)\,p`, :math:`s` the integer part of
+  :math:`k`, :math:`m_p = X_{(s)} + (X_{(s+1)} - X_{(s)})(k - s)` — numpy's ``"linear"`` method;
+* validity: an annual statistic needs at least ``annual_min_days`` (324) valid daily values
+  (GB 3095 表4);
+* compliance: each statistic against the GB 3095 grade Ⅱ limit (annual limits for SO2, NO2, PM10,
+  PM2.5; the 24-hour CO limit; the O3 daily maximum 8-hour limit); the year complies when all six
+  valid statistics do (``≤``);
+* good-days ratio (优良天数比例): days with AQI ≤ 100 over days with an AQI;
+* comprehensive index (环境空气质量综合指数, 城市环境空气质量排名技术规定, 环办监测〔2018〕19号):
+  :math:`I = \sum_i C_i / S_i` over the six pollutants, :math:`C_i` the annual statistic above and
+  :math:`S_i` the grade Ⅱ limit of the same averaging time.
+
+A city's daily value of a pollutant is the arithmetic mean of its stations' valid daily values
+(HJ 663-2013, 城市点位); its annual statistics and AQI are computed from those city days.
+
+The 2026 revision of HJ 663 was not available here; the 2013 method is implemented and selected by
+``method``; :data:`METHODS` is the registry a later method joins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from lanxi.standards.hj633 import Edition, edition_for, limits, validity_rules
+
+#: Pollutants of the annual evaluation and the daily column each statistic is computed from.
+STATISTICS: dict[str, tuple[str, str, float | None]] = {
+    # name: (daily column, GB 3095 表1 averaging key, percentile or None for the mean)
+    "so2": ("so2", "annual", None),
+    "no2": ("no2", "annual", None),
+    "pm10": ("pm10", "annual", None),
+    "pm2_5": ("pm2_5", "annual", None),
+    "co": ("co", "daily", 0.95),
+    "o3_8h": ("o3_8h", "o3_8h_daily_max", 0.90),
+}
+
+Stage = Literal["transitional", "final"]
+
+
+def hj663_percentile(values: np.ndarray, p: float) -> float:
+    """Percentile of valid values by HJ 663-2013: ``k = 1 + (n-1)p``, linear between order stats.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Values; NaN is ignored.
+    p : float
+        Fraction in [0, 1], e.g. 0.95.
+
+    Returns
+    -------
+    float
+        NaN when no value is valid.
+
+    Examples
+    --------
+    >>> hj663_percentile(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 0.9)  # k = 4.6 → 4 + 0.6
+    4.6
+    """
+    x = np.sort(values[~np.isnan(values)])
+    n = x.size
+    if n == 0:
+        return float("nan")
+    k = 1.0 + (n - 1) * p
+    s = int(np.floor(k))
+    if s >= n:
+        return float(x[-1])
+    return float(x[s - 1] + (x[s] - x[s - 1]) * (k - s))
+
+
+@dataclass(frozen=True)
+class AnnualLimits:
+    """GB 3095 grade Ⅱ limits of the six annual statistics, with the edition they come from."""
+
+    edition: Edition
+    values: dict[str, float]
+    citation: str
+
+
+def annual_limits(
+    edition: Edition, *, grade: str = "II", stage: Stage = "transitional"
+) -> AnnualLimits:
+    """The GB 3095 limit :math:`S_i` of each annual statistic (µg/m³; CO mg/m³).
+
+    Parameters
+    ----------
+    edition : {"2012", "2026"}
+    grade : {"I", "II"}
+    stage : {"transitional", "final"}
+        GB 3095-2026 only: 过渡阶段 (to 2030-12-31) or final limits.
+    """
+    table = limits(edition)
+    pollutants = table.data["pollutants"]
+    out: dict[str, float] = {}
+    for name, (_col, key, _p) in STATISTICS.items():
+        entry = pollutants["o3" if name == "o3_8h" else name][key]
+        if "transitional" in entry:
+            entry = entry[stage]
+        out[name] = float(entry[grade])
+    return AnnualLimits(edition=edition, values=out, citation=table.citation)
+
+
+def _evaluate_group(
+    days: pd.DataFrame, lim: AnnualLimits, min_days: int, aqi_col: str
+) -> dict[str, object]:
+    row: dict[str, object] = {}
+    index = 0.0
+    complete = True
+    complies = True
+    for name, (col, _key, p) in STATISTICS.items():
+        vals = (
+            pd.to_numeric(days[col], errors="coerce").to_numpy(dtype=float)
+            if col in days
+            else np.array([], dtype=float)
+        )
+        n = int(np.count_nonzero(~np.isnan(vals)))
+        if p is None:
+            stat = float(np.nanmean(vals)) if n else float("nan")
+            label = f"{name}_annual_mean" if name != "o3_8h" else name
+        else:
+            stat = hj663_percentile(vals, p)
+            label = f"{name}_p{round(p * 100)}"
+        valid = n >= min_days
+        row[f"n_{name}"] = n
+        row[label] = stat
+        row[f"{name}_valid"] = valid
+        limit = lim.values[name]
+        meets = bool(stat <= limit) if n else None
+        row[f"{name}_complies"] = meets
+        row[f"i_{name}"] = stat / limit if n else float("nan")
+        if n:
+            index += stat / limit
+        complete = complete and n > 0
+        complies = complies and bool(meets) and valid
+    row["composite_index"] = index if complete else float("nan")
+    row["complies_grade_ii"] = complies
+    aqi = (
+        pd.to_numeric(days[aqi_col], errors="coerce") if aqi_col in days else pd.Series(dtype=float)
+    )
+    valid_aqi = int(aqi.notna().sum())
+    good = int((aqi <= 100).sum())
+    row["aqi_days"] = valid_aqi
+    row["good_days"] = good
+    row["good_days_ratio"] = good / valid_aqi if valid_aqi else float("nan")
+    return row
+
+
+def _hj663_2013(
+    daily: pd.DataFrame,
+    *,
+    group_col: str,
+    edition: Edition,
+    stage: Stage,
+    aqi_col: str,
+) -> pd.DataFrame:
+    lim = annual_limits(edition, stage=stage)
+    min_days = validity_rules(edition).annual_min_days
+    rows = []
+    for (key, year), days in daily.groupby([group_col, "year"], sort=True):
+        row: dict[str, object] = {group_col: key, "year": int(year)}
+        row.update(_evaluate_group(days, lim, min_days, aqi_col))
+        rows.append(row)
+    out = pd.DataFrame(rows)
+    out["edition"] = edition
+    out["method"] = "HJ 663-2013"
+    out["limits"] = f"{lim.citation} 二级"
+    return out
+
+
+#: Annual-evaluation methods by name; a revised HJ 663 registers here.
+METHODS: dict[str, Callable[..., pd.DataFrame]] = {"hj663_2013": _hj663_2013}
+
+
+def city_daily(
+    daily: pd.DataFrame, *, city_col: str = "city", time_col: str = "time"
+) -> pd.DataFrame:
+    """City daily values: the mean of the stations' valid daily values of each pollutant.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        Station days with a ``city`` column and pollutant columns.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per city and day: ``city``, ``time`` and the pollutant columns present.
+    """
+    cols = [c for c in ("so2", "no2", "co", "pm10", "pm2_5", "o3_1h", "o3_8h") if c in daily]
+    work = daily[[city_col, time_col, *cols]].copy()
+    for c in cols:
+        work[c] = pd.to_numeric(work[c], errors="coerce")
+    return work.groupby([city_col, time_col], sort=True)[cols].mean().reset_index()
+
+
+def annual_evaluation(
+    daily: pd.DataFrame,
+    *,
+    by: str = "station",
+    edition: Edition | None = None,
+    method: str = "hj663_2013",
+    stage: Stage = "transitional",
+    time_col: str = "time",
+    aqi_col: str = "aqi",
+) -> pd.DataFrame:
+    """Annual statistics, grade Ⅱ compliance, good-days ratio and comprehensive index.
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        One row per ``by`` and day: ``time`` and any of ``so2``, ``no2``, ``pm10``, ``pm2_5``,
+        ``o3_8h`` (daily maximum 8-hour), µg/m³, and ``co`` (mg/m³), NaN for invalid days; and the
+        daily ``aqi`` (for the good-days ratio).
+    by : str
+        Column to group by (``"station"`` or ``"city"``).
+    edition : {"2012", "2026"} or None
+        GB 3095 limits and validity minima to use; ``None`` takes the edition in force on the last
+        day of each year (a 2025 year → 2012).
+    method : str
+        Key of :data:`METHODS`; only ``"hj663_2013"`` exists.
+    stage : {"transitional", "final"}
+        Stage of the GB 3095-2026 limits.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per ``by`` and year: ``n_<p>`` valid days, ``so2_annual_mean``,
+        ``no2_annual_mean``, ``pm10_annual_mean``, ``pm2_5_annual_mean``, ``co_p95``, ``o3_8h_p90``,
+        ``<p>_valid`` (≥ 324 days), ``<p>_complies``, ``i_<p>`` (:math:`C_i/S_i`),
+        ``composite_index`` (NaN when a pollutant has no data), ``complies_grade_ii``,
+        ``aqi_days``, ``good_days``, ``good_days_ratio``, ``edition``, ``method``, ``limits``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``method``.
+
+    References
+    ----------
+    HJ 663-2013 环境空气质量评价技术规范（试行）;
+    城市环境空气质量排名技术规定 (环办监测〔2018〕19号); GB 3095-2012 / GB 3095-2026 表1 and 表4.
+    """
+    if method not in METHODS:
+        raise ValueError(f"unknown method {method!r}; known: {sorted(METHODS)}")
+    work = daily.copy()
+    times = pd.to_datetime(work[time_col], format="mixed")
+    work["year"] = times.dt.year
+    frames = []
+    for year, part in work.groupby("year", sort=True):
+        ed = edition or edition_for(date(int(year), 12, 31))
+        frames.append(METHODS[method](part, group_col=by, edition=ed, stage=stage, aqi_col=aqi_col))
+    if not frames:
+        return pd.DataFrame(columns=[by, "year"])
+    return pd.concat(frames, ignore_index=True)

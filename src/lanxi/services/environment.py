@@ -1,0 +1,446 @@
+"""Environmental assessments for the command line and the API: files (and frames) in, frames out.
+
+The engines in :mod:`lanxi.compute.air` and :mod:`lanxi.compute.water` are pure; this module reads
+input tables, separates pass-through identifying columns, converts text cells after validation, runs
+the engines and writes results. Store-based variants live in :mod:`lanxi.services.env_store`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
+from lanxi.compute.air.annual import annual_evaluation, city_daily
+from lanxi.compute.air.validate import EXTRA_COLUMNS
+from lanxi.compute.water import (
+    CompensationStatement,
+    WarningRules,
+    annual_responsibility,
+    classify_samples,
+    compensation_statement,
+    monthly_compliance,
+    quarterly_warnings,
+    section_classes,
+    validate_water_frame,
+)
+from lanxi.compute.water.compensation import xinanjiang_pilot_settings
+from lanxi.errors import Problem, ValidationError
+from lanxi.io.tables import read_table, write_table
+from lanxi.standards.hj633 import POLLUTANTS, Edition
+
+#: Identifying columns carried through the air commands unchanged (never read as pollutants).
+AIR_PASS_THROUGH: tuple[str, ...] = (
+    "name",
+    "station_name",
+    "city",
+    "province",
+    "region_code",
+    "county",
+    "lon",
+    "lat",
+    "code",
+    "note",
+)
+
+#: Identifying columns the water commands accept besides the engine's own.
+WATER_PASS_THROUGH: tuple[str, ...] = (
+    "name",
+    "river",
+    "city",
+    "province",
+    "region_code",
+    "lon",
+    "lat",
+    "note",
+)
+
+Kind = Literal["hourly", "daily"]
+
+
+# ------------------------------------------------------------------------------------ air
+
+
+def split_air_columns(
+    df: pd.DataFrame, keep: Iterable[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split ``df`` into the engine's columns and the identifying columns to carry through.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Input frame.
+    keep : iterable of str
+        Further column names to carry through (beyond :data:`AIR_PASS_THROUGH`).
+
+    Returns
+    -------
+    (engine_frame, pass_through)
+        Any other unknown column stays in ``engine_frame`` so the validator reports it.
+    """
+    carried = set(AIR_PASS_THROUGH) | set(keep)
+    engine_cols = {"station", "time", *POLLUTANTS, *EXTRA_COLUMNS}
+    passing = [c for c in df.columns if c in carried and c not in engine_cols]
+    return df.drop(columns=passing), df[passing]
+
+
+def _air_numeric(df: pd.DataFrame) -> pd.DataFrame:
+    out = df.copy()
+    for c in (*POLLUTANTS, *EXTRA_COLUMNS):
+        if c in out:
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+    if "time" in out and not pd.api.types.is_datetime64_any_dtype(out["time"]):
+        out["time"] = pd.to_datetime(out["time"], format="mixed")
+    if "station" in out:
+        out["station"] = out["station"].astype(str)
+    return out
+
+
+def air_aqi(
+    df: pd.DataFrame,
+    *,
+    kind: Kind = "hourly",
+    edition: Edition | None = None,
+    keep: Iterable[str] = (),
+    file: str = "<input>",
+) -> pd.DataFrame:
+    """AQI of every row (HJ 633), identifying columns carried through.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``station``, ``time``, pollutant columns (text or numbers), identifying columns.
+    kind : {"hourly", "daily"}
+    edition : {"2012", "2026"} or None
+        None picks per row by date.
+    keep : iterable of str
+        More identifying columns to carry through.
+    file : str
+        Source name for messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Identifying columns, the input columns and the output of
+        :func:`lanxi.compute.air.compute_aqi`.
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the input at once.
+    """
+    engine_df, passing = split_air_columns(df, keep)
+    validate_air_frame(engine_df, file)
+    result = compute_aqi(_air_numeric(engine_df), kind=kind, edition=edition, validate=False)
+    result.index = passing.index
+    return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
+
+
+def _is_hourly(df: pd.DataFrame) -> bool:
+    days = df["time"].dt.normalize()
+    return bool(pd.DataFrame({"s": df["station"], "d": days}).duplicated().any())
+
+
+def air_annual(
+    df: pd.DataFrame,
+    *,
+    kind: Kind | Literal["auto"] = "auto",
+    edition: Edition | None = None,
+    file: str = "<input>",
+    method: str = "hj663_2013",
+) -> pd.DataFrame:
+    """Annual evaluation per station and (with a ``city`` column) per city.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Hourly or daily rows: ``station``, ``time``, pollutants; optional ``city``.
+    kind : {"auto", "hourly", "daily"}
+        ``auto``: hourly when some station has two rows on one calendar day.
+    edition : {"2012", "2026"} or None
+        Limits, validity minima and the daily AQI edition; None → the one in force on each year's
+        last day.
+    file : str
+        Source name for messages.
+    method : str
+        Annual-evaluation method (:data:`lanxi.compute.air.annual.METHODS`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`lanxi.compute.air.annual.annual_evaluation` rows with ``level`` (``station`` /
+        ``city``) and ``unit`` (the station or city name).
+    """
+    engine_df, passing = split_air_columns(df)
+    if "station" not in engine_df:
+        raise ValidationError([Problem(file, None, "station", "station column missing")])
+    validate_air_frame(engine_df, file)
+    data = _air_numeric(engine_df)
+    if kind == "auto":
+        kind = "hourly" if _is_hourly(data) else "daily"
+    city_of = (
+        pd.Series(passing["city"].to_numpy(), index=data["station"].to_numpy())
+        .groupby(level=0)
+        .first()
+        if "city" in passing
+        else None
+    )
+    if kind == "hourly":
+        daily = daily_from_hourly(data, edition=edition, file=file)
+    else:
+        daily = data.assign(time=data["time"].dt.normalize())
+    if daily.empty:
+        raise ValidationError([Problem(file, None, None, "no daily values")])
+
+    def evaluate(days: pd.DataFrame, by: str) -> pd.DataFrame:
+        frames = []
+        for year, part in days.groupby(days["time"].dt.year):
+            ed = edition or _edition_of_year(int(year))
+            pollutant_cols = [c for c in POLLUTANTS if c in part]
+            aqi = compute_aqi(
+                part[[by, "time", *pollutant_cols]].rename(columns={by: "station"}),
+                kind="daily",
+                edition=ed,
+                validate=False,
+            )["aqi"]
+            frames.append(
+                annual_evaluation(part.assign(aqi=aqi.to_numpy()), by=by, edition=ed, method=method)
+            )
+        out = pd.concat(frames, ignore_index=True)
+        out.insert(0, "level", by)
+        return out.rename(columns={by: "unit"})
+
+    results = [evaluate(daily, "station")]
+    if city_of is not None:
+        daily = daily.assign(city=daily["station"].map(city_of))
+        results[0].insert(2, "city", results[0]["unit"].map(city_of))
+        results.append(evaluate(city_daily(daily.dropna(subset=["city"])), "city"))
+    out = pd.concat(results, ignore_index=True)
+    if "city" in out:
+        out["city"] = out["city"].where(out["level"] != "city", out["unit"])
+    return out
+
+
+def _edition_of_year(year: int) -> Edition:
+    from datetime import date
+
+    from lanxi.standards.hj633 import edition_for
+
+    return edition_for(date(year, 12, 31))
+
+
+# ---------------------------------------------------------------------------------- water
+
+
+def _water_frame(df: pd.DataFrame, file: str, extra: Iterable[str] = ()) -> pd.DataFrame:
+    validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
+    out = df.copy()
+    out["time"] = pd.to_datetime(out["time"], format="mixed")
+    return out
+
+
+def water_classify(df: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
+    """Single-factor class of every sample (GB 3838-2002, 环办〔2011〕22号).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input plus ``water_class`` (1–6), ``water_class_label``, ``worst_items``,
+        ``main_pollutants`` and, with a ``target_class`` column, ``exceeding_items``.
+    """
+    data = _water_frame(df, file)
+    target = "target_class" if "target_class" in data else None
+    if target:
+        data["target_class"] = pd.to_numeric(data["target_class"], errors="coerce").astype("Int64")
+    out = classify_samples(data, target_class=target)
+    out["time"] = out["time"].dt.strftime("%Y-%m-%d")
+    return out
+
+
+def _targets(df: pd.DataFrame, file: str) -> pd.Series:
+    if "target_class" not in df:
+        raise ValidationError(
+            [Problem(file, None, "target_class", "needed: the target class (1–5) of each section")]
+        )
+    t = pd.to_numeric(df["target_class"], errors="coerce")
+    return (
+        pd.Series(t.to_numpy(), index=df["section"].astype(str).to_numpy()).groupby(level=0).first()
+    )
+
+
+def water_assess(samples: pd.DataFrame, month: str, *, file: str = "<input>") -> pd.DataFrame:
+    """Monthly class of each section and whether it meets its target (``month`` = ``YYYY-MM``)."""
+    data = _water_frame(samples, file)
+    targets = _targets(data, file)
+    period = pd.Period(month, "M")
+    part = data[data["time"].dt.to_period("M") == period]
+    if part.empty:
+        raise ValidationError([Problem(file, None, "time", f"no samples in {month}")])
+    classes = section_classes(part.drop(columns="target_class"), freq="M", target_class=targets)
+    out = monthly_compliance(classes, targets)
+    out["period"] = out["period"].astype(str)
+    return out
+
+
+def water_warnings(
+    samples: pd.DataFrame,
+    quarter: str,
+    *,
+    rules: WarningRules | None = None,
+    file: str = "<input>",
+) -> pd.DataFrame:
+    """Quarterly warning list for ``quarter`` (``YYYYQn``).
+
+    Samples of the year before, when present, give the decline rule.
+    """
+    data = _water_frame(samples, file)
+    targets = _targets(data, file)
+    q = pd.Period(quarter, "Q")
+    monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
+    out = quarterly_warnings(monthly, targets, settings=rules)
+    out = out[out["quarter"] == q].copy()
+    if out.empty:
+        raise ValidationError([Problem(file, None, "time", f"no samples in {quarter}")])
+    out["quarter"] = out["quarter"].astype(str)
+    return out.reset_index(drop=True)
+
+
+def water_annual(samples: pd.DataFrame, year: int, *, file: str = "<input>") -> pd.DataFrame:
+    """Annual responsibility assessment per city and province.
+
+    Needs ``city`` and ``province`` columns; the year before, when present, gives the trend.
+    """
+    data = _water_frame(samples, file)
+    missing = [c for c in ("city", "province") if c not in data]
+    if missing:
+        raise ValidationError(
+            [
+                Problem(file, None, c, "needed for the annual assessment per city and province")
+                for c in missing
+            ]
+        )
+    targets = _targets(data, file)
+    regions = data[["section", "city", "province"]].drop_duplicates("section")
+    items = data.drop(columns=["target_class", "city", "province"], errors="ignore")
+    items = items.drop(columns=[c for c in WATER_PASS_THROUGH if c in items])
+
+    def one(y: int, previous: pd.DataFrame | None) -> pd.DataFrame | None:
+        part = items[items["time"].dt.year == y]
+        if part.empty:
+            return None
+        monthly = section_classes(part, freq="M", target_class=targets)
+        annual = section_classes(part, freq="Y", target_class=targets)
+        return annual_responsibility(monthly, annual, targets, regions, previous=previous)
+
+    prev = one(year - 1, None)
+    out = one(year, prev)
+    if out is None:
+        raise ValidationError([Problem(file, None, "time", f"no samples in {year}")])
+    out.insert(0, "year", year)
+    return out
+
+
+def water_compensation(
+    samples: pd.DataFrame,
+    section: str,
+    year: int,
+    *,
+    c0: Mapping[str, float] | None = None,
+    base_years: Iterable[int] | None = None,
+    upstream: str | None = None,
+    downstream: str | None = None,
+    fund_amount: float | None = None,
+    central_fund: float | None = None,
+    file: str = "<input>",
+) -> CompensationStatement:
+    """Xin'an-River-style compensation statement for ``section`` in ``year``.
+
+    The reference concentrations ``c0`` default to the mean of the ``base_years`` (default: the
+    three years before ``year`` present in the data) at the same section, as in the pilot. K0, the
+    weights, the threshold and the fund (1 亿元) are the pilot's (``xinanjiang_pilot.yaml``) unless
+    ``fund_amount`` is given; the pilot's central-government amount is specific to the Xin'an River
+    and is left out unless ``central_fund`` is given.
+    """
+    data = _water_frame(samples, file, extra=("target_class",))
+    sec = data[data["section"].astype(str) == section]
+    if sec.empty:
+        raise ValidationError([Problem(file, None, "section", f"no samples of section {section}")])
+    items = ("codmn", "nh3n", "tp", "tn")
+    vals = sec.assign(**{k: pd.to_numeric(sec[k], errors="coerce") for k in items if k in sec})
+    missing = [k for k in items if k not in vals]
+    if missing:
+        raise ValidationError([Problem(file, None, k, "column needed for P") for k in missing])
+    years = vals["time"].dt.year
+    this = vals[years == year]
+    if this.empty:
+        raise ValidationError([Problem(file, None, "time", f"no samples of {section} in {year}")])
+    means = {k: float(np.nanmean(this[k])) for k in items}
+    if c0 is None:
+        base = sorted(base_years) if base_years else sorted({y for y in years if y < year})[-3:]
+        ref = vals[years.isin(base)]
+        if ref.empty:
+            raise ValidationError(
+                [Problem(file, None, "time", f"no base-year samples before {year} for C0")]
+            )
+        c0 = {k: float(np.nanmean(ref[k])) for k in items}
+    pilot = xinanjiang_pilot_settings(c0)
+    settings = replace(
+        pilot,
+        upstream=upstream or pilot.upstream,
+        downstream=downstream or pilot.downstream,
+        fund_amount=pilot.fund_amount if fund_amount is None else fund_amount,
+        central_fund=central_fund,
+    )
+    return compensation_statement(section, year, means, settings)
+
+
+def statement_frame(st: CompensationStatement) -> pd.DataFrame:
+    """One-row frame of a compensation statement (ratios and contributions as columns)."""
+    row: dict[str, object] = {
+        "section": st.section_id,
+        "year": st.year,
+        "p": st.p,
+        "payer": st.payer,
+        "payee": st.payee,
+        "amount": st.amount,
+        "unit": st.unit,
+        "central_fund": st.central_fund,
+    }
+    row.update({f"ratio_{k}": v for k, v in st.ratios.items()})
+    row.update({f"contribution_{k}": v for k, v in st.contributions.items()})
+    row["summary_zh"] = st.summary_zh
+    row["summary_en"] = st.summary_en
+    return pd.DataFrame([row])
+
+
+# ------------------------------------------------------------------------------------ files
+
+
+def read_input(path: Path) -> tuple[pd.DataFrame, str]:
+    """Read an input table (CSV or Excel) as text; return it with the file name for messages."""
+    df = read_table(path)
+    return df, str(df.attrs.get("file", Path(path).name))
+
+
+def check_output(path: Path) -> None:
+    """Refuse an output extension before any work is done (nothing is written on error)."""
+    if Path(path).suffix.lower() not in (".csv", ".xlsx", ".json"):
+        raise ValidationError(
+            [Problem(Path(path).name, None, None, "output must end in .csv, .xlsx or .json")]
+        )
+
+
+def write_output(df: pd.DataFrame, path: Path) -> Path:
+    """Write a result frame by extension (.csv, .xlsx, .json); categoricals as text."""
+    out = df.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype("string")
+        elif pd.api.types.is_datetime64_any_dtype(out[c]):
+            out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
+    return write_table(out, path)

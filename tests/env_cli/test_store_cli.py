@@ -1,0 +1,105 @@
+"""Store-based environment commands on SQLite and PostgreSQL: network, demo, water assessments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from lanxi.cli.main import app
+from lanxi.services import env_store, store
+from lanxi.settings import get_settings
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("LANXI_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    store.engine.cache_clear()
+    store.init_database(db_url)
+    yield db_url
+    store.engine(db_url).dispose()
+    store.engine(None).dispose()
+    get_settings.cache_clear()
+    store.engine.cache_clear()
+
+
+def test_bundled_network_is_sourced() -> None:
+    sections = env_store.bundled_sections()
+    assert {"湟水", "黄河", "大通河", "洮河", "大夏河", "祖厉河", "庄浪河"} <= set(
+        sections["river"]
+    )
+    border = sections[sections["border"] == "true"]
+    assert set(border["id"]) == {"HS-OUT", "HH-OUT"}
+    targets = dict(zip(sections["id"], sections["target_class"], strict=True))
+    assert targets["HS-OUT"] == "3" and targets["HH-OUT"] == "2"  # from the plans
+    assert (sections.loc[sections["synthetic_demo"] == "false", "source"].str.contains("§")).all()
+    assert (sections["source"] != "").all()
+    stations = env_store.bundled_stations()
+    assert len(stations) == 21 and stations["id"].is_unique
+    assert {"兰州市", "西宁市", "白银市", "定西市", "临夏州", "海东市"} <= set(stations["city"])
+    assert stations["source"].str.contains("cnemc-aqi").all()
+
+
+def test_demo_then_every_water_command(env_db: str, tmp_path: Path) -> None:
+    res = runner.invoke(app, ["env", "demo", "--air-days", "1", "--export", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "SYNTHETIC" in res.output
+    frame = env_store.samples_frame(env_db)
+    assert len(frame) == 9 * 24
+    hourly = env_store.air_frame("hourly", env_db)
+    assert len(hourly) == 21 * 24
+    # a second run replaces the synthetic rows instead of adding to them
+    assert runner.invoke(app, ["env", "demo", "--air-days", "1"]).exit_code == 0
+    assert len(env_store.samples_frame(env_db)) == 9 * 24
+
+    out = tmp_path / "assess.csv"
+    res = runner.invoke(app, ["water", "assess", "--month", "2025-06", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out)
+    assert len(df) == 9 and {"water_class", "meets_target", "target_class"} <= set(df.columns)
+
+    res = runner.invoke(app, ["water", "warnings", "--quarter", "2025Q2"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("section,quarter,target_class")
+
+    res = runner.invoke(
+        app, ["water", "annual", "--year", "2025", "--out", str(tmp_path / "a.json")]
+    )
+    assert res.exit_code == 0, res.output
+    annual = pd.read_json(tmp_path / "a.json")
+    assert set(annual["level"]) == {"city", "province"}
+    assert set(annual.loc[annual["level"] == "province", "region"]) == {"青海", "甘肃"}
+
+    res = runner.invoke(app, ["water", "compensation", "--section", "HS-OUT", "--year", "2025"])
+    assert res.exit_code == 0, res.output
+    assert "HS-OUT" in res.stdout and ("甘肃向青海" in res.stdout or "青海向甘肃" in res.stdout)
+
+    # the same from the exported file
+    src = tmp_path / "water_samples.csv"
+    res = runner.invoke(app, ["water", "assess", "--month", "2025-06", "--file", str(src)])
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_csv(pd.io.common.StringIO(res.stdout))) == 9
+    res = runner.invoke(
+        app, ["air", "annual", str(tmp_path / "air_hourly.csv"), "--out", str(tmp_path / "air.csv")]
+    )
+    assert res.exit_code == 0, res.output
+    air = pd.read_csv(tmp_path / "air.csv")
+    assert set(air["level"]) == {"station", "city"}
+
+
+def test_store_commands_without_data_say_what_to_do(env_db: str) -> None:
+    res = runner.invoke(app, ["water", "assess", "--month", "2025-06"])
+    assert res.exit_code == 1 and "lanxi env demo" in res.stderr
+
+
+def test_unknown_section(env_db: str) -> None:
+    assert runner.invoke(app, ["env", "network"]).exit_code == 0
+    assert runner.invoke(app, ["env", "demo", "--air-days", "0"]).exit_code == 0
+    res = runner.invoke(app, ["water", "compensation", "--section", "NOPE", "--year", "2025"])
+    assert res.exit_code == 1 and "NOPE" in res.stderr
