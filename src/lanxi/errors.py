@@ -78,3 +78,25 @@ class NotFoundError(LanxiError):
 
 class ConfigurationError(LanxiError):
     """Settings are missing or unsafe for the environment."""
+
+
+class PermissionDenied(LanxiError):  # noqa: N818 - the name the issue and the API use
+    """A user may not do what was asked; the message says which role or scope was missing.
+
+    Parameters
+    ----------
+    reason : str
+        Why the action was refused, and what would allow it.
+    user : str, optional
+        The user refused.
+    action : str, optional
+        The action refused.
+    """
+
+    def __init__(self, reason: str, *, user: str | None = None, action: str | None = None) -> None:
+        self.reason = reason
+        self.user = user
+        self.action = action
+        who = f"user '{user}'" if user else "this user"
+        what = f" may not {action}" if action else " is refused"
+        super().__init__(f"{who}{what}: {reason}")

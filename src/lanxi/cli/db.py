@@ -9,6 +9,7 @@ import typer
 
 from lanxi.cli.output import console, err_console
 from lanxi.services import store
+from lanxi.services.monitoring.demo import setup_monitoring
 
 db_app = typer.Typer(help="数据库 Database: create, migrate, back up.", no_args_is_help=True)
 
@@ -68,6 +69,13 @@ def setup_cmd() -> None:
     with console.status("载入规划数据 Loading the bundled plan data…"):
         report = store.load_bundled_plans()
     console.print(f"[green]✓[/green] {report.summary()}")
+    with store.session() as s:
+        mon = setup_monitoring(s)
+    console.print(
+        f"[green]✓[/green] 规划数据中的数字 Plan figures: {mon['plan_figures'].summary()}"
+    )
+    if mon["admin_created"]:
+        console.print("[green]✓[/green] 用户 User 'admin' (agglomeration_office) created")
     console.print()
     console.print(store.summary_table())
     console.print()
@@ -77,6 +85,7 @@ def setup_cmd() -> None:
         "lanxi tasks --province 青海            # 重点任务 tasks of one province's agencies",
         "lanxi indicators --plan scheme2022     # 2025 年目标 the 2025 targets",
         "lanxi projects --kind rail             # 重点项目 key projects",
+        "lanxi progress --plan scheme2022       # 目标进展 progress against targets",
         "lanxi --help                           # 全部命令 every command",
     ):
         console.print(f"  [bold]{line}[/bold]")

@@ -1,0 +1,241 @@
+"""Benchmark: import 1,000,000 observation rows with full validation and versioning.
+
+Run on demand::
+
+    .venv/bin/python benchmarks/bench_import.py                      # SQLite, and PostgreSQL if
+                                                                     # initdb/pg_ctl are installed
+    .venv/bin/python benchmarks/bench_import.py --rows 200000 --postgres postgresql://u@h/db
+
+For each backend, in the same run and from the same CSV file:
+
+* **plain** — ``pandas.read_csv`` + ``DataFrame.to_sql`` into a table without constraints (the
+  yardstick of the issue);
+* **lanxi** — ``submit_file``: read as text, every validation rule (indicator, region, period form
+  of the indicator's frequency, number, unit conversion, plausible range, duplicate keys),
+  versioning against the current rows, the batch, the audit entry, and the insert (``COPY`` on
+  PostgreSQL, ``executemany`` on SQLite) into the indexed, constrained ``observations`` table;
+* **lanxi, re-import** — the same file with 10 % of the values changed: 10 % new versions (old
+  rows retired, one audit entry each), 90 % unchanged.
+
+Goal: the first import at no less than half the speed of the plain insert (ratio ≥ 0.5).
+
+The data: the bundled catalogue plus ten synthetic daily indicators (unit 万人), 51 regions, days
+from 1990-01-01 — 10 × 51 × 1961 days ≈ 1,000,110 rows, half of them given in 人 (converted).
+PostgreSQL is started like ``tests/conftest.py`` does (initdb in a temporary directory) unless a URL
+is given with ``--postgres``; the database must then be empty.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select, text
+
+from lanxi.data.catalog import PlanCatalog, bundled_catalog
+from lanxi.domain.plans import Indicator
+from lanxi.services.monitoring import permissions as perms
+from lanxi.services.monitoring.submit import SubmitResult, submit_file
+from lanxi.storage.db import get_engine, session_factory
+from lanxi.storage.load import load_plans
+from lanxi.storage.migrate import init_db
+from lanxi.storage.models import ObservationRow
+
+N_INDICATORS = 10
+SEED = 20250201
+
+
+def bench_catalog() -> PlanCatalog:
+    """The bundled catalogue with ten daily indicators for the benchmark."""
+    cat = bundled_catalog()
+    extra = [
+        Indicator(
+            id=f"bench_daily_{k:02d}",
+            name=f"基准测试指标{k}",
+            name_en=f"Benchmark indicator {k}",
+            unit="万人",
+            category="benchmark",
+            frequency="daily",
+            aggregation="sum",
+            higher_is_better=True,
+            range_min=0,
+            range_max=100000,
+            source="benchmarks/bench_import.py § synthetic",
+        )
+        for k in range(N_INDICATORS)
+    ]
+    return dataclasses.replace(cat, indicators=[*cat.indicators, *extra])
+
+
+def make_rows(n_rows: int, regions: list[str]) -> pd.DataFrame:
+    """About ``n_rows`` observations of the benchmark indicators (seeded)."""
+    rng = np.random.default_rng(SEED)
+    n_days = -(-n_rows // (N_INDICATORS * len(regions)))
+    days = pd.date_range("1990-01-01", periods=n_days, freq="D").strftime("%Y-%m-%d")
+    ind = np.repeat([f"bench_daily_{k:02d}" for k in range(N_INDICATORS)], len(regions) * n_days)
+    reg = np.tile(np.repeat(regions, n_days), N_INDICATORS)
+    per = np.tile(days, N_INDICATORS * len(regions))
+    n = len(ind)
+    value = np.round(rng.lognormal(4.0, 1.0, n).clip(0.01, 99999), 4)
+    in_persons = rng.random(n) < 0.5
+    unit = np.where(in_persons, "人", "万人")
+    shown = np.where(in_persons, np.round(value * 10000, 0), value)
+    return pd.DataFrame(
+        {
+            "indicator_id": ind,
+            "region_code": reg,
+            "period": per,
+            "value": shown,
+            "unit": unit,
+            "source": "synthetic benchmark",
+            "note": "",
+        }
+    )
+
+
+def prepare(url: str) -> Engine:
+    """Schema, catalogue and an office user in an empty database."""
+    engine = get_engine(url)
+    init_db(engine)
+    load_plans(engine, bench_catalog())
+    with session_factory(engine)() as s, s.begin():
+        perms.ensure_user(
+            s,
+            "bench",
+            [perms.Grant(perms.Role.AGGLOMERATION_OFFICE)],
+            actor=perms.system_principal("bench"),
+        )
+    return engine
+
+
+def time_plain(engine: Engine, csv: Path) -> tuple[float, int]:
+    """``read_csv`` + ``to_sql`` into a plain table; seconds and rows."""
+    t0 = time.perf_counter()
+    df = pd.read_csv(csv, keep_default_na=False, na_values=[""])
+    df.to_sql("plain_observations", engine, if_exists="replace", index=False, chunksize=100_000)
+    return time.perf_counter() - t0, len(df)
+
+
+def time_lanxi(engine: Engine, csv: Path) -> tuple[float, SubmitResult]:
+    """``submit_file`` in one transaction; seconds and the result."""
+    t0 = time.perf_counter()
+    with session_factory(engine)() as s, s.begin():
+        result = submit_file(s, csv, "bench")
+    return time.perf_counter() - t0, result
+
+
+def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, object]]:
+    """Run the three timings on one database and return result rows."""
+    engine = prepare(url)
+    try:
+        with engine.connect() as conn:
+            regions = sorted(conn.scalars(text("SELECT code FROM regions")).all())
+        frame = make_rows(n_rows, regions)
+        csv = workdir / f"{label}_observations.csv"
+        frame.to_csv(csv, index=False)
+        changed = frame.copy()
+        pick = np.random.default_rng(SEED + 1).random(len(changed)) < 0.10
+        changed.loc[pick, "value"] = np.round(changed.loc[pick, "value"] * 1.01 + 1, 4)
+        csv2 = workdir / f"{label}_observations_corrected.csv"
+        changed.to_csv(csv2, index=False)
+
+        t_plain, n_plain = time_plain(engine, csv)
+        t_lanxi, res = time_lanxi(engine, csv)
+        t_re, res2 = time_lanxi(engine, csv2)
+        with engine.connect() as conn:
+            stored = conn.scalar(select(func.count()).select_from(ObservationRow))
+            current = conn.scalar(
+                select(func.count()).select_from(ObservationRow).where(ObservationRow.is_current)
+            )
+        assert current == len(frame), (current, len(frame))
+        assert stored == len(frame) + int(pick.sum()), stored
+        rows = [
+            {
+                "backend": label,
+                "run": "plain read_csv + to_sql",
+                "rows": n_plain,
+                "seconds": t_plain,
+                "rows_per_s": n_plain / t_plain,
+                "ratio": 1.0,
+            },
+            {
+                "backend": label,
+                "run": "lanxi submit (validate + version + insert)",
+                "rows": len(frame),
+                "seconds": t_lanxi,
+                "rows_per_s": len(frame) / t_lanxi,
+                "ratio": t_plain / t_lanxi,
+                "detail": res.summary(),
+            },
+            {
+                "backend": label,
+                "run": "lanxi re-import, 10 % corrected",
+                "rows": len(frame),
+                "seconds": t_re,
+                "rows_per_s": len(frame) / t_re,
+                "ratio": t_plain / t_re,
+                "detail": res2.summary(),
+            },
+        ]
+        return rows
+    finally:
+        engine.dispose()
+
+
+def _start_postgres() -> tuple[object, str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import conftest  # the throwaway server of the test suite
+
+    bindir = conftest.find_pg_bin()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL binaries not found (scripts/ensure-postgres.sh)")
+    server = conftest._PgServer(bindir)
+    server.start()
+    server.admin("CREATE DATABASE lanxi_bench")
+    return server, server.url("lanxi_bench")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    args = parser.parse_args(argv)
+
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory(prefix="lanxi-bench-") as tmp:
+        work = Path(tmp)
+        if not args.no_sqlite:
+            results += run("sqlite", f"sqlite:///{work / 'bench.sqlite'}", args.rows, work)
+        if not args.no_postgres:
+            server = None
+            url = args.postgres
+            try:
+                if url is None:
+                    server, url = _start_postgres()
+                results += run("postgresql", url, args.rows, work)
+            finally:
+                if server is not None:
+                    server.stop()
+    print(f"\nImport of {args.rows:,} observation rows (goal: lanxi / plain ≥ 0.5)\n")
+    print(f"{'backend':<11} {'run':<45} {'rows':>9} {'s':>7} {'rows/s':>9} {'× plain':>8}")
+    for r in results:
+        print(
+            f"{r['backend']:<11} {r['run']:<45} {r['rows']:>9,} {r['seconds']:>7.2f} "
+            f"{r['rows_per_s']:>9,.0f} {r['ratio']:>8.2f}"
+        )
+    for r in results:
+        if r.get("detail"):
+            print(f"  {r['backend']}: {r['detail']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

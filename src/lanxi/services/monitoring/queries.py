@@ -1,0 +1,267 @@
+"""Reading the monitoring data: observations, progress reports, the audit log.
+
+What a user sees depends on their role: the public sees approved data only (the latest approved
+version of each key); every other role may also see drafts, submitted and returned rows. Every
+record carries ``synthetic`` so demonstration data is never shown as real.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Select, Table, and_, func, select
+from sqlalchemy.orm import Session
+
+from lanxi.errors import NotFoundError, PermissionDenied
+from lanxi.services.monitoring.common import Record, load_reference, period_end
+from lanxi.services.monitoring.permissions import Action, Principal, authorize
+from lanxi.services.monitoring.submit import OBS, PROGRESS, as_principal
+from lanxi.storage.models import AuditLogRow, WorkflowStatus
+
+STATUSES = tuple(s.value for s in WorkflowStatus)
+
+
+def _latest_approved(table: Table, key: list[str]) -> Select[Any]:
+    """Rows that are the highest approved version of their key."""
+    sub = (
+        select(*(table.c[k] for k in key), func.max(table.c.version).label("v"))
+        .where(table.c.status == WorkflowStatus.APPROVED.value)
+        .group_by(*(table.c[k] for k in key))
+        .subquery()
+    )
+    cond = and_(*(table.c[k] == sub.c[k] for k in key), table.c.version == sub.c.v)
+    return select(table).join(sub, cond)
+
+
+def approved_observations(
+    session: Session,
+    *,
+    indicators: list[str] | None = None,
+    regions: list[str] | None = None,
+    as_of: dt.date | None = None,
+    include_synthetic: bool = True,
+) -> pd.DataFrame:
+    """The latest approved version of every observation key, as a frame.
+
+    Parameters
+    ----------
+    session : Session
+        Open session.
+    indicators, regions : list of str, optional
+        Restrict to these ids / codes.
+    as_of : date, optional
+        Keep periods that ended on or before this date.
+    include_synthetic : bool
+        Keep synthetic (demonstration) rows.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, indicator_id, region_code, period, value, unit, version, synthetic, source``.
+    """
+    q = _latest_approved(OBS, ["indicator_id", "region_code", "period"])
+    if indicators is not None:
+        q = q.where(OBS.c.indicator_id.in_(indicators))
+    if regions is not None:
+        q = q.where(OBS.c.region_code.in_(regions))
+    if not include_synthetic:
+        q = q.where(OBS.c.synthetic.is_(False))
+    cols = [
+        "id",
+        "indicator_id",
+        "region_code",
+        "period",
+        "value",
+        "unit",
+        "version",
+        "synthetic",
+        "source",
+    ]
+    rows = session.execute(q.order_by(OBS.c.indicator_id, OBS.c.region_code, OBS.c.period))
+    df = pd.DataFrame([{c: r._mapping[c] for c in cols} for r in rows], columns=cols)
+    if as_of is not None and len(df):
+        ends = df["period"].map(period_end)
+        df = df.loc[ends <= as_of].reset_index(drop=True)
+    return df
+
+
+def approved_progress(
+    session: Session, *, as_of: dt.date | None = None, include_synthetic: bool = True
+) -> pd.DataFrame:
+    """The latest approved version of every task progress report, as a frame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id, task_id, agency_id, period, progress, percent, version, synthetic``.
+    """
+    q = _latest_approved(PROGRESS, ["task_id", "agency_id", "period"])
+    if not include_synthetic:
+        q = q.where(PROGRESS.c.synthetic.is_(False))
+    cols = ["id", "task_id", "agency_id", "period", "progress", "percent", "version", "synthetic"]
+    rows = session.execute(q.order_by(PROGRESS.c.task_id, PROGRESS.c.agency_id, PROGRESS.c.period))
+    df = pd.DataFrame([{c: r._mapping[c] for c in cols} for r in rows], columns=cols)
+    if as_of is not None and len(df):
+        df = df.loc[df["period"].map(period_end) <= as_of].reset_index(drop=True)
+    return df
+
+
+def _can_read_unapproved(user: Principal) -> bool:
+    try:
+        authorize(user, Action.READ_UNAPPROVED)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def list_observations(
+    session: Session,
+    user: str | Principal,
+    *,
+    indicator: str | None = None,
+    region: str | None = None,
+    status: str | None = None,
+    history: bool = False,
+    synthetic: bool | None = None,
+) -> list[Record]:
+    """Observations as a user may see them.
+
+    Parameters
+    ----------
+    session : Session
+        Open session.
+    user : str or Principal
+        The reader; the public sees the latest approved versions only.
+    indicator : str, optional
+        An indicator id.
+    region : str, optional
+        A region code; its sub-regions are included.
+    status : {"draft", "submitted", "approved", "returned"}, optional
+        ``approved``: the latest approved version of each key; another status: current rows with
+        that status; none: current rows (the public: latest approved).
+    history : bool
+        Every version (old ones too), oldest first within a key.
+    synthetic : bool, optional
+        Only synthetic (True) or only real (False) rows.
+
+    Returns
+    -------
+    list of dict
+        ``indicator_id, indicator_name, region_code, region_name, period, value, unit, status,
+        version, is_current, synthetic, source, note, batch_id, entered_by, created_at``.
+
+    Raises
+    ------
+    NotFoundError
+        Unknown indicator, region or status.
+    PermissionDenied
+        The public asking for unapproved rows.
+    """
+    ref = load_reference(session)
+    principal = as_principal(session, user, ref)
+    if status is not None and status not in STATUSES:
+        raise NotFoundError(f"no status '{status}': use one of {', '.join(STATUSES)}")
+    if indicator is not None and indicator not in ref.indicators:
+        raise NotFoundError(f"no indicator '{indicator}' (list them with `lanxi indicators`)")
+    if region is not None and region not in ref.regions:
+        raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")
+    public = not _can_read_unapproved(principal)
+    if public and status not in (None, "approved"):
+        authorize(principal, Action.READ_UNAPPROVED)
+    if public:
+        status = "approved"
+    key = ["indicator_id", "region_code", "period"]
+    if history:
+        q = select(OBS)
+        if status is not None:
+            q = q.where(OBS.c.status == status)
+    elif status == "approved":
+        q = _latest_approved(OBS, key)
+    else:
+        q = select(OBS).where(OBS.c.is_current)
+        if status is not None:
+            q = q.where(OBS.c.status == status)
+    if indicator is not None:
+        q = q.where(OBS.c.indicator_id == indicator)
+    if region is not None:
+        q = q.where(OBS.c.region_code.in_(sorted(ref.descendants(region))))
+    if synthetic is not None:
+        q = q.where(OBS.c.synthetic.is_(synthetic))
+    q = q.order_by(OBS.c.indicator_id, OBS.c.region_code, OBS.c.period, OBS.c.version)
+    out = []
+    for r in session.execute(q):
+        m = r._mapping
+        out.append(
+            {
+                "indicator_id": m["indicator_id"],
+                "indicator_name": ref.indicators.get(m["indicator_id"], {}).get("name"),
+                "region_code": m["region_code"],
+                "region_name": ref.regions.get(m["region_code"], {}).get("name"),
+                "period": m["period"],
+                "value": m["value"],
+                "unit": m["unit"],
+                "status": m["status"],
+                "version": m["version"],
+                "is_current": bool(m["is_current"]),
+                "synthetic": bool(m["synthetic"]),
+                "source": m["source"],
+                "note": m["note"],
+                "batch_id": m["batch_id"],
+                "entered_by": m["entered_by"],
+                "created_at": m["created_at"].isoformat() if m["created_at"] else None,
+            }
+        )
+    return out
+
+
+def list_audit(
+    session: Session,
+    user: str | Principal,
+    *,
+    since: dt.datetime | dt.date | None = None,
+    entity: str | None = None,
+    actor: str | None = None,
+    limit: int | None = None,
+) -> list[Record]:
+    """Audit log entries, oldest first (the newest ``limit`` if given).
+
+    Raises
+    ------
+    PermissionDenied
+        For the public role (the log shows unapproved data).
+    """
+    principal = as_principal(session, user)
+    authorize(principal, Action.READ_UNAPPROVED)
+    q = select(AuditLogRow)
+    if since is not None:
+        start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=dt.UTC)
+        if session.get_bind().dialect.name == "sqlite":
+            start = start.astimezone(dt.UTC).replace(tzinfo=None)
+        q = q.where(AuditLogRow.at >= start)
+    if entity is not None:
+        q = q.where(AuditLogRow.entity == entity)
+    if actor is not None:
+        q = q.where(AuditLogRow.actor == actor)
+    if limit is not None:
+        q = q.order_by(AuditLogRow.id.desc()).limit(limit)
+        rows = list(reversed(session.scalars(q).all()))
+    else:
+        rows = list(session.scalars(q.order_by(AuditLogRow.id)))
+    return [
+        {
+            "id": a.id,
+            "at": a.at.isoformat() if a.at else None,
+            "actor": a.actor,
+            "action": a.action,
+            "entity": a.entity,
+            "entity_id": a.entity_id,
+            "old": a.old,
+            "new": a.new,
+            "reason": a.reason,
+        }
+        for a in rows
+    ]

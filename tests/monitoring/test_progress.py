@@ -1,0 +1,189 @@
+"""Progress methods: the published worked example, the Open SDG bands, ≈ and rate targets."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from lanxi.compute.progress import (
+    Thresholds,
+    assess,
+    cagr,
+    classify,
+    method_params,
+    opensdg_score,
+    opensdg_trend_score,
+)
+from lanxi.services.monitoring.progress import params_for, progress_config
+
+OPEN = params_for("opensdg")
+
+
+def test_thresholds_come_from_the_data_file() -> None:
+    cfg = progress_config()
+    assert OPEN.thresholds == Thresholds(0.95, 0.6, 0.0)
+    assert OPEN.score_points == (-0.6, 0.6, 1.3)
+    assert OPEN.approx_tolerance == cfg["approx_tolerance"] == 0.02
+    assert params_for("eurostat").window_years == 5
+    assert params_for("unsd").thresholds == Thresholds(0.95, 0.10, None)
+    with pytest.raises(ValueError, match="unknown progress method"):
+        method_params(cfg, "nope")
+
+
+def test_sdg_build_worked_example_without_target() -> None:
+    """open-sdg/sdg-build tests/assets/progress-calculation: indicator 1-1-1, headline series
+    2020 → 100, 2021 → 120, default configuration (direction negative, base year 2015 → the first
+    year with data, 2020): CAGR = 0.2, progress value −0.2, status deterioration, score −5."""
+    r = assess(
+        [(2020, 100.0), (2021, 120.0)],
+        target=None,
+        target_year=None,
+        comparison=None,
+        higher_is_better=False,
+        params=OPEN,
+    )
+    assert r.actual_rate == pytest.approx(0.2)
+    assert r.ratio == pytest.approx(-0.2)
+    assert (r.status, r.score) == ("deterioration", -5.0)
+    assert "first approved observation" in r.notes[0]
+
+
+def test_quantitative_formula_by_hand() -> None:
+    # baseline 60.1 % (2020), target ≥ 62 % (2025), latest 61.0 % (2022)
+    r = assess(
+        [(2022, 61.0)],
+        target=62,
+        target_year=2025,
+        comparison="ge",
+        baseline=60.1,
+        baseline_year=2020,
+        params=OPEN,
+    )
+    actual = (61.0 / 60.1) ** (1 / 2) - 1
+    required = (62 / 60.1) ** (1 / 5) - 1
+    assert r.actual_rate == pytest.approx(actual)
+    assert r.required_rate == pytest.approx(required)
+    assert r.ratio == pytest.approx(actual / required)
+    assert r.status == "on_track"
+    assert r.expected_value == pytest.approx(60.1 * (1 + required) ** 2)
+    assert r.score == pytest.approx(min(5.0, 5 * (actual / required - 0.6) / 0.7))
+
+
+@pytest.mark.parametrize(
+    ("latest", "status"),
+    [
+        (62.5, "target_met"),
+        (61.0, "on_track"),
+        (60.8, "needs_acceleration"),
+        (60.3, "limited_progress"),
+        (59.0, "deterioration"),
+    ],
+)
+def test_open_sdg_bands(latest: float, status: str) -> None:
+    r = assess(
+        [(2022, latest)],
+        target=62,
+        target_year=2025,
+        comparison="ge",
+        baseline=60.1,
+        baseline_year=2020,
+        params=OPEN,
+    )
+    assert r.status == status
+
+
+def test_lower_is_better_targets() -> None:
+    r = assess(
+        [(2020, 100.0), (2022, 90.0)], target=80, target_year=2025, comparison="le", params=OPEN
+    )
+    assert r.direction == -1
+    assert r.status == "on_track"  # −5.1 %/yr observed vs −4.4 %/yr required
+    assert (
+        assess(
+            [(2020, 100.0), (2022, 110.0)],
+            target=80,
+            target_year=2025,
+            comparison="le",
+            params=OPEN,
+        ).status
+        == "deterioration"
+    )
+
+
+def test_approx_target_met_within_tolerance_or_beyond() -> None:
+    kw = {"target": 69.0, "target_year": 2025, "comparison": "approx", "params": OPEN}
+    assert assess([(2020, 60.0), (2024, 67.7)], **kw).status == "target_met"  # within 2 %
+    assert assess([(2020, 60.0), (2024, 71.0)], **kw).status == "target_met"  # past it
+    near = assess([(2020, 60.0), (2024, 67.5)], **kw)
+    assert near.status != "target_met" and any("≈" in n for n in near.notes)
+
+
+def test_rate_targets_compare_the_mean_rate() -> None:
+    rates = [(2021, 5.0), (2022, 6.0), (2023, 7.0)]
+    r = assess(rates, target=6.0, target_year=2025, comparison="approx", rate=True, params=OPEN)
+    mean = (math.prod(1 + x / 100 for _, x in rates) ** (1 / 3) - 1) * 100
+    assert r.actual_rate == pytest.approx(mean)
+    assert r.status == "on_track"  # at the target (±2 %) but before the target year
+    done = assess(
+        [*rates, (2024, 6.0), (2025, 6.0)],
+        target=6.0,
+        target_year=2025,
+        comparison="approx",
+        rate=True,
+        params=OPEN,
+    )
+    assert done.status == "target_met"
+    slow = assess(
+        [(2021, 4.0), (2022, 4.2)],
+        target=6.0,
+        target_year=2025,
+        comparison="ge",
+        rate=True,
+        params=OPEN,
+    )
+    assert slow.status == "needs_acceleration" and slow.ratio == pytest.approx(slow.actual_rate / 6)
+
+
+def test_eurostat_uses_the_last_five_years() -> None:
+    series = [(2010, 50.0), (2015, 50.0), (2016, 51.0), (2020, 55.0)]
+    e = assess(series, target=60, target_year=2025, comparison="ge", params=params_for("eurostat"))
+    o = assess(series, target=60, target_year=2025, comparison="ge", params=OPEN)
+    assert e.baseline_year == 2015 and o.baseline_year == 2010
+    assert e.ratio == pytest.approx(cagr(50, 55, 2015, 2020) / cagr(50, 60, 2015, 2025))
+    assert e.label == "Significant progress towards the target"
+
+
+def test_unsd_anticipated_progress() -> None:
+    u = assess(
+        [(2020, 50.0), (2022, 52.0)],
+        target=60,
+        target_year=2030,
+        comparison="ge",
+        params=params_for("unsd"),
+    )
+    g = cagr(50, 52, 2020, 2022)
+    expected = 52 * (1 + g) ** 8
+    assert u.ratio == pytest.approx((expected - 50) / 10)
+    assert u.status == classify(u.ratio, Thresholds(0.95, 0.10))
+
+
+def test_insufficient_data_and_edge_cases() -> None:
+    assert assess([], target=1, target_year=2025, params=OPEN).status == "insufficient_data"
+    one = assess([(2023, 5.0)], target=10, target_year=2025, params=OPEN)
+    assert one.status == "insufficient_data"
+    signs = assess([(2020, -1.0), (2022, 2.0)], target=10, target_year=2025, params=OPEN)
+    assert signs.status == "insufficient_data"
+
+
+def test_scores_follow_sdg_build() -> None:
+    pts = (-0.6, 0.6, 1.3)
+    for r, s in [(1.3, 5.0), (2.0, 5.0), (0.95, 2.5), (0.6, 0.0), (0.0, -2.5), (-0.6, -5.0)]:
+        assert opensdg_score(r, pts) == pytest.approx(s, abs=1e-3)
+        assert opensdg_score(r, pts) == pytest.approx(
+            min(7.1429 * r - 4.2857, 5) if r >= 0.6 else max(4.1667 * r - 2.5, -5), abs=1e-3
+        )
+    th = Thresholds(0.015, 0.005, 0.0)
+    assert opensdg_trend_score(0.02, th) == pytest.approx(5.0)
+    assert opensdg_trend_score(-0.02, th) == pytest.approx(-5.0)
+    assert opensdg_trend_score(0.0, th) == pytest.approx(-2.5)
