@@ -241,3 +241,14 @@ def test_commands_before_setup_say_what_to_run(
     finally:
         get_settings.cache_clear()
         store.engine.cache_clear()
+
+
+def test_circle_targets_name_their_region_group(cli_db: Path) -> None:
+    rows = run_json("indicators", "--plan", "gansu2021")
+    circle = [r for r in rows if r["name"].startswith("兰州经济圈")]
+    assert circle
+    assert {r["group"] for r in circle} == {"lanzhou_economic_circle"}
+    assert {r["region_code"] for r in circle} == {"620000"}
+    agglomeration = [r for r in run_json("indicators", "--plan", "scheme2022") if r["region_code"] == "LXCSQ"]
+    assert agglomeration
+    assert all(r["group"] is None for r in agglomeration)

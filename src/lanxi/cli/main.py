@@ -13,7 +13,10 @@ import typer
 from typer.core import TyperGroup
 
 from lanxi import __version__
+from lanxi.cli import analytics as analytics_cmds
 from lanxi.cli import db as db_cmds
+from lanxi.cli import env as env_cmds
+from lanxi.cli import monitoring as mon_cmds
 from lanxi.cli import plans as plan_cmds
 from lanxi.errors import LanxiError, ValidationError
 
@@ -61,8 +64,33 @@ def _main(
 app.command("setup")(db_cmds.setup_cmd)
 app.command("load-plans")(db_cmds.load_plans_cmd)
 app.add_typer(db_cmds.db_app, name="db")
-for _name in ("regions", "groups", "plans", "indicators", "agencies", "tasks", "projects"):
+analytics_cmds.register(app)  # access, structure, linkage, coupling
+app.add_typer(env_cmds.air_app, name="air")
+app.add_typer(env_cmds.water_app, name="water")
+app.add_typer(env_cmds.env_app, name="env")
+for _name in ("regions", "groups", "plans", "indicators", "agencies", "projects"):
     app.command(_name)(getattr(plan_cmds, _name))
+# `lanxi tasks` lists tasks; `lanxi tasks status` shows their progress (monitoring)
+app.add_typer(mon_cmds.tasks_app, name="tasks")
+for _name in (
+    "template",
+    "submit",
+    "send",
+    "approve",
+    "batches",
+    "observations",
+    "progress",
+    "rollup",
+    "audit",
+    "demo",
+    "evaluate",
+):
+    app.command(_name)(getattr(mon_cmds, _name))
+app.command("return")(mon_cmds.return_)
+app.command("task-status")(mon_cmds.task_status)
+app.command("tasks-status", hidden=True)(mon_cmds.task_status)
+app.command("annual-tasks")(mon_cmds.annual_tasks)
+app.add_typer(mon_cmds.users_app, name="users")
 
 
 def main() -> None:

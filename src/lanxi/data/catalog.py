@@ -97,6 +97,7 @@ def _check_references(cat: PlanCatalog) -> list[Problem]:
     indicator_ids = {i.id for i in cat.indicators}
     project_ids = {x.id for x in cat.projects}
     target_ids = {t.id for t in cat.targets}
+    group_ids = {g.id for g in cat.region_groups}
 
     for kind, key in (
         ("plans", "id"),
@@ -143,6 +144,8 @@ def _check_references(cat: PlanCatalog) -> list[Problem]:
     for i, t in enumerate(cat.targets, start=1):
         if t.region_code not in codes:
             p.append(Problem(FILES["targets"], i, "region_code", "no such region", t.region_code))
+        if t.group is not None and t.group not in group_ids:
+            p.append(Problem(FILES["targets"], i, "group", "no such region group", t.group))
         if t.indicator is not None and t.indicator not in indicator_ids:
             p.append(Problem(FILES["targets"], i, "indicator", "no such indicator", t.indicator))
     for i, ag in enumerate(cat.agencies, start=1):

@@ -200,7 +200,15 @@ class Target(Record):
     kind: TargetKind
     indicator: str | None = Field(default=None, description="indicator id (None if qualitative)")
     name: str = Field(description="the indicator as the plan words it")
-    region_code: str
+    region_code: str = Field(
+        description="the region the statement applies to; for a group, the smallest region "
+        "containing it (620000 for the 兰州经济圈)"
+    )
+    group: str | None = Field(
+        default=None,
+        description="region group id when the statement applies to a group of regions "
+        "(lanzhou_economic_circle, lanzhou_baiyin_metro)",
+    )
     comparison: Comparison | None = None
     target_value: float | None = None
     target_year: int | None = None

@@ -254,6 +254,7 @@ def list_indicators(
                 "nature": t.nature,
                 "region_code": t.region_code,
                 "region_name": names.get(t.region_code),
+                "group": t.group_id,
                 "plan": t.plan_id,
                 "statement": t.statement,
                 "source": t.source,
