@@ -1,0 +1,298 @@
+"""年度环境空气质量报告: good-days ratio against the plan targets, pollutant statistics, editions.
+
+Figures come from :func:`lanxi.services.environment.air_annual` (HJ 663-2013 annual evaluation) on
+the store's hourly observations of the year (:func:`lanxi.services.env_store.air_frame`), as
+``lanxi air annual`` computes them. The data's year picks the edition in force on its last day
+(HJ 633 / GB 3095 2012 before 2026-03-01, 2026 from then); a target set before 2026 (the 2025
+target of 90 %) is assessed with the 2012 edition it was set under, and the report says so — for a
+year from 2026 on, the evaluation is run a second time under the 2012 edition for that comparison.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+
+from lanxi.errors import NotFoundError
+from lanxi.reports import charts
+from lanxi.reports.builders.common import (
+    ReportRequest,
+    col,
+    new_report,
+    no_data_report,
+    records_of,
+    region_filter,
+    require_period,
+    table,
+)
+from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.i18n import t
+from lanxi.services import env_store
+from lanxi.services import environment as env
+from lanxi.services.monitoring.common import targets_of
+from lanxi.services.store import session
+from lanxi.standards.hj633 import edition_for
+from lanxi.storage.models import PlanRow
+
+INDICATOR = "air_good_days_ratio"
+#: The day the 2026 editions took effect (HJ 633-2026 / GB 3095-2026).
+NEW_EDITION_FROM = dt.date(2026, 3, 1)
+EDITION_TITLES = {
+    "2012": ("HJ 633-2012", "GB 3095-2012"),
+    "2026": ("HJ 633-2026", "GB 3095-2026"),
+}
+
+
+def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
+    """The plans' good-days targets, each with the date its plan was issued and its edition."""
+    out = []
+    with session(url) as s:
+        for tg in targets_of(s):
+            if tg.indicator_id != INDICATOR:
+                continue
+            plan = s.get(PlanRow, tg.plan_id)
+            issued = plan.date if plan is not None else None
+            set_year = issued.year if issued else None
+            edition = "2012" if issued is None or issued < NEW_EDITION_FROM else "2026"
+            row: dict[str, Any] = {
+                "target_id": tg.id,
+                "plan": tg.plan_id,
+                "plan_title": plan.title if plan is not None else tg.plan_id,
+                "region_code": tg.region_code,
+                "target_value": tg.target_value,
+                "target_year": tg.target_year,
+                "issued": issued.isoformat() if issued else None,
+                "set_year": set_year,
+                "edition": edition,
+                "source": tg.source,
+            }
+            out.append(row)
+    out.sort(key=lambda r: (r["target_year"] < year, r["target_year"], r["target_id"]))
+    return out
+
+
+def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """年度环境空气质量报告 of the year ``req.period``."""
+    year = int(require_period(req, "year"))
+    lang = req.lang
+    edition = edition_for(dt.date(year, 12, 31))
+    hj, gb = EDITION_TITLES[edition]
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        editions=[hj, gb],
+        methods=[t("method.hj663", lang)],
+        subtitle=t("subtitle.year", lang, year=year),
+    )
+    try:
+        hourly = env_store.air_frame("hourly", url)
+    except NotFoundError:
+        hourly = None
+    if hourly is not None:
+        hourly = hourly[pd.to_datetime(hourly["time"]).dt.year == year]
+    if hourly is None or hourly.empty:
+        return no_data_report(report, t("no_data.air", lang, year=year))
+    report.synthetic = _synthetic(url, year)
+    result = env.air_annual(hourly, file="store")
+    recs = records_of(result)
+    targets = _targets(url, year)
+    # the target the year is assessed against: the nearest one not yet past, else the last
+    target = next(
+        (x for x in targets if x["target_year"] >= year), targets[-1] if targets else None
+    )
+    older = target is not None and target["edition"] != edition
+    if older:
+        assert target is not None
+        old = records_of(env.air_annual(hourly, edition=target["edition"], file="store"))
+        ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in old}
+    else:
+        ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in recs}
+    for r in recs:
+        r["target_ratio"] = ratio_for_target.get((r["level"], r["unit"]))
+        if target is not None and r["target_ratio"] is not None:
+            r["meets_target"] = 100 * r["target_ratio"] >= float(target["target_value"])
+        r["days_valid"] = all(
+            r.get(f"{p}_valid") for p in ("so2", "no2", "pm10", "pm2_5", "co", "o3_8h")
+        )
+    cities = region_filter([r for r in recs if r["level"] == "city"], req.region, ("city",))
+    stations = region_filter([r for r in recs if r["level"] == "station"], req.region, ("city",))
+    src = "lanxi.services.environment.air_annual (HJ 663-2013) on the store's hourly observations"
+
+    ed = Section(id="editions", title=t("section.editions", lang))
+    ed.paragraphs.append(t("para.air_edition", lang, year=year, hj=hj, gb=gb))
+    for x in targets:
+        x["edition_title"] = " / ".join(EDITION_TITLES[x["edition"]])
+    if target is not None:
+        ed.paragraphs.append(
+            t(
+                "para.air_target",
+                lang,
+                value=target["target_value"],
+                year=target["target_year"],
+                plan=target["plan_title"],
+                issued=target["issued"] or "—",
+                edition=" / ".join(EDITION_TITLES[target["edition"]]),
+            )
+        )
+        if older:
+            ed.paragraphs.append(t("para.air_target_recomputed", lang, edition=target["edition"]))
+    ed.tables.append(
+        table(
+            "targets",
+            t("table.air_targets", lang),
+            [
+                col("target_id", lang),
+                col("plan", lang),
+                col("region_code", lang),
+                col("target_value", lang, "percent", digits=0, scale=0.01),
+                col("target_year", lang),
+                col("issued", lang),
+                col("edition_title", lang),
+                col("source", lang),
+            ],
+            targets,
+            "lanxi.services.monitoring.common.targets_of (targets.yaml)",
+        )
+    )
+
+    good = Section(id="good-days", title=t("section.good_days", lang))
+    if not all(r["days_valid"] for r in cities):
+        good.paragraphs.append(t("para.air_validity", lang))
+    good.tables.append(
+        table(
+            "good-days",
+            t("table.good_days", lang),
+            [
+                col("unit", lang, label=t("col.city", lang)),
+                col("aqi_days", lang, "int"),
+                col("good_days", lang, "int"),
+                col("good_days_ratio", lang, "percent", digits=1),
+                col(
+                    "target_ratio",
+                    lang,
+                    "percent",
+                    digits=1,
+                    label=t("col.target_ratio", lang, edition=target["edition"] if target else ""),
+                ),
+                col("meets_target", lang, "bool"),
+                col("days_valid", lang, "bool"),
+            ],
+            cities,
+            src,
+        )
+    )
+    good.figures.append(
+        Figure(
+            id="chart-good-days",
+            title=t("fig.good_days", lang, year=year),
+            kind="chart",
+            png_base64=charts.bar_chart(
+                [str(r["unit"]) for r in cities],
+                [
+                    None if r["good_days_ratio"] is None else 100 * r["good_days_ratio"]
+                    for r in cities
+                ],
+                title=t("fig.good_days", lang, year=year),
+                ylabel="%",
+                target=float(target["target_value"]) if target else None,
+                target_label=t(
+                    "legend.target", lang, value=target["target_value"] if target else ""
+                ),
+            ),
+            source=src,
+        )
+    )
+    pol = Section(id="pollutants", title=t("section.pollutants", lang))
+    pcols = [
+        col("so2_annual_mean", lang, "float", digits=1),
+        col("no2_annual_mean", lang, "float", digits=1),
+        col("pm10_annual_mean", lang, "float", digits=1),
+        col("pm2_5_annual_mean", lang, "float", digits=1),
+        col("co_p95", lang, "float", digits=2),
+        col("o3_8h_p90", lang, "float", digits=1),
+        col("composite_index", lang, "float", digits=2),
+        col("complies_grade_ii", lang, "bool"),
+    ]
+    pol.tables.append(
+        table(
+            "pollutants-city",
+            t("table.pollutants_city", lang),
+            [col("unit", lang, label=t("col.city", lang)), *pcols],
+            cities,
+            src,
+            note=t("note.air_units", lang),
+        )
+    )
+    pol.tables.append(
+        table(
+            "stations",
+            t("table.stations", lang),
+            [
+                col("unit", lang, label=t("col.station", lang)),
+                col("city", lang),
+                col("good_days_ratio", lang, "percent", digits=1),
+                *pcols,
+            ],
+            stations,
+            src,
+        )
+    )
+    pol.figures.append(_station_map(stations, year, src, lang))
+    report.sections = [ed, good, pol]
+    return report
+
+
+def _synthetic(url: str | None, year: int) -> bool:
+    from sqlalchemy import func, select
+
+    from lanxi.storage.env_models import AirObservationRow
+
+    start, stop = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
+    with session(url) as s:
+        n = s.scalar(
+            select(func.count())
+            .select_from(AirObservationRow)
+            .where(
+                AirObservationRow.synthetic.is_(True),
+                AirObservationRow.time >= start,
+                AirObservationRow.time < stop,
+            )
+        )
+    return bool(n)
+
+
+_RATIO_BINS = ((0.8, "#E60012"), (0.9, "#F5C400"), (1.01, "#1FAE52"))
+
+
+def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any) -> Figure:
+    info = env_store.bundled_stations().set_index("id")
+    points = []
+    for r in stations:
+        code = str(r["unit"])
+        if code not in info.index:
+            continue
+        ratio = r["good_days_ratio"]
+        colour = charts.NO_DATA_COLOUR
+        if ratio is not None:
+            colour = next(c for b, c in _RATIO_BINS if ratio < b)
+        points.append(
+            {
+                "lon": float(info.at[code, "lon"]),
+                "lat": float(info.at[code, "lat"]),
+                "colour": colour,
+                "label": "",
+            }
+        )
+    title = t("fig.station_map", lang, year=year)
+    legend = [("< 80%", "#E60012"), ("80–90%", "#F5C400"), ("≥ 90%", "#1FAE52")]
+    return Figure(
+        id="map-stations",
+        title=title,
+        kind="map",
+        png_base64=charts.point_map(
+            points, title=title, legend=legend, note=t("note.boundaries", lang)
+        ),
+        source=src + "; stations: air_stations.csv (CNEMC)",
+    )

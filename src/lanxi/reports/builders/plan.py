@@ -1,0 +1,368 @@
+"""Plan reports: implementation progress, mid-term and summary evaluation, the public summary.
+
+Figures come from :mod:`lanxi.services.monitoring` — :func:`~lanxi.services.monitoring.progress.
+progress_records` (each target's status), :func:`~lanxi.services.monitoring.tasks.completion` and
+:func:`~lanxi.services.monitoring.tasks.task_status` (tasks), :func:`~lanxi.services.monitoring.
+evaluation.evaluate` (the reproducible result sets) — and :func:`lanxi.services.plans.
+list_projects`; the same functions ``lanxi progress``, ``lanxi tasks status``, ``lanxi evaluate``
+and the API call.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from lanxi.reports import charts
+from lanxi.reports.builders.common import (
+    ReportRequest,
+    col,
+    label,
+    new_report,
+    no_data_report,
+    plain,
+    require_period,
+    table,
+)
+from lanxi.reports.content import Column, Figure, Lang, Report, Section
+from lanxi.reports.i18n import t
+from lanxi.services import plans as plan_svc
+from lanxi.services.monitoring import evaluation as eval_svc
+from lanxi.services.monitoring import progress as progress_svc
+from lanxi.services.monitoring import tasks as task_svc
+from lanxi.services.monitoring.queries import approved_observations
+from lanxi.services.store import session
+
+SRC_PROGRESS = "lanxi.services.monitoring.progress.progress_records (approved observations)"
+SRC_COMPLETION = "lanxi.services.monitoring.tasks.completion (approved progress reports)"
+SRC_TASKS = "lanxi.services.monitoring.tasks.task_status (approved progress reports)"
+SRC_EVAL = "lanxi.services.monitoring.evaluation.evaluate"
+SRC_PROJECTS = "lanxi.services.plans.list_projects (projects.yaml, plan documents)"
+MAP_INDICATOR = "urbanization_rate"
+
+
+def _as_of(req: ReportRequest) -> dt.date:
+    if req.as_of is not None:
+        return req.as_of
+    if req.period is not None:
+        return dt.date(int(require_period(req, "year")), 12, 31)
+    return dt.date.today()
+
+
+def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    out = []
+    for r in records:
+        row = dict(r)
+        row["status_text"] = label("status", r["status"], lang)
+        row["indicator"] = r["indicator_name"] or r["indicator_id"]
+        row["region"] = r["region_name"] or r["region_code"]
+        row["baseline"] = r["baseline_value"]
+        row["notes"] = plain(r.get("notes"))
+        out.append(row)
+    return out
+
+
+def _target_columns(lang: Lang) -> list[Column]:
+    return [
+        col("indicator", lang),
+        col("region", lang),
+        col("unit", lang),
+        col("baseline", lang, "float", digits=2),
+        col("baseline_year", lang),
+        col("latest_value", lang, "float", digits=2),
+        col("latest_period", lang),
+        col("target_value", lang, "float", digits=2),
+        col("target_year", lang),
+        col("ratio", lang, "float", digits=2),
+        col("status_text", lang),
+        col("synthetic", lang, "bool"),
+        col("target_id", lang),
+    ]
+
+
+def _status_chart(records: list[dict[str, Any]], lang: Lang, src: str) -> Figure:
+    counts = Counter(str(r["status"]) for r in records)
+    keys = sorted(counts)
+    title = t("fig.status_counts", lang)
+    return Figure(
+        id="chart-status",
+        title=title,
+        kind="chart",
+        png_base64=charts.bar_chart(
+            [str(label("status", k, lang)) for k in keys],
+            [counts[k] for k in keys],
+            title=title,
+            ylabel=t("axis.targets", lang),
+            horizontal=True,
+        ),
+        source=src,
+    )
+
+
+def _completion_table(
+    s: Session, by: str, as_of: dt.date, lang: Lang, *, public: bool = False
+) -> Any:
+    recs = task_svc.completion(s, by, as_of=as_of)  # type: ignore[arg-type]
+    cols = [
+        col("name", lang, label=t(f"col.group_{by}", lang)),
+        col("assignments", lang, "int"),
+        col("completed", lang, "int"),
+        col("share_completed", lang, "percent", digits=1),
+        col("in_progress", lang, "int"),
+        col("not_started", lang, "int"),
+        col("lagging", lang, "int"),
+        col("no_report", lang, "int"),
+    ]
+    if not public:
+        cols += [col("overdue", lang, "int"), col("stalled", lang, "int")]
+    return table(f"completion-{by}", t(f"table.completion_{by}", lang), cols, recs, SRC_COMPLETION)
+
+
+def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
+    counties = {r["code"] for r in plan_svc.list_regions(s, level="county")}
+    obs = approved_observations(s, indicators=[MAP_INDICATOR], as_of=as_of)
+    obs = obs[obs["region_code"].isin(counties)]
+    if obs.empty:
+        return None
+    latest = obs.sort_values("period").groupby("region_code").tail(1)
+    values = {str(r.region_code): float(r.value) for r in latest.itertuples(index=False)}
+    periods = sorted(set(latest["period"]))
+    title = t("fig.county_urbanization", lang, period="、".join(periods))
+    return Figure(
+        id="map-urbanization",
+        title=title,
+        kind="map",
+        png_base64=charts.county_choropleth(
+            values, title=title, legend_title="%", note=t("note.boundaries", lang)
+        ),
+        source="lanxi.services.monitoring.queries.approved_observations "
+        f"({MAP_INDICATOR}, latest approved period per county)",
+    )
+
+
+def _projects_table(s: Session, region: str | None, lang: Lang) -> Any:
+    recs = plan_svc.list_projects(s, region=region)
+    for r in recs:
+        r["region_names"] = "; ".join(str(x["name"]) for x in r["regions"])
+        r["kind_text"] = label("project_kind", r["kind"], lang)
+    return table(
+        "projects",
+        t("table.projects", lang),
+        [
+            col("name", lang),
+            col("kind_text", lang),
+            col("plan", lang),
+            col("status_text", lang, label=t("col.status_text_project", lang)),
+            col("region_names", lang),
+            col("source", lang),
+        ],
+        recs,
+        SRC_PROJECTS,
+    )
+
+
+def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """规划实施进展报告: targets and their status, task completion, projects, as of a date."""
+    lang = req.lang
+    as_of = _as_of(req)
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        methods=[t("method.opensdg", lang)],
+        subtitle=t("subtitle.as_of", lang, date=as_of.isoformat()),
+    )
+    report.as_of = as_of
+    with session(url) as s:
+        recs = progress_svc.progress_records(s, plan=req.plan, region=req.region, as_of=as_of)
+        status = task_svc.task_status(s, as_of=as_of)
+        if not any(r["latest_value"] is not None for r in recs) and all(
+            r["latest_period"] is None for r in status
+        ):
+            return no_data_report(report, t("no_data.plan", lang, date=as_of.isoformat()))
+        report.synthetic = any(r["synthetic"] for r in recs) or any(r["synthetic"] for r in status)
+        rows = _target_rows(recs, lang)
+        tg = Section(
+            id="targets",
+            title=t("section.targets", lang),
+            paragraphs=[t("para.targets", lang, n=len(rows))],
+        )
+        tg.tables.append(
+            table(
+                "targets",
+                t("table.targets", lang),
+                _target_columns(lang),
+                rows,
+                SRC_PROGRESS,
+                note=t("note.status_method", lang),
+            )
+        )
+        if rows:
+            tg.figures.append(_status_chart(rows, lang, SRC_PROGRESS))
+        fig = _county_map(s, as_of, lang)
+        if fig is not None:
+            tg.figures.append(fig)
+        tasks = Section(id="tasks", title=t("section.tasks", lang))
+        for by in ("province", "city", "agency", "section"):
+            tasks.tables.append(_completion_table(s, by, as_of, lang))
+        late = [dict(r) for r in status if r["overdue"] or r["stalled"]]
+        for r in late:
+            r["progress_text"] = label("progress", r["progress"], lang)
+            r["role_text"] = label("role", r["role"], lang)
+        tasks.tables.append(
+            table(
+                "overdue",
+                t("table.overdue", lang),
+                [
+                    col("number", lang, "int"),
+                    col("title", lang),
+                    col("agency_name", lang),
+                    col("role_text", lang),
+                    col("latest_period", lang),
+                    col("progress_text", lang),
+                    col("percent", lang, "float", digits=0),
+                    col("overdue", lang, "bool"),
+                    col("stalled", lang, "bool"),
+                ],
+                late,
+                SRC_TASKS,
+            )
+        )
+        projects = Section(id="projects", title=t("section.projects", lang))
+        projects.tables.append(_projects_table(s, req.region, lang))
+    report.sections = [tg, tasks, projects]
+    return report
+
+
+def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    lang = req.lang
+    plan = req.plan or "scheme2022"
+    kind = "midterm" if req.kind == "midterm" else "summary"
+    with session(url) as s:
+        res = eval_svc.evaluate(s, kind, plan=plan)  # type: ignore[arg-type]
+        as_of = dt.date.fromisoformat(res["as_of"])
+        report = new_report(
+            req,
+            generated_at=generated_at,
+            methods=[t("method.opensdg", lang)],
+            subtitle=t("subtitle.evaluation", lang, plan=plan, date=res["as_of"]),
+        )
+        report.as_of = as_of
+        report.notes.append(
+            t(
+                "note.result_set",
+                lang,
+                inputs=res["inputs_sha256"][:16],
+                result=res["result_sha256"][:16],
+            )
+        )
+        report.synthetic = bool(res["synthetic_inputs"])
+        summary = res["summary"]
+        has_obs = any(r["latest_value"] is not None for r in res["targets"])
+        has_reports = any(r["latest_period"] is not None for r in res["tasks"])
+        if not has_obs and not has_reports:
+            return no_data_report(report, t("no_data.plan", lang, date=res["as_of"]))
+        ov = Section(
+            id="overview",
+            title=t("section.overview", lang),
+            paragraphs=[
+                t(
+                    "para.evaluation",
+                    lang,
+                    date=res["as_of"],
+                    targets=summary["targets"],
+                    assignments=summary["task_assignments"],
+                    completed=summary["tasks_completed"],
+                    overdue=summary["tasks_overdue"],
+                    stalled=summary["tasks_stalled"],
+                ),
+            ],
+        )
+        ov.tables.append(
+            table(
+                "summary",
+                t("table.status_summary", lang),
+                [col("status_text", lang), col("count", lang, "int")],
+                [
+                    {"status_text": label("status", k, lang), "count": v}
+                    for k, v in summary["by_status"].items()
+                ],
+                SRC_EVAL + " (summary.by_status)",
+            )
+        )
+        rows = _target_rows(res["targets"], lang)
+        tg = Section(id="targets", title=t("section.targets", lang))
+        tg.tables.append(
+            table(
+                "targets",
+                t("table.targets", lang),
+                _target_columns(lang),
+                rows,
+                SRC_EVAL + " (targets)",
+                note=t("note.status_method", lang),
+            )
+        )
+        if rows:
+            tg.figures.append(_status_chart(rows, lang, SRC_EVAL))
+        tasks = Section(id="tasks", title=t("section.tasks", lang))
+        for by in ("province", "city", "section"):
+            tasks.tables.append(_completion_table(s, by, as_of, lang))
+    report.sections = [ov, tg, tasks]
+    return report
+
+
+def midterm(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """中期评估报告: the mid-term evaluation result set of the plan (default ``scheme2022``)."""
+    return _evaluation(req, url=url, generated_at=generated_at)
+
+
+def summary(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """总结评估报告: the summary evaluation result set of the plan (default ``scheme2022``)."""
+    return _evaluation(req, url=url, generated_at=generated_at)
+
+
+def public(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """公众版进展摘要: approved (published) data only; no agency-level or internal detail."""
+    lang = req.lang
+    as_of = _as_of(req)
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        methods=[t("method.opensdg", lang)],
+        subtitle=t("subtitle.as_of", lang, date=as_of.isoformat()),
+    )
+    report.as_of = as_of
+    report.notes.append(t("note.public", lang))
+    with session(url) as s:
+        recs = progress_svc.progress_records(s, plan=req.plan, region=req.region, as_of=as_of)
+        if not any(r["latest_value"] is not None for r in recs):
+            return no_data_report(report, t("no_data.plan", lang, date=as_of.isoformat()))
+        report.synthetic = any(r["synthetic"] for r in recs)
+        rows = _target_rows(recs, lang)
+        cols = [c for c in _target_columns(lang) if c.key not in ("ratio", "target_id")]
+        tg = Section(
+            id="targets",
+            title=t("section.targets", lang),
+            paragraphs=[t("para.targets", lang, n=len(rows))],
+        )
+        tg.tables.append(
+            table(
+                "targets",
+                t("table.targets", lang),
+                cols,
+                rows,
+                SRC_PROGRESS,
+                note=t("note.status_method", lang),
+            )
+        )
+        tg.figures.append(_status_chart(rows, lang, SRC_PROGRESS))
+        fig = _county_map(s, as_of, lang)
+        if fig is not None:
+            tg.figures.append(fig)
+        tasks = Section(id="tasks", title=t("section.tasks", lang))
+        for by in ("province", "section"):
+            tasks.tables.append(_completion_table(s, by, as_of, lang, public=True))
+    report.sections = [tg, tasks]
+    return report

@@ -1,0 +1,486 @@
+"""Water reports: monthly bulletin, quarterly warnings, annual responsibility, compensation.
+
+Every figure comes from :mod:`lanxi.services.environment` run on the store's samples
+(:func:`lanxi.services.env_store.samples_frame`) — the same calls as ``lanxi water assess|
+warnings|annual|compensation`` and the API — so the numbers are the same by construction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+
+from lanxi.compute.water import WarningRules
+from lanxi.errors import NotFoundError
+from lanxi.reports import charts
+from lanxi.reports.builders.common import (
+    ReportRequest,
+    col,
+    label,
+    new_report,
+    no_data_report,
+    records_of,
+    region_filter,
+    require_period,
+    table,
+)
+from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.i18n import t
+from lanxi.services import env_store
+from lanxi.services import environment as env
+from lanxi.standards.gb3838 import gb3838_table
+
+GB3838 = "GB 3838-2002《地表水环境质量标准》"
+METHOD_2011 = "《地表水环境质量评价办法（试行）》（环办〔2011〕22号）"
+SRC_STORE = "lanxi.services.environment ({fn}) on the store's water samples"
+
+
+def stored_samples(url: str | None) -> pd.DataFrame | None:
+    """The store's water samples (:func:`env_store.samples_frame`), or None when there are none."""
+    try:
+        return env_store.samples_frame(url)
+    except NotFoundError:
+        return None
+
+
+def _class_label(k: Any) -> str | None:
+    if k is None:
+        return None
+    labels = gb3838_table().class_labels
+    return labels[int(k) - 1]
+
+
+def sections_info() -> dict[str, dict[str, Any]]:
+    """Name, river, city, province, coordinates and demo flag of each bundled section."""
+    info = env_store.bundled_sections()
+    out: dict[str, dict[str, Any]] = {}
+    for r in info.to_dict("records"):
+        out[r["id"]] = {
+            "name": r["name"],
+            "river": r["river"],
+            "city": r["city"] or None,
+            "province": r["province"] or None,
+            "lon": float(r["lon"]) if r["lon"] else None,
+            "lat": float(r["lat"]) if r["lat"] else None,
+            "synthetic_demo": r["synthetic_demo"] == "true",
+        }
+    return out
+
+
+def _with_info(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    info = sections_info()
+    for r in records:
+        i = info.get(str(r["section"]), {})
+        for k in ("name", "river", "city", "province"):
+            r.setdefault(k, i.get(k))
+    return records
+
+
+def _positions(sections: list[str]) -> dict[str, tuple[float, float]]:
+    """Where to draw each section: its coordinates, else around the seat of its city.
+
+    The bundled sections have no coordinates yet (``water_sections.csv``: the plans name the
+    sections, not their stations), so the map places them on a small circle around the seat of
+    the prefecture in ``region_code`` and says so in its note.
+    """
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    info = env_store.bundled_sections().set_index("id")
+    by_city: dict[str, list[str]] = {}
+    out: dict[str, tuple[float, float]] = {}
+    for sid in sections:
+        if sid not in info.index:
+            continue
+        lon, lat = info.at[sid, "lon"], info.at[sid, "lat"]
+        if lon and lat:
+            out[sid] = (float(lon), float(lat))
+        else:
+            by_city.setdefault(str(info.at[sid, "region_code"]), []).append(sid)
+    for code, ids in by_city.items():
+        if code not in regions.index or not regions.at[code, "lon"]:
+            continue
+        x0, y0 = float(regions.at[code, "lon"]), float(regions.at[code, "lat"])
+        for k, sid in enumerate(ids):
+            a = 2 * math.pi * k / len(ids)
+            r = 0.0 if len(ids) == 1 else 0.15
+            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a))
+    return out
+
+
+def _section_map(
+    records: list[dict[str, Any]],
+    colour_of: dict[str, str],
+    legend: list[tuple[str, str]],
+    title: str,
+    lang: Any,
+) -> Figure:
+    pos = _positions([str(r["section"]) for r in records])
+    points = [
+        {
+            "lon": pos[r["section"]][0],
+            "lat": pos[r["section"]][1],
+            "colour": colour_of.get(r["section"], charts.NO_DATA_COLOUR),
+            "label": r["section"],
+        }
+        for r in records
+        if r["section"] in pos
+    ]
+    return Figure(
+        id="map-sections",
+        title=title,
+        kind="map",
+        png_base64=charts.point_map(
+            points,
+            title=title,
+            legend=legend,
+            note=t("note.boundaries", lang) + "; " + t("note.section_positions", lang),
+        ),
+        source=t("src.sections_map", lang),
+    )
+
+
+def _editions_water(lang: Any) -> tuple[list[str], list[str]]:
+    return [GB3838], [METHOD_2011, t("method.single_factor", lang)]
+
+
+def flag_synthetic(
+    report: Report, url: str | None, start: dt.date, stop: dt.date, section: str | None = None
+) -> None:
+    """Flag the report when a stored sample of the period (and section) is synthetic."""
+    from sqlalchemy import func, select
+
+    from lanxi.services.store import session
+    from lanxi.storage.env_models import WaterSampleRow
+
+    q = (
+        select(func.count())
+        .select_from(WaterSampleRow)
+        .where(
+            WaterSampleRow.synthetic.is_(True),
+            WaterSampleRow.time >= dt.datetime.combine(start, dt.time()),
+            WaterSampleRow.time < dt.datetime.combine(stop, dt.time()),
+        )
+    )
+    if section is not None:
+        q = q.where(WaterSampleRow.section_id == section)
+    with session(url) as s:
+        report.synthetic = bool(s.scalar(q))
+
+
+def period_bounds(period: pd.Period) -> tuple[dt.date, dt.date]:
+    """First day of ``period`` and the day after its last."""
+    return period.start_time.date(), (period.end_time + pd.Timedelta(days=1)).normalize().date()
+
+
+# --------------------------------------------------------------------------- monthly
+
+
+def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """月度水质监测评估通报: each section's class in the month and whether it met its target."""
+    month = require_period(req, "month")
+    lang = req.lang
+    editions, methods = _editions_water(lang)
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        editions=editions,
+        methods=methods,
+        subtitle=t("subtitle.water_monthly", lang, month=month),
+    )
+    samples = stored_samples(url)
+    if samples is None or not (pd.to_datetime(samples["time"]).dt.strftime("%Y-%m") == month).any():
+        return no_data_report(report, t("no_data.water", lang, period=month))
+    flag_synthetic(report, url, *period_bounds(pd.Period(month, "M")))
+    result = env.water_assess(samples, month, file="store")
+    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    for r in recs:
+        r["target_label"] = _class_label(r["target_class"])
+    n, met = len(recs), sum(bool(r["meets_target"]) for r in recs)
+    src = SRC_STORE.format(fn="water_assess")
+    overview = Section(
+        id="overview",
+        title=t("section.overview", lang),
+        paragraphs=[t("para.water_monthly", lang, month=month, n=n, met=met, missed=n - met)],
+    )
+    labels = gb3838_table().class_labels
+    counts = [sum(r["water_class"] == k for r in recs) for k in range(1, 7)]
+    overview.figures.append(
+        Figure(
+            id="chart-classes",
+            title=t("fig.class_distribution", lang),
+            kind="chart",
+            png_base64=charts.bar_chart(
+                list(labels),
+                counts,
+                title=t("fig.class_distribution", lang),
+                ylabel=t("axis.sections", lang),
+                colours=charts.CLASS_COLOURS,
+            ),
+            source=src,
+        )
+    )
+    cls = Section(id="classes", title=t("section.section_classes", lang))
+    cls.tables.append(
+        table(
+            "sections",
+            t("table.section_classes", lang),
+            [
+                col("section", lang),
+                col("name", lang),
+                col("river", lang),
+                col("city", lang),
+                col("n_samples", lang, "int"),
+                col("target_label", lang),
+                col("water_class_label", lang),
+                col("meets_target", lang, "bool"),
+                col("main_pollutants", lang),
+                col("exceeding_items", lang),
+            ],
+            recs,
+            src,
+            note=t("note.multiples", lang),
+        )
+    )
+    legend = [(lab, charts.CLASS_COLOURS[i]) for i, lab in enumerate(labels)]
+    cls.figures.append(
+        _section_map(
+            recs,
+            {
+                r["section"]: charts.CLASS_COLOURS[int(r["water_class"]) - 1]
+                for r in recs
+                if r["water_class"] is not None
+            },
+            legend,
+            t("fig.section_map_class", lang, period=month),
+            lang,
+        )
+    )
+    table_ = gb3838_table()
+    items = [k for k in table_.items if k in result.columns]
+    values = Section(id="values", title=t("section.values", lang))
+    values.tables.append(
+        table(
+            "values",
+            t("table.monthly_values", lang),
+            [col("section", lang)]
+            + [
+                col(
+                    k,
+                    lang,
+                    "float",
+                    digits=3,
+                    label=f"{table_.names[k]} ({table_.units[k]})"
+                    if table_.units.get(k)
+                    else table_.names[k],
+                )
+                for k in items
+            ],
+            recs,
+            src,
+        )
+    )
+    report.sections = [overview, cls, values]
+    return report
+
+
+# -------------------------------------------------------------------------- warnings
+
+
+def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """季度水质预警通报: sections that missed their target in the quarter or fell year on year."""
+    quarter = require_period(req, "quarter")
+    lang = req.lang
+    rules = WarningRules()
+    editions, methods = _editions_water(lang)
+    methods.append(
+        t(
+            "method.warning_rule",
+            lang,
+            missed=rules.missed_months_threshold,
+            decline=rules.decline_classes_threshold,
+        )
+    )
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        editions=editions,
+        methods=methods,
+        subtitle=t("subtitle.water_warnings", lang, quarter=quarter),
+    )
+    samples = stored_samples(url)
+    q = pd.Period(quarter, "Q")
+    if samples is None or not (pd.to_datetime(samples["time"]).dt.to_period("Q") == q).any():
+        return no_data_report(report, t("no_data.water", lang, period=quarter))
+    flag_synthetic(report, url, *period_bounds(q))
+    result = env.water_warnings(samples, quarter, rules=rules, file="store")
+    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    for r in recs:
+        r["target_label"] = _class_label(r["target_class"])
+        r["quarter_class_label"] = _class_label(r["quarter_class"])
+        r["previous_class_label"] = _class_label(r["previous_quarter_class"])
+        r["reason_text"] = _reasons(r, rules, lang)
+    warned = [r for r in recs if r["warned"]]
+    src = SRC_STORE.format(fn="water_warnings")
+    overview = Section(
+        id="overview",
+        title=t("section.overview", lang),
+        paragraphs=[
+            t("para.water_warnings", lang, quarter=quarter, n=len(recs), warned=len(warned))
+        ],
+    )
+    cols = [
+        col("section", lang),
+        col("name", lang),
+        col("river", lang),
+        col("city", lang),
+        col("target_label", lang),
+        col("months_assessed", lang, "int"),
+        col("months_missed", lang, "int"),
+        col("quarter_class_label", lang),
+        col("previous_class_label", lang),
+        col("class_change", lang, "int"),
+        col("reason_text", lang),
+    ]
+    lst = Section(id="warnings", title=t("section.warning_list", lang))
+    lst.tables.append(table("warnings", t("table.warned", lang), cols, warned, src))
+    lst.tables.append(
+        table(
+            "all-sections",
+            t("table.all_sections_quarter", lang),
+            [*cols[:-1], col("warned", lang, "bool")],
+            recs,
+            src,
+        )
+    )
+    lst.figures.append(
+        _section_map(
+            recs,
+            {r["section"]: ("#E60012" if r["warned"] else "#1FAE52") for r in recs},
+            [(t("legend.warned", lang), "#E60012"), (t("legend.not_warned", lang), "#1FAE52")],
+            t("fig.section_map_warned", lang, period=quarter),
+            lang,
+        )
+    )
+    report.sections = [overview, lst]
+    return report
+
+
+def _reasons(r: dict[str, Any], rules: WarningRules, lang: Any) -> str:
+    parts = []
+    if r["months_missed"] is not None and r["months_missed"] >= rules.missed_months_threshold:
+        parts.append(
+            t("reason.missed", lang, missed=r["months_missed"], months=r["months_assessed"])
+        )
+    change = r.get("class_change")
+    if change is not None and change >= rules.decline_classes_threshold:
+        parts.append(
+            t(
+                "reason.declined",
+                lang,
+                change=change,
+                previous=r["previous_class_label"],
+                now=r["quarter_class_label"],
+            )
+        )
+    return "；".join(parts) if lang == "zh" else "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------- annual
+
+
+def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """年度水环境责任考核结果: per city and province, share of sections meeting target, rank."""
+    year = int(require_period(req, "year"))
+    lang = req.lang
+    editions, methods = _editions_water(lang)
+    methods.append(t("method.responsibility", lang))
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        editions=editions,
+        methods=methods,
+        subtitle=t("subtitle.year", lang, year=year),
+    )
+    samples = stored_samples(url)
+    if samples is None or not (pd.to_datetime(samples["time"]).dt.year == year).any():
+        return no_data_report(report, t("no_data.water", lang, period=str(year)))
+    flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")))
+    result = env.water_annual(samples, year, file="store")
+    recs = records_of(result)
+    for r in recs:
+        r["trend_label"] = label("trend", r.get("trend"), lang)
+    recs = region_filter(recs, req.region, ("region", "province"))
+    cities = [r for r in recs if r["level"] == "city"]
+    provinces = [r for r in recs if r["level"] == "province"]
+    src = SRC_STORE.format(fn="water_annual")
+    cols = [
+        col("rank", lang, "int"),
+        col("region", lang),
+        col("province", lang),
+        col("sections", lang, "int"),
+        col("sections_meeting", lang, "int"),
+        col("share_meeting", lang, "percent", digits=1),
+        col("section_months", lang, "int"),
+        col("section_months_meeting", lang, "int"),
+        col("compliance_rate", lang, "percent", digits=1),
+        col("previous_share_meeting", lang, "percent", digits=1),
+        col("share_change", lang, "percent", digits=1),
+        col("trend_label", lang),
+    ]
+    prov = Section(
+        id="provinces",
+        title=t("section.by_province", lang),
+        paragraphs=[t("para.responsibility", lang, year=year)],
+    )
+    prov.tables.append(table("provinces", t("table.by_province", lang), cols, provinces, src))
+    city = Section(id="cities", title=t("section.by_city", lang))
+    city.tables.append(table("cities", t("table.by_city", lang), cols, cities, src))
+    city.figures.append(
+        Figure(
+            id="chart-cities",
+            title=t("fig.city_compliance", lang, year=year),
+            kind="chart",
+            png_base64=charts.bar_chart(
+                [str(r["region"]) for r in cities],
+                [
+                    None if r["compliance_rate"] is None else 100 * r["compliance_rate"]
+                    for r in cities
+                ],
+                title=t("fig.city_compliance", lang, year=year),
+                ylabel="%",
+                horizontal=True,
+            ),
+            source=src,
+        )
+    )
+    city.figures.append(_city_choropleth(cities, year, src, lang))
+    report.sections = [prov, city]
+    return report
+
+
+def _city_choropleth(cities: list[dict[str, Any]], year: int, src: str, lang: Any) -> Figure:
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    prefecture = {
+        str(n): c for c, n in regions.loc[regions["level"] == "prefecture", "name"].items()
+    }
+    rate = {prefecture.get(str(r["region"])): r["compliance_rate"] for r in cities}
+    values: dict[str, float | None] = {}
+    for code, parent in regions.loc[regions["level"] == "county", "parent_code"].items():
+        v = rate.get(str(parent))
+        values[str(code)] = None if v is None else 100 * float(v)
+    title = t("fig.county_compliance", lang, year=year)
+    return Figure(
+        id="map-compliance",
+        title=title,
+        kind="map",
+        png_base64=charts.county_choropleth(
+            values, title=title, legend_title="%", note=t("note.boundaries", lang)
+        ),
+        source=src,
+    )

@@ -1,0 +1,82 @@
+"""HTML of a report: one self-contained file (CSS inline, images as data URIs), from Jinja2.
+
+The template is ``templates/report.html.j2`` with ``templates/report.css``; the same HTML is what
+WeasyPrint turns into the PDF (:mod:`lanxi.reports.render_pdf`).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from lanxi import __version__
+from lanxi.reports.content import Column, Lang, Report
+from lanxi.reports.i18n import t
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("lanxi.reports", "templates"),
+        autoescape=select_autoescape(["html", "j2"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+@cache
+def stylesheet() -> str:
+    """The report's CSS (``templates/report.css``)."""
+    return (resources.files("lanxi.reports") / "templates" / "report.css").read_text("utf-8")
+
+
+def format_cell(value: Any, column: Column, lang: Lang = "zh") -> str:
+    """A value as the HTML and PDF show it (Excel keeps the number itself).
+
+    ``None`` and NaN show as "—" (never as 0); booleans as 是/否 (yes/no); ``percent`` columns
+    as ``value × 100 × scale`` with ``digits`` decimals and a % sign; ``int`` with thousands
+    separators; ``float`` with ``digits`` decimals.
+    """
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "—"
+    if isinstance(value, bool) or column.kind == "bool":
+        return t("bool.yes" if value else "bool.no", lang)
+    if column.kind == "percent" and isinstance(value, int | float):
+        return f"{float(value) * 100 * column.scale:.{column.digits}f}%"
+    if column.kind == "int" and isinstance(value, int | float):
+        return f"{int(value):,}"
+    if column.kind == "float" and isinstance(value, int | float):
+        return f"{float(value):,.{column.digits}f}"
+    return str(value)
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML document.
+
+    Parameters
+    ----------
+    report : Report
+        Built by :func:`lanxi.reports.build_report`.
+
+    Returns
+    -------
+    str
+        HTML5 text (UTF-8), CSS inline, images as ``data:image/png;base64`` URIs.
+    """
+    template = _environment().get_template("report.html.j2")
+    lang = report.lang
+
+    def tr(key: str, **values: Any) -> str:
+        return t(key, lang, **values)
+
+    def cell(value: Any, column: Column) -> str:
+        return format_cell(value, column, lang)
+
+    return str(
+        template.render(report=report, css=stylesheet(), t=tr, cell=cell, version=__version__)
+    )
