@@ -24,7 +24,8 @@ class Column(BaseModel):
     """One column of a table.
 
     ``percent`` columns hold a share (0–1) or a percentage as the service gives it: ``scale`` says
-    which (1 for a share shown ×100, 0.01 for a value already in per cent).
+    which (1 for a share shown ×100, 0.01 for a value already in per cent). ``nowrap`` keeps short
+    codes (section ids) on one line in HTML and PDF.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -35,6 +36,7 @@ class Column(BaseModel):
     digits: int = 2
     scale: float = 1.0
     source: str | None = None
+    nowrap: bool = False
 
 
 class Table(BaseModel):

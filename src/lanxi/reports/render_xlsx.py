@@ -92,6 +92,7 @@ def render_xlsx(report: Report, path: Path | io.BytesIO) -> None:
 
 def _cover(ws: Any, report: Report, f: _Formats) -> None:
     lang = report.lang
+    sep = "；" if lang == "zh" else "; "
     ws.write(0, 0, report.title, f.title)
     rows: list[tuple[str, str]] = [
         (t("xlsx.kind", lang), report.kind),
@@ -100,8 +101,8 @@ def _cover(ws: Any, report: Report, f: _Formats) -> None:
         (t("meta.region", lang), report.region or ""),
         (t("meta.as_of", lang), report.as_of.isoformat() if report.as_of else ""),
         (t("meta.generated_at", lang), report.generated_at.isoformat(timespec="seconds")),
-        (t("meta.editions", lang), "；".join(report.editions)),
-        (t("meta.methods", lang), "；".join(report.methods)),
+        (t("meta.editions", lang), sep.join(report.editions)),
+        (t("meta.methods", lang), sep.join(report.methods)),
     ]
     r = 2
     for k, v in rows:

@@ -22,6 +22,10 @@ from lanxi.errors import Problem, ValidationError
 from lanxi.reports.content import Column, ColumnKind, Lang, Report, Section, Table
 from lanxi.reports.i18n import has, t
 
+#: Columns of short codes kept on one line in HTML and PDF.
+NOWRAP = frozenset(
+    {"section", "region_code", "latest_period", "baseline_year", "target_year", "plan", "year"}
+)
 SHANGHAI = dt.timezone(dt.timedelta(hours=8), "CST")
 
 
@@ -129,6 +133,7 @@ def col(
     scale: float = 1.0,
     source: str | None = None,
     label: str | None = None,
+    nowrap: bool | None = None,
 ) -> Column:
     """A column labelled from the catalogue entry ``col.<key>`` (or ``label``)."""
     return Column(
@@ -138,6 +143,7 @@ def col(
         digits=digits,
         scale=scale,
         source=source,
+        nowrap=key in NOWRAP if nowrap is None else nowrap,
     )
 
 
@@ -200,7 +206,6 @@ def no_data_report(report: Report, reason: str | None = None) -> Report:
             id="no-data",
             title=t("section.no_data", report.lang),
             paragraphs=paragraphs,
-            no_data=True,
         )
     ]
     return report

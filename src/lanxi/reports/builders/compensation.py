@@ -51,9 +51,9 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         subtitle=t("subtitle.compensation", lang, section=section, year=year),
     )
     samples = stored_samples(url)
-    upstream, downstream = env_store.parties(section, None, None, url)
     if samples is None:
         return no_data_report(report, t("no_data.water", lang, period=str(year)))
+    upstream, downstream = env_store.parties(section, None, None, url)
     sec = samples[samples["section"] == section]
     years = pd.to_datetime(sec["time"]).dt.year
     if not (years == year).any():

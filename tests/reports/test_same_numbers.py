@@ -1,0 +1,162 @@
+"""Each report's figures are the service functions' output for the same store (the API's numbers).
+
+The reports call the services themselves; these tests call the services again, independently, and
+compare every figure cell by cell (exact equality: nothing may be rounded or recomputed on the way).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import pandas as pd
+import pytest
+
+from lanxi.reports import Report
+from lanxi.services import env_store, store
+from lanxi.services import environment as env
+from lanxi.services.monitoring import evaluation, progress, tasks
+from lanxi.services.monitoring.progress import progress_records
+
+
+def _same(a: object, b: object) -> bool:
+    if a is None or (isinstance(a, float) and math.isnan(a)):
+        return b is None or b is pd.NA or (isinstance(b, float) and math.isnan(b))
+    return a == b
+
+
+def test_water_monthly_equals_water_assess(reports: dict[str, Report], demo_url: str) -> None:
+    svc = env.water_assess(env_store.samples_frame(demo_url), "2025-06").set_index("section")
+    rows = reports["water-monthly"].table("sections").rows
+    assert len(rows) == len(svc) == 9
+    for r in rows:
+        s = svc.loc[r["section"]]
+        assert r["water_class_label"] == s["water_class_label"]
+        assert r["meets_target"] == bool(s["meets_target"])
+        assert _same(r["main_pollutants"], s["main_pollutants"])
+        assert r["n_samples"] == s["n_samples"]
+    values = {r["section"]: r for r in reports["water-monthly"].table("values").rows}
+    for sec, s in svc.iterrows():
+        for item in ("do", "codmn", "nh3n", "tp", "tn"):
+            assert values[sec][item] == s[item]  # exact: the same float
+
+
+def test_water_warnings_equal_service(reports: dict[str, Report], demo_url: str) -> None:
+    svc = env.water_warnings(env_store.samples_frame(demo_url), "2025Q2").set_index("section")
+    rows = reports["water-warnings"].table("all-sections").rows
+    assert {r["section"] for r in rows} == set(svc.index)
+    for r in rows:
+        s = svc.loc[r["section"]]
+        assert (r["months_missed"], r["months_assessed"], r["warned"]) == (
+            s["months_missed"],
+            s["months_assessed"],
+            bool(s["warned"]),
+        )
+        assert _same(r["class_change"], s["class_change"])
+    warned = reports["water-warnings"].table("warnings").rows
+    assert [r["section"] for r in warned] == list(svc.index[svc["warned"]])
+
+
+def test_water_annual_equals_service(reports: dict[str, Report], demo_url: str) -> None:
+    svc = env.water_annual(env_store.samples_frame(demo_url), 2025)
+    cities = svc[svc["level"] == "city"].set_index("region")
+    rows = reports["water-annual"].table("cities").rows
+    assert len(rows) == len(cities) == 6
+    for r in rows:
+        s = cities.loc[r["region"]]
+        for k in ("share_meeting", "compliance_rate", "rank", "sections", "section_months"):
+            assert r[k] == s[k], k
+    prov = {r["region"]: r for r in reports["water-annual"].table("provinces").rows}
+    assert set(prov) == {"甘肃", "青海"}
+    p = svc[svc["level"] == "province"].set_index("region")
+    assert prov["甘肃"]["compliance_rate"] == p.loc["甘肃", "compliance_rate"]
+
+
+def test_compensation_equals_service(reports: dict[str, Report], demo_url: str) -> None:
+    up, down = env_store.parties("HS-OUT", None, None, demo_url)
+    st = env.water_compensation(
+        env_store.samples_frame(demo_url), "HS-OUT", 2025, upstream=up, downstream=down
+    )
+    (row,) = reports["compensation"].table("settlement").rows
+    assert row["p"] == st.p
+    assert (row["payer"], row["payee"], row["amount"], row["unit"]) == (
+        st.payer,
+        st.payee,
+        st.amount,
+        st.unit,
+    )
+    ratios = [r["ratio"] for r in reports["compensation"].table("index").rows]
+    assert ratios == list(st.ratios.values())
+    # P ≤ 1 on the demo data: the downstream province (Gansu) pays the upstream one (Qinghai)
+    assert st.p <= 1 and (st.payer, st.payee) == ("甘肃", "青海")
+
+
+def test_air_annual_equals_service(reports: dict[str, Report], demo_url: str) -> None:
+    hourly = env_store.air_frame("hourly", demo_url)
+    hourly = hourly[pd.to_datetime(hourly["time"]).dt.year == 2025]
+    svc = env.air_annual(hourly)
+    cities = svc[svc["level"] == "city"].set_index("unit")
+    rows = reports["air-annual"].table("good-days").rows
+    assert len(rows) == len(cities) > 5
+    for r in rows:
+        s = cities.loc[r["unit"]]
+        assert r["good_days_ratio"] == s["good_days_ratio"]
+        assert (r["aqi_days"], r["good_days"]) == (s["aqi_days"], s["good_days"])
+        # 2025 is assessed under the 2012 edition, the one the 2025 target was set under
+        assert r["target_ratio"] == s["good_days_ratio"]
+        assert r["meets_target"] == (100 * s["good_days_ratio"] >= 90)
+    pol = {r["unit"]: r for r in reports["air-annual"].table("pollutants-city").rows}
+    for unit, s in cities.iterrows():
+        assert pol[unit]["pm2_5_annual_mean"] == s["pm2_5_annual_mean"]
+        assert pol[unit]["o3_8h_p90"] == s["o3_8h_p90"]
+    assert set(svc["edition"]) == {"2012"}
+    assert reports["air-annual"].editions == ["HJ 633-2012", "GB 3095-2012"]
+
+
+def test_progress_equals_services(reports: dict[str, Report], demo_url: str) -> None:
+    as_of = dt.date(2025, 12, 31)
+    with store.session(demo_url) as s:
+        recs = progress_records(s, as_of=as_of)
+        by_city = tasks.completion(s, "city", as_of=as_of)
+        status = tasks.task_status(s, as_of=as_of)
+    rows = reports["progress"].table("targets").rows
+    assert [r["target_id"] for r in rows] == [r["target_id"] for r in recs]
+    for a, b in zip(rows, recs, strict=True):
+        assert _same(a["latest_value"], b["latest_value"])
+        assert a["target_value"] == b["target_value"]
+        assert _same(a["ratio"], b["ratio"])
+    city_rows = reports["progress"].table("completion-city").rows
+    assert [(r["name"], r["completed"], r["share_completed"]) for r in city_rows] == [
+        (r["name"], r["completed"], r["share_completed"]) for r in by_city
+    ]
+    late = reports["progress"].table("overdue").rows
+    assert len(late) == sum(bool(r["overdue"] or r["stalled"]) for r in status)
+
+
+@pytest.mark.parametrize("kind", ["midterm", "summary"])
+def test_evaluations_equal_the_result_set(
+    kind: str, reports: dict[str, Report], demo_url: str
+) -> None:
+    with store.session(demo_url) as s:
+        res = evaluation.evaluate(s, kind, plan="scheme2022")  # type: ignore[arg-type]
+    rep = reports[kind]
+    assert rep.as_of == dt.date.fromisoformat(res["as_of"])
+    assert any(res["result_sha256"][:16] in n for n in rep.notes)
+    rows = rep.table("targets").rows
+    assert [(r["target_id"], r["latest_value"]) for r in rows] == [
+        (r["target_id"], r["latest_value"]) for r in res["targets"]
+    ]
+    counts = {r["status_text"]: r["count"] for r in rep.table("summary").rows}
+    assert sum(counts.values()) == res["summary"]["targets"]
+    expected = {"midterm": dt.date(2023, 7, 2), "summary": dt.date(2025, 12, 31)}[kind]
+    assert rep.as_of == expected
+
+
+def test_public_uses_approved_targets_only(reports: dict[str, Report], demo_url: str) -> None:
+    with store.session(demo_url) as s:
+        recs = progress.progress_records(s, as_of=dt.date(2025, 12, 31))
+    rows = reports["public"].table("targets").rows
+    assert [r["latest_value"] for r in rows] == [r["latest_value"] for r in recs]
+    ids = [t.id for t in reports["public"].tables()]
+    assert "overdue" not in ids and "completion-agency" not in ids  # no internal detail
+    assert reports["public"].synthetic  # the demo data are flagged, also to the public
