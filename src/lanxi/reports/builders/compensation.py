@@ -143,7 +143,7 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
             title=t("fig.ratios", lang),
             kind="chart",
             png_base64=charts.bar_chart(
-                [str(r["item"]) for r in rows],
+                list(st.ratios),
                 [r["ratio"] for r in rows],
                 title=t("fig.ratios", lang),
                 ylabel="Ci/C0i",
