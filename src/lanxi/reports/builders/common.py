@@ -218,6 +218,11 @@ def region_filter(
     if region is None:
         return records
     r = region.strip()
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    if r in regions.index:  # a code: compare by the region's name
+        r = str(regions.at[r, "name"])
     return [x for x in records if any(_same_place(x.get(k), r) for k in keys)]
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from lanxi.errors import Problem, ValidationError
 from lanxi.reports import charts
 from lanxi.reports.builders.common import (
     ReportRequest,
@@ -50,6 +51,11 @@ def _as_of(req: ReportRequest) -> dt.date:
     if req.period is not None:
         return dt.date(int(require_period(req, "year")), 12, 31)
     return dt.date.today()
+
+
+def _region_code(s: Session, region: str | None) -> str | None:
+    """A region's code from its code, name or former name (None stays None)."""
+    return None if region is None else plan_svc.resolve_region(s, region).code
 
 
 def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
@@ -176,7 +182,8 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
     )
     report.as_of = as_of
     with session(url) as s:
-        recs = progress_svc.progress_records(s, plan=req.plan, region=req.region, as_of=as_of)
+        region = _region_code(s, req.region)
+        recs = progress_svc.progress_records(s, plan=req.plan, region=region, as_of=as_of)
         status = task_svc.task_status(s, as_of=as_of)
         if not any(r["latest_value"] is not None for r in recs) and all(
             r["latest_period"] is None for r in status
@@ -231,7 +238,7 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
             )
         )
         projects = Section(id="projects", title=t("section.projects", lang))
-        projects.tables.append(_projects_table(s, req.region, lang))
+        projects.tables.append(_projects_table(s, region, lang))
     report.sections = [tg, tasks, projects]
     return report
 
@@ -240,6 +247,21 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
     lang = req.lang
     plan = req.plan or "scheme2022"
     kind = "midterm" if req.kind == "midterm" else "summary"
+    problems = [
+        Problem(
+            "report",
+            None,
+            option,
+            f"the {kind} evaluation is of the whole plan as of its "
+            f"{'mid-point' if kind == 'midterm' else 'end'}; for another date or a region use "
+            "`lanxi report progress --as-of DATE --region …`",
+            value,
+        )
+        for option, value in (("--as-of", req.as_of), ("--region", req.region))
+        if value is not None
+    ]
+    if problems:
+        raise ValidationError(problems)
     with session(url) as s:
         res = eval_svc.evaluate(s, kind, plan=plan)  # type: ignore[arg-type]
         as_of = dt.date.fromisoformat(res["as_of"])
@@ -336,7 +358,8 @@ def public(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) ->
     report.as_of = as_of
     report.notes.append(t("note.public", lang))
     with session(url) as s:
-        recs = progress_svc.progress_records(s, plan=req.plan, region=req.region, as_of=as_of)
+        region = _region_code(s, req.region)
+        recs = progress_svc.progress_records(s, plan=req.plan, region=region, as_of=as_of)
         if not any(r["latest_value"] is not None for r in recs):
             return no_data_report(report, t("no_data.plan", lang, date=as_of.isoformat()))
         report.synthetic = any(r["synthetic"] for r in recs)

@@ -1,0 +1,77 @@
+"""The air report across the 2026 change of editions; region filters; evaluation options."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pandas as pd
+import pytest
+from tests.reports.conftest import STAMP
+
+from lanxi.errors import ValidationError
+from lanxi.reports import Report, build_report
+from lanxi.services import env_store, store
+from lanxi.services import environment as env
+from lanxi.services.monitoring.demo import setup_monitoring
+
+
+@pytest.fixture(scope="module")
+def url_2026(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A store with 10 days of synthetic hourly air data from 2026-01-01 (year 2026 → 2026 eds.)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('air2026') / 's.sqlite'}"
+    store.init_database(url)
+    store.load_bundled_plans(url)
+    with store.session(url) as s:
+        setup_monitoring(s)
+    env_store.generate_demo(year=2026, air_days=10, url=url)
+    yield url
+    store.engine(url).dispose()
+
+
+def test_2026_data_assessed_under_2026_but_target_under_2012(url_2026: str) -> None:
+    rep = build_report("air-annual", period="2026", url=url_2026, generated_at=STAMP)
+    assert rep.editions == ["HJ 633-2026", "GB 3095-2026"]
+    hourly = env_store.air_frame("hourly", url_2026)
+    hourly = hourly[pd.to_datetime(hourly["time"]).dt.year == 2026]
+    new = env.air_annual(hourly)
+    old = env.air_annual(hourly, edition="2012")
+    assert set(new["edition"]) == {"2026"} and set(old["edition"]) == {"2012"}
+    new_c = new[new["level"] == "city"].set_index("unit")
+    old_c = old[old["level"] == "city"].set_index("unit")
+    rows = rep.table("good-days").rows
+    for r in rows:
+        assert r["good_days_ratio"] == new_c.loc[r["unit"], "good_days_ratio"]
+        assert r["target_ratio"] == old_c.loc[r["unit"], "good_days_ratio"]  # 2012 edition
+        assert r["meets_target"] == (100 * old_c.loc[r["unit"], "good_days_ratio"] >= 85)
+    text = " ".join(p for s in rep.sections for p in s.paragraphs)
+    assert "2035" in text and "85" in text  # the 2018 plan's 2035 target, the next one not past
+    assert "按 2012 版标准重新计算" in text
+    (target,) = [t for t in rep.table("targets").rows if t["target_year"] == 2035]
+    assert target["edition_title"] == "HJ 633-2012 / GB 3095-2012"
+
+
+def test_region_filters(reports: dict[str, Report], demo_url: str) -> None:
+    rep = build_report("water-annual", period="2025", region="甘肃", url=demo_url)
+    cities = {r["region"] for r in rep.table("cities").rows}
+    assert cities == {"兰州市", "白银市", "定西市", "临夏回族自治州"}
+    assert [r["region"] for r in rep.table("provinces").rows] == ["甘肃"]
+    # a code works as well as a name, and ranks stay those of the whole assessment
+    by_code = build_report("water-monthly", period="2025-06", region="620100", url=demo_url)
+    assert {r["section"] for r in by_code.table("sections").rows} == {"HH-LZ", "ZLH-LZ"}
+    ranks = {r["region"]: r["rank"] for r in reports["water-annual"].table("cities").rows}
+    assert {r["region"]: r["rank"] for r in rep.table("cities").rows} == {
+        c: ranks[c] for c in cities
+    }
+    prog = build_report("progress", period="2025", region="甘肃省", url=demo_url)
+    rows = prog.table("targets").rows  # the name resolved to 620000
+    assert rows and len(rows) < len(reports["progress"].table("targets").rows)
+    assert "兰州—西宁城市群" not in {r["region"] for r in rows}
+    assert len(prog.table("projects").rows) < len(reports["progress"].table("projects").rows)
+
+
+def test_evaluations_refuse_a_date_or_region(demo_url: str) -> None:
+    with pytest.raises(ValidationError) as exc:
+        build_report("midterm", as_of=dt.date(2024, 1, 1), region="西宁市", url=demo_url)
+    text = str(exc.value)
+    assert "--as-of" in text and "--region" in text and "lanxi report progress" in text
