@@ -199,12 +199,15 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
     recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
     for r in recs:
         r["target_label"] = _class_label(r["target_class"])
-    n, met = len(recs), sum(bool(r["meets_target"]) for r in recs)
+    # counts of the rows shown (a section without a class counts as neither met nor missed)
+    n = len(recs)
+    met = sum(r["meets_target"] is True for r in recs)
+    missed = sum(r["meets_target"] is False for r in recs)
     src = SRC_STORE.format(fn="water_assess")
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
-        paragraphs=[t("para.water_monthly", lang, month=month, n=n, met=met, missed=n - met)],
+        paragraphs=[t("para.water_monthly", lang, month=month, n=n, met=met, missed=missed)],
     )
     labels = gb3838_table().class_labels
     counts = [sum(r["water_class"] == k for r in recs) for k in range(1, 7)]
