@@ -18,7 +18,14 @@ from lanxi.reports.i18n import t
 
 @cache
 def _environment() -> Any:
-    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    try:
+        from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        from lanxi.errors import ConfigurationError
+
+        raise ConfigurationError(
+            "reports need Jinja2, WeasyPrint and matplotlib: pip install 'lanxi[reports]'"
+        ) from exc
 
     return Environment(
         loader=PackageLoader("lanxi.reports", "templates"),
