@@ -2,7 +2,7 @@
 
 The store is a SQLite file in a temporary directory with the bundled plans, the plans' figures,
 ``lanxi demo`` (monitoring, seed 1, up to 2025) and ``lanxi env demo`` (water 2024–2025, 31 days of
-hourly air data from 2025-01-01). WeasyPrint is slowish, so each kind's PDF is rendered once per
+hourly air data from 2025-01-01 and daily air values for all of 2025). WeasyPrint is slowish, so each kind's PDF is rendered once per
 session (``pdfs``) and every test reads the same file.
 """
 

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
-import pandas as pd
 import pytest
 from tests.reports.conftest import STAMP
 
 from lanxi.errors import ValidationError
 from lanxi.reports import Report, build_report
 from lanxi.services import env_store, store
-from lanxi.services import environment as env
 from lanxi.services.monitoring.demo import setup_monitoring
 
 
 @pytest.fixture(scope="module")
 def url_2026(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A store with 10 days of synthetic hourly air data from 2026-01-01 (year 2026 → 2026 eds.)."""
+    """A store with synthetic air data of 2026 (10 hourly days, daily values; → 2026 editions)."""
     url = f"sqlite:///{tmp_path_factory.mktemp('air2026') / 's.sqlite'}"
     store.init_database(url)
     store.load_bundled_plans(url)
@@ -32,10 +31,8 @@ def url_2026(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_2026_data_assessed_under_2026_but_target_under_2012(url_2026: str) -> None:
     rep = build_report("air-annual", period="2026", url=url_2026, generated_at=STAMP)
     assert rep.editions == ["HJ 633-2026", "GB 3095-2026"]
-    hourly = env_store.air_frame("hourly", url_2026)
-    hourly = hourly[pd.to_datetime(hourly["time"]).dt.year == 2026]
-    new = env.air_annual(hourly)
-    old = env.air_annual(hourly, edition="2012")
+    new = env_store.air_annual(2026, url=url_2026)
+    old = env_store.air_annual(2026, edition="2012", url=url_2026)
     assert set(new["edition"]) == {"2026"} and set(old["edition"]) == {"2012"}
     new_c = new[new["level"] == "city"].set_index("unit")
     old_c = old[old["level"] == "city"].set_index("unit")
@@ -49,6 +46,18 @@ def test_2026_data_assessed_under_2026_but_target_under_2012(url_2026: str) -> N
     assert "按 2012 版标准重新计算" in text
     (target,) = [t for t in rep.table("targets").rows if t["target_year"] == 2035]
     assert target["edition_title"] == "HJ 633-2012 / GB 3095-2012"
+
+
+def test_a_month_of_hourly_data_only_warns_of_the_validity_rule(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'hours.sqlite'}"
+    store.init_database(url)
+    env_store.generate_demo(air_days=5, air_daily=False, url=url)  # no daily values
+    rep = build_report("air-annual", period="2025", url=url, generated_at=STAMP)
+    (good,) = [s for s in rep.sections if s.id == "good-days"]
+    assert any("324" in p for p in good.paragraphs)
+    assert {r["aqi_days"] for r in rep.table("good-days").rows} == {5}
+    assert not any(r["days_valid"] for r in rep.table("good-days").rows)
+    store.engine(url).dispose()
 
 
 def test_region_filters(reports: dict[str, Report], demo_url: str) -> None:

@@ -255,28 +255,36 @@ def env_demo_cmd(
         int, typer.Option(help="water samples for YEAR-1 and YEAR; air from 1 Jan")
     ] = 2025,
     air_days: Annotated[int, typer.Option(help="days of synthetic hourly air data")] = 31,
+    air_daily: Annotated[
+        bool, typer.Option("--air-daily/--no-air-daily", help="daily air values for all of YEAR")
+    ] = True,
     seed: Annotated[int, typer.Option(help="random seed")] = 20251,
     export: Annotated[
         Path | None,
-        typer.Option("--export", help="also write water_samples.csv and air_hourly.csv here"),
+        typer.Option(
+            "--export", help="also write water_samples.csv, air_hourly.csv and air_daily.csv here"
+        ),
     ] = None,
 ) -> None:
     """SYNTHETIC demo data (flagged synthetic=true) for every bundled section and station."""
     from lanxi.services import env_store
 
-    n = env_store.generate_demo(year=year, air_days=air_days, seed=seed)
+    n = env_store.generate_demo(year=year, air_days=air_days, seed=seed, air_daily=air_daily)
     typer.echo(
         f"合成演示数据 SYNTHETIC demo data (batch demo-{seed}): "
-        f"{n['water_samples']} water values, {n['air_observations']} air values"
+        f"{n['water_samples']} water values, {n['air_hourly']} hourly and {n['air_daily']} daily "
+        "air values"
     )
     if export is not None:
         export.mkdir(parents=True, exist_ok=True)
         svc.write_output(env_store.samples_frame(), export / "water_samples.csv")
-        if air_days:
+        if n["air_hourly"]:
             svc.write_output(env_store.air_frame("hourly"), export / "air_hourly.csv")
+        if n["air_daily"]:
+            svc.write_output(env_store.air_frame("daily"), export / "air_daily.csv")
         typer.echo(f"写入 Wrote the synthetic tables to {export}")
     typer.echo(
         f"Try: lanxi water assess --month {year}-06 · lanxi water warnings --quarter {year}Q2 · "
         f"lanxi water annual --year {year} · lanxi water compensation --section HS-OUT "
-        f"--year {year}"
+        f"--year {year} · lanxi report air-annual --period {year} --out air-{year}.pdf"
     )

@@ -141,6 +141,26 @@ def air_aqi(
     return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
 
 
+def _air_input(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated numeric engine columns and the pass-through columns of an air table."""
+    engine_df, passing = split_air_columns(df)
+    if "station" not in engine_df:
+        raise ValidationError([Problem(file, None, "station", "station column missing")])
+    validate_air_frame(engine_df, file)
+    return _air_numeric(engine_df), passing
+
+
+def _fill_days(days: pd.DataFrame, source: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """``days`` plus the rows of ``daily`` whose station-day ``source`` has no row on."""
+    covered = pd.MultiIndex.from_arrays([source["station"], source["time"].dt.normalize()])
+    keys = pd.MultiIndex.from_arrays([daily["station"], daily["time"]])
+    rest = daily[~keys.isin(covered.unique())]
+    if rest.empty:
+        return days
+    out = pd.concat([days, rest], ignore_index=True)
+    return out.sort_values(["station", "time"], kind="stable", ignore_index=True)
+
+
 def _is_hourly(df: pd.DataFrame) -> bool:
     days = df["time"].dt.normalize()
     return bool(pd.DataFrame({"s": df["station"], "d": days}).duplicated().any())
@@ -153,6 +173,7 @@ def air_annual(
     edition: Edition | None = None,
     file: str = "<input>",
     method: str = "hj663_2013",
+    daily: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
 
@@ -169,6 +190,13 @@ def air_annual(
         Source name for messages.
     method : str
         Annual-evaluation method (:data:`lanxi.compute.air.annual.METHODS`).
+    daily : pandas.DataFrame or None
+        Daily values (``station``, ``time``, pollutants incl. ``o3_8h``; optional ``city``) for
+        the station-days ``df`` does not cover — e.g. a year of published daily values beside a
+        month of hourly data. **Rule:** a station-day with at least one row in ``df`` takes all
+        its values from ``df``; the ``daily`` rows of that station-day are dropped, whole (never
+        averaged with ``df``'s values nor used to fill a pollutant ``df`` lacks), so no day counts
+        twice.
 
     Returns
     -------
@@ -176,30 +204,28 @@ def air_annual(
         :func:`lanxi.compute.air.annual.annual_evaluation` rows with ``level`` (``station`` /
         ``city``) and ``unit`` (the station or city name).
     """
-    engine_df, passing = split_air_columns(df)
-    if "station" not in engine_df:
-        raise ValidationError([Problem(file, None, "station", "station column missing")])
-    validate_air_frame(engine_df, file)
-    data = _air_numeric(engine_df)
+    data, passing = _air_input(df, file)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
-    city_of = (
-        pd.Series(passing["city"].to_numpy(), index=data["station"].to_numpy())
-        .groupby(level=0)
-        .first()
-        if "city" in passing
-        else None
-    )
+    cities = [passing.assign(station=data["station"].to_numpy())]
     if kind == "hourly":
-        daily = daily_from_hourly(data, edition=edition, file=file)
+        days = daily_from_hourly(data, edition=edition, file=file)
     else:
-        daily = data.assign(time=data["time"].dt.normalize())
-    if daily.empty:
+        days = data.assign(time=data["time"].dt.normalize())
+    if daily is not None:
+        extra, extra_passing = _air_input(daily, f"{file} (daily)")
+        cities.append(extra_passing.assign(station=extra["station"].to_numpy()))
+        days = _fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
+    if days.empty:
         raise ValidationError([Problem(file, None, None, "no daily values")])
+    ids = pd.concat(cities, ignore_index=True)
+    city_of = (
+        ids.dropna(subset=["city"]).groupby("station")["city"].first() if "city" in ids else None
+    )
 
-    def evaluate(days: pd.DataFrame, by: str) -> pd.DataFrame:
+    def evaluate(station_days: pd.DataFrame, by: str) -> pd.DataFrame:
         frames = []
-        for year, part in days.groupby(days["time"].dt.year):
+        for year, part in station_days.groupby(station_days["time"].dt.year):
             ed = edition or _edition_of_year(int(year))
             pollutant_cols = [c for c in POLLUTANTS if c in part]
             aqi = compute_aqi(
@@ -215,11 +241,11 @@ def air_annual(
         out.insert(0, "level", by)
         return out.rename(columns={by: "unit"})
 
-    results = [evaluate(daily, "station")]
+    results = [evaluate(days, "station")]
     if city_of is not None:
-        daily = daily.assign(city=daily["station"].map(city_of))
+        days = days.assign(city=days["station"].map(city_of))
         results[0].insert(2, "city", results[0]["unit"].map(city_of))
-        results.append(evaluate(city_daily(daily.dropna(subset=["city"])), "city"))
+        results.append(evaluate(city_daily(days.dropna(subset=["city"])), "city"))
     out = pd.concat(results, ignore_index=True)
     if "city" in out:
         out["city"] = out["city"].where(out["level"] != "city", out["unit"])

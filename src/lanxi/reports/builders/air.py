@@ -1,19 +1,19 @@
 """年度环境空气质量报告: good-days ratio against the plan targets, pollutant statistics, editions.
 
-Figures come from :func:`lanxi.services.environment.air_annual` (HJ 663-2013 annual evaluation) on
-the store's hourly observations of the year (:func:`lanxi.services.env_store.air_frame`), as
-``lanxi air annual`` computes them. The data's year picks the edition in force on its last day
-(HJ 633 / GB 3095 2012 before 2026-03-01, 2026 from then); a target set before 2026 (the 2025
-target of 90 %) is assessed with the 2012 edition it was set under, and the report says so — for a
-year from 2026 on, the evaluation is run a second time under the 2012 edition for that comparison.
+Figures come from :func:`lanxi.services.env_store.air_annual` (the HJ 663-2013 annual evaluation
+of :func:`lanxi.services.environment.air_annual`, as ``lanxi air annual`` computes it) on the
+store's observations of the year: a station's day from its hourly observations when it has any
+that day, otherwise from its stored daily values (no day counted twice). The data's year picks the
+edition in force on its last day (HJ 633 / GB 3095 2012 before 2026-03-01, 2026 from then); a
+target set before 2026 (the 2025 target of 90 %) is assessed with the 2012 edition it was set
+under, and the report says so — for a year from 2026 on, the evaluation is run a second time under
+the 2012 edition for that comparison.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-
-import pandas as pd
 
 from lanxi.errors import NotFoundError
 from lanxi.reports import charts
@@ -30,7 +30,6 @@ from lanxi.reports.builders.common import (
 from lanxi.reports.content import Figure, Report, Section
 from lanxi.reports.i18n import t
 from lanxi.services import env_store
-from lanxi.services import environment as env
 from lanxi.services.monitoring.common import targets_of
 from lanxi.services.store import session
 from lanxi.standards.hj633 import edition_for
@@ -87,15 +86,10 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         subtitle=t("subtitle.year", lang, year=year),
     )
     try:
-        hourly = env_store.air_frame("hourly", url)
+        result = env_store.air_annual(year, url=url)
     except NotFoundError:
-        hourly = None
-    if hourly is not None:
-        hourly = hourly[pd.to_datetime(hourly["time"]).dt.year == year]
-    if hourly is None or hourly.empty:
         return no_data_report(report, t("no_data.air", lang, year=year))
     report.synthetic = _synthetic(url, year)
-    result = env.air_annual(hourly, file="store")
     recs = records_of(result)
     targets = _targets(url, year)
     # the target the year is assessed against: the nearest one not yet past, else the last
@@ -105,7 +99,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
     older = target is not None and target["edition"] != edition
     if older:
         assert target is not None
-        old = records_of(env.air_annual(hourly, edition=target["edition"], file="store"))
+        old = records_of(env_store.air_annual(year, edition=target["edition"], url=url))
         ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in old}
     else:
         ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in recs}
@@ -118,7 +112,10 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         )
     cities = region_filter([r for r in recs if r["level"] == "city"], req.region, ("city",))
     stations = region_filter([r for r in recs if r["level"] == "station"], req.region, ("city",))
-    src = "lanxi.services.environment.air_annual (HJ 663-2013) on the store's hourly observations"
+    src = (
+        "lanxi.services.env_store.air_annual (HJ 663-2013) on the store's observations of the "
+        "year: hourly where a station has them on a day, else its daily values"
+    )
 
     ed = Section(id="editions", title=t("section.editions", lang))
     ed.paragraphs.append(t("para.air_edition", lang, year=year, hj=hj, gb=gb))
