@@ -150,6 +150,26 @@ def test_english_report(demo_url: str, tmp_path: Path) -> None:
     assert wb.sheetnames[0] == "Report" and wb.sheetnames[-1] == "Sources"
 
 
+def test_english_reports_name_the_water_items_in_english(demo_url: str) -> None:
+    rep = build_report("compensation", period="2025", lang="en", url=demo_url, generated_at=STAMP)
+    items = [r["item"] for r in rep.table("index").rows]
+    assert items == [
+        "permanganate index (CODMn) (codmn)",
+        "ammonia nitrogen (NH3-N) (nh3n)",
+        "total phosphorus (as P) (tp)",
+        "total nitrogen (lakes and reservoirs, as N) (tn)",
+    ]
+    html = render_bytes(rep, "html").decode()
+    assert "ammonia nitrogen (NH3-N)" in html and "氨氮" not in html
+    zh = build_report("compensation", period="2025", url=demo_url, generated_at=STAMP)
+    assert zh.table("index").rows[1]["item"] == "氨氮（NH3-N） (nh3n)"  # the standard's name
+    monthly = build_report(
+        "water-monthly", period="2025-06", lang="en", url=demo_url, generated_at=STAMP
+    )
+    labels = {c.key: c.label for c in monthly.table("values").columns}
+    assert labels["tp"] == "total phosphorus (as P) (mg/L)" and labels["ph"] == "pH (dimensionless)"
+
+
 def test_same_inputs_same_content(reports: dict[str, Report], demo_url: str) -> None:
     again = build_report("compensation", period="2025", url=demo_url, generated_at=STAMP)
     assert again.model_dump(mode="json") == reports["compensation"].model_dump(mode="json")

@@ -2,7 +2,8 @@
 
 Two data files hold every number (:mod:`lanxi.standards` explains the layout):
 
-* ``gb3838_2002_table1.yaml`` — the 24 basic items of GB 3838-2002 表1 with their class limits;
+* ``gb3838_2002_table1.yaml`` — the 24 basic items of GB 3838-2002 表1 with their class limits
+  (and English names, translations for the English reports);
 * ``water_eval_2011.yaml`` — the rules of 《地表水环境质量评价办法（试行）》(环办〔2011〕22号).
 
 :func:`gb3838_table` turns the first into numpy arrays (items × classes) for vectorized
@@ -74,7 +75,7 @@ class Gb3838Table:
     items : tuple of str
         The classifiable item keys in table order (23: every item but water temperature).
     names, units : dict
-        Chinese name and unit per item key (all 24 items).
+        Chinese name and unit per item key (all 24 items), as the standard prints them.
     directions : dict
         ``"upper"`` (C ≤ limit), ``"lower"`` (C ≥ limit; dissolved oxygen), ``"range"`` (pH) or
         ``"none"`` (water temperature) per item key.
@@ -87,6 +88,10 @@ class Gb3838Table:
         ``("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ")``; class ``k`` has label ``class_labels[k - 1]``.
     citation : str
         ``"GB 3838-2002 表1 …"``.
+    names_en, units_en : dict
+        English name and unit per item key (all 24 items): **translations** for English reports
+        (``name_en``, ``unit_en`` in the data file), not the standard's text; ``units_en`` falls
+        back to the unit where the unit is not Chinese.
     """
 
     items: tuple[str, ...]
@@ -98,6 +103,24 @@ class Gb3838Table:
     ph_range: tuple[float, float]
     class_labels: tuple[str, ...]
     citation: str
+    names_en: dict[str, str] = field(default_factory=dict)
+    units_en: dict[str, str] = field(default_factory=dict)
+
+    def name(self, item: str, lang: str = "zh") -> str:
+        """The item's name in ``lang`` (``"zh"``: the standard's; ``"en"``: the translation).
+
+        Examples
+        --------
+        >>> gb3838_table().name("tp", "en")
+        'total phosphorus (as P)'
+        """
+        names = self.names_en if lang == "en" else self.names
+        return names.get(item, self.names.get(item, item))
+
+    def unit(self, item: str, lang: str = "zh") -> str:
+        """The item's unit in ``lang`` (``无量纲`` / ``dimensionless``, ``个/L`` / ``count/L``)."""
+        units = self.units_en if lang == "en" else self.units
+        return units.get(item, self.units.get(item, ""))
 
     def index(self, item: str) -> int:
         """Row of ``item`` in the limit arrays."""
@@ -257,6 +280,8 @@ def parse_gb3838_table(table: StandardTable) -> Gb3838Table:
 
     names: dict[str, str] = {}
     units: dict[str, str] = {}
+    names_en: dict[str, str] = {}
+    units_en: dict[str, str] = {}
     directions: dict[str, Direction] = {}
     items = tuple(k for k in ITEM_KEYS if k != "water_temp")
     river = np.full((len(items), N_CLASSES), np.nan)
@@ -268,6 +293,20 @@ def parse_gb3838_table(table: StandardTable) -> Gb3838Table:
             continue
         names[key] = str(spec.get("name", key))
         units[key] = str(spec.get("unit", ""))
+        name_en = spec.get("name_en")
+        if not isinstance(name_en, str) or not name_en.strip():
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"items.{key}.name_en",
+                    "needs the English name (a translation, e.g. 'ammonia nitrogen (NH3-N)')",
+                    name_en,
+                )
+            )
+        else:
+            names_en[key] = name_en.strip()
+        units_en[key] = str(spec.get("unit_en", units[key]))
         direction = spec.get("direction")
         if direction not in ("upper", "lower", "range", "none"):
             problems.append(
@@ -313,6 +352,8 @@ def parse_gb3838_table(table: StandardTable) -> Gb3838Table:
         ph_range=ph_range,
         class_labels=(*(str(x) for x in labels or []), str(worse)),
         citation=table.citation,
+        names_en=names_en,
+        units_en=units_en,
     )
 
 

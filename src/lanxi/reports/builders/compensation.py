@@ -65,10 +65,10 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         samples, section, year, upstream=upstream, downstream=downstream, file="store"
     )
     src = SRC_STORE.format(fn="water_compensation")
-    names = gb3838_table().names
+    gb = gb3838_table()  # English names: the data file's translations (name_en)
     rows: list[dict[str, Any]] = [
         {
-            "item": f"{names.get(k, k)} ({k})",
+            "item": f"{gb.name(k, lang)} ({k})",
             "weight": pilot.weights.get(k),
             "ratio": st.ratios[k],
             "contribution": st.contributions[k],

@@ -276,9 +276,9 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
                     lang,
                     "float",
                     digits=3,
-                    label=f"{table_.names[k]} ({table_.units[k]})"
-                    if table_.units.get(k)
-                    else table_.names[k],
+                    label=f"{table_.name(k, lang)} ({table_.unit(k, lang)})"
+                    if table_.unit(k, lang)
+                    else table_.name(k, lang),
                 )
                 for k in items
             ],
