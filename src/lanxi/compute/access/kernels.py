@@ -253,6 +253,16 @@ def bucket_width(weights: np.ndarray, max_buckets: int = 1 << 22) -> float:
 
 
 @njit(cache=True, nogil=True)
+def _n_slots(weights: np.ndarray, delta: float) -> int:  # pragma: no cover - compiled
+    """Circular bucket count: a power of two above the widest span of live labels."""
+    need = int(weights.max() / delta) + 3
+    n = 1
+    while n < need:
+        n *= 2
+    return n
+
+
+@njit(cache=True, nogil=True)
 def _bucket_search(
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -274,7 +284,8 @@ def _bucket_search(
     ``head`` (one entry per circular bucket slot, ``-1`` = empty) and ``slot_of`` (``-1`` = in no
     bucket) must be clear on entry and are clear on return.
     """
-    n_slots = head.size
+    mask = head.size - 1  # a power of two: slot = bucket & mask
+    inv_delta = 1.0 / delta
     dist[source] = 0.0
     touched[0] = source
     n_touched = 1
@@ -289,7 +300,7 @@ def _bucket_search(
     while queued > 0 and not done:
         if cur * delta > limit:
             break
-        slot = cur % n_slots
+        slot = cur & mask
         while head[slot] != -1:
             u = head[slot]
             h = nxt[u]
@@ -325,7 +336,7 @@ def _bucket_search(
                                 prv[q] = p
                             queued -= 1
                     dist[v] = nd
-                    s = int(nd / delta) % n_slots
+                    s = int(nd * inv_delta) & mask
                     q = head[s]
                     nxt[v] = q
                     prv[v] = -1
@@ -358,7 +369,7 @@ def od_rows_bucket(
 ) -> None:  # pragma: no cover - compiled
     """:func:`od_rows` by the bucket search (``delta`` from :func:`bucket_width`)."""
     n = indptr.size - 1
-    n_slots = int(weights.max() / delta) + 3
+    n_slots = _n_slots(weights, delta)
     dist = np.full(n, np.inf)
     touched = np.empty(n, dtype=np.int32)
     head = np.full(n_slots, -1, dtype=np.int32)
@@ -408,7 +419,7 @@ def reach_rows_bucket(
 ) -> None:  # pragma: no cover - compiled
     """:func:`reach_rows` by the bucket search (``delta`` from :func:`bucket_width`)."""
     n = indptr.size - 1
-    n_slots = int(weights.max() / delta) + 3
+    n_slots = _n_slots(weights, delta)
     dist = np.full(n, np.inf)
     touched = np.empty(n, dtype=np.int32)
     head = np.full(n_slots, -1, dtype=np.int32)
