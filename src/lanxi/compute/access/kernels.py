@@ -275,14 +275,15 @@ def _bucket_search(
     head: np.ndarray,
     nxt: np.ndarray,
     prv: np.ndarray,
-    slot_of: np.ndarray,
     is_target: np.ndarray,
     n_targets: int,
 ) -> int:  # pragma: no cover - compiled
     """Dinitz's bucket search (all arc times ``> delta``); same contract as :func:`_search`.
 
-    ``head`` (one entry per circular bucket slot, ``-1`` = empty) and ``slot_of`` (``-1`` = in no
-    bucket) must be clear on entry and are clear on return.
+    ``head`` (one entry per circular bucket slot, ``-1`` = empty) must be clear on entry and is
+    clear on return. A node whose label drops while it is already labelled is always in a bucket
+    (a settled node's label cannot drop: every arc is longer than ``delta``), the one that
+    ``int(old label / delta)`` names, so no per-node slot is stored.
     """
     mask = head.size - 1  # a power of two: slot = bucket & mask
     inv_delta = 1.0 / delta
@@ -292,7 +293,6 @@ def _bucket_search(
     head[0] = source
     nxt[source] = -1
     prv[source] = -1
-    slot_of[source] = 0
     queued = 1
     found = 0
     cur = 0
@@ -307,7 +307,6 @@ def _bucket_search(
             head[slot] = h
             if h != -1:
                 prv[h] = -1
-            slot_of[u] = -1
             queued -= 1
             d = dist[u]
             if d > limit:
@@ -324,17 +323,15 @@ def _bucket_search(
                     if dist[v] == np.inf:
                         touched[n_touched] = v
                         n_touched += 1
-                    else:
-                        s = slot_of[v]
-                        if s != -1:  # unlink v from its bucket
-                            p, q = prv[v], nxt[v]
-                            if p != -1:
-                                nxt[p] = q
-                            else:
-                                head[s] = q
-                            if q != -1:
-                                prv[q] = p
-                            queued -= 1
+                    else:  # unlink v from its bucket
+                        p, q = prv[v], nxt[v]
+                        if p != -1:
+                            nxt[p] = q
+                        else:
+                            head[int(dist[v] * inv_delta) & mask] = q
+                        if q != -1:
+                            prv[q] = p
+                        queued -= 1
                     dist[v] = nd
                     s = int(nd * inv_delta) & mask
                     q = head[s]
@@ -343,16 +340,9 @@ def _bucket_search(
                     if q != -1:
                         prv[q] = v
                     head[s] = v
-                    slot_of[v] = s
                     queued += 1
         cur += 1
-    # clear the buckets left (stopped early)
-    for t in range(n_touched):
-        v = touched[t]
-        s = slot_of[v]
-        if s != -1:
-            head[s] = -1
-            slot_of[v] = -1
+    head[:] = -1  # clear the buckets left (stopped early)
     return n_touched
 
 
@@ -375,7 +365,6 @@ def od_rows_bucket(
     head = np.full(n_slots, -1, dtype=np.int32)
     nxt = np.empty(n, dtype=np.int32)
     prv = np.empty(n, dtype=np.int32)
-    slot_of = np.full(n, -1, dtype=np.int32)
     is_target = np.zeros(n, dtype=np.bool_)
     n_targets = 0
     for j in range(cols.size):
@@ -395,7 +384,6 @@ def od_rows_bucket(
             head,
             nxt,
             prv,
-            slot_of,
             is_target,
             n_targets,
         )
@@ -425,7 +413,6 @@ def reach_rows_bucket(
     head = np.full(n_slots, -1, dtype=np.int32)
     nxt = np.empty(n, dtype=np.int32)
     prv = np.empty(n, dtype=np.int32)
-    slot_of = np.full(n, -1, dtype=np.int32)
     no_target = np.zeros(1, dtype=np.bool_)
     for i in range(sources.size):
         k = _bucket_search(
@@ -440,7 +427,6 @@ def reach_rows_bucket(
             head,
             nxt,
             prv,
-            slot_of,
             no_target,
             0,
         )
