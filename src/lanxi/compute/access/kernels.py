@@ -224,7 +224,7 @@ def reach_rows(
         out[i] = total
 
 
-def bucket_width(weights: np.ndarray, max_buckets: int = 1 << 22) -> float:
+def bucket_width(weights: np.ndarray, max_buckets: int = 1 << 20) -> float:
     """Bucket width for the exact bucket search, or ``0.0`` when the heap search must be used.
 
     Dinitz's rule: with every arc time ``>= Δ``, all labels in the lowest non-empty bucket
@@ -342,7 +342,8 @@ def _bucket_search(
                     head[s] = v
                     queued += 1
         cur += 1
-    head[:] = -1  # clear the buckets left (stopped early)
+    if queued > 0:  # stopped early: clear the buckets left
+        head[:] = -1
     return n_touched
 
 
