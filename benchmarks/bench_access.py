@@ -3,17 +3,23 @@
 What it measures, on a seeded grid with random removals, diagonals and three road classes:
 
 1. OD matrix: ``travel_time_matrix`` for ``--od`` random origins × ``--od`` random destinations
-   (one Dijkstra per origin in scipy's compiled code, origins chunked).
+   with the default engine (compiled bucket search, one search per origin, stopped when every
+   destination is settled) on 1 thread and on ``--workers`` threads, and with
+   ``engine="scipy"`` (the previous engine, scipy's Fibonacci-heap Dijkstra) on 1 process.
 2. 1-hour reach: ``reach(limit=60)`` from every node (``--reach-origins`` to sample instead), the
-   search cut at 60 minutes with ``limit=``.
-3. The same with networkx (``single_source_dijkstra_path_length``) on a few origins and
-   **extrapolated** linearly to the full origin count — networkx would take hours otherwise.
-4. The same with pandana if installed (contraction hierarchies; ``shortest_path_lengths`` on a
-   sample of pairs, extrapolated; ``aggregate`` for the reach). pandana is AGPL-licensed: it is
-   used here only and is never imported by the package (keep it in a ``bench`` extra).
+   search cut at 60 minutes.
+3. The same with networkx (``single_source_dijkstra_path_length``, pure Python, one process) on
+   a few origins and **extrapolated** linearly to the full origin count.
+4. igraph if installed (``Graph.distances``, C core) on ``--igraph-origins`` origins, extrapolated.
+5. pandana if installed (contraction hierarchies; ``shortest_path_lengths`` on a sample of pairs,
+   extrapolated, on 1 thread and ``--workers`` threads; ``precompute`` + ``aggregate`` for the
+   reach, at ``--pandana-reach-minutes`` because its 60-minute precompute needs > 7 GiB at 10⁵
+   nodes; lanxi's reach is timed at the same bound for that ratio). pandana is AGPL-licensed:
+   it is used here only and is never imported by the package (keep it in a ``bench`` extra).
 
+Like is compared with like: each ratio is printed with the thread/process count of both sides.
 Reports throughput (OD pairs/s), speedups, and peak memory (tracemalloc peak of our OD run —
-numpy reports its buffers to tracemalloc — and the process's ru_maxrss).
+numpy reports its buffers to tracemalloc — and the process's ru_maxrss), plus ``uptime``.
 
 Examples
 --------
@@ -23,11 +29,12 @@ Quick run (default, 20,000 nodes, 300 × 300 OD)::
 
 The 100,000-node run of the brief (2,000 × 2,000 OD, reach from every node)::
 
-    .venv/bin/python benchmarks/bench_access.py --nodes 100000 --od 2000
+    .venv/bin/python benchmarks/bench_access.py --nodes 100000 --od 2000 --workers 2
 
-One million nodes (reach on a 20,000-origin sample, extrapolated)::
+One million nodes (reach on a 20,000-origin sample, extrapolated; no pandana reach)::
 
-    .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --reach-origins 20000
+    .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --workers 2 \
+        --reach-origins 20000 --nx-origins 2 --no-scipy --no-pandana-reach
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ import argparse
 import contextlib
 import gc
 import importlib.util
+import os
 import resource
 import sys
 import time
@@ -102,6 +110,15 @@ def synthetic_graph(n_nodes: int, seed: int = 42) -> Graph:
     return Graph(u, v, minutes, x, y, net)
 
 
+_CLOCK = {"wall": time.perf_counter, "cpu": time.process_time}
+_clock_name = "wall"
+
+
+def clock() -> float:
+    """The benchmark's clock: wall time, or this process's CPU time (``--clock cpu``)."""
+    return _CLOCK[_clock_name]()
+
+
 def fmt_s(t: float) -> str:
     return f"{t:8.2f} s" if t < 600 else f"{t / 60:8.1f} min"
 
@@ -111,41 +128,57 @@ def rss_mib() -> float:
     return kib / 1024 if sys.platform != "darwin" else kib / 2**20
 
 
-def bench_lanxi_od(g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int):
+def bench_lanxi_od(
+    g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int, engine: str = "auto"
+):
     gc.collect()
     tracemalloc.start()
-    t0 = time.perf_counter()
-    od = travel_time_matrix(g.net, orig, dest, workers=workers)
-    dt = time.perf_counter() - t0
+    t0 = clock()
+    od = travel_time_matrix(g.net, orig, dest, workers=workers, engine=engine)
+    dt = clock() - t0
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return od, dt, peak / 2**20
 
 
-def bench_lanxi_reach(g: Graph, origins: np.ndarray | None, workers: int):
-    t0 = time.perf_counter()
-    r = reach(g.net, origins, limit=60.0, workers=workers)
-    return r, time.perf_counter() - t0
+def bench_lanxi_reach(g: Graph, origins: np.ndarray | None, workers: int, limit: float = 60.0):
+    t0 = clock()
+    r = reach(g.net, origins, limit=limit, workers=workers)
+    return r, clock() - t0
+
+
+def bench_igraph(g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, k: int):
+    import igraph as ig
+
+    t0 = clock()
+    graph = ig.Graph(n=g.net.n_nodes, edges=np.column_stack([g.u, g.v]).tolist(), directed=False)
+    graph.es["w"] = g.minutes.tolist()
+    build = clock() - t0
+    t0 = clock()
+    got = np.array(graph.distances(source=orig[:k].tolist(), target=dest.tolist(), weights="w"))
+    per_origin = (clock() - t0) / k
+    np.testing.assert_allclose(got, od[:k], rtol=1e-9)  # same answers
+    return build, per_origin
 
 
 def bench_networkx(g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, k: int):
     import networkx as nx
 
-    t0 = time.perf_counter()
+    t0 = clock()
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(g.u.tolist(), g.v.tolist(), g.minutes.tolist(), strict=True))
-    build = time.perf_counter() - t0
+    build = clock() - t0
     sample = orig[:k]
-    t0 = time.perf_counter()
+    t0 = clock()
     for i, s in enumerate(sample):
         d = nx.single_source_dijkstra_path_length(graph, int(s), weight="weight")
         got = np.array([d.get(int(t), np.inf) for t in dest])
         np.testing.assert_allclose(got, od[i], rtol=1e-9)  # same answers
-    od_per_origin = (time.perf_counter() - t0) / k
-    t0 = time.perf_counter()
+    od_per_origin = (clock() - t0) / k
+    t0 = clock()
     for s in sample:
         nx.single_source_dijkstra_path_length(graph, int(s), cutoff=60.0, weight="weight")
-    reach_per_origin = (time.perf_counter() - t0) / k
+    reach_per_origin = (clock() - t0) / k
     return build, od_per_origin, reach_per_origin
 
 
@@ -159,11 +192,17 @@ def _threads(n: int | None):
 
 
 def bench_pandana(
-    g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, pairs: int, threads: int | None
+    g: Graph,
+    orig: np.ndarray,
+    dest: np.ndarray,
+    od: np.ndarray,
+    pairs: int,
+    threads: int | None,
+    reach_minutes: float | None,
 ):
     import pandana
 
-    t0 = time.perf_counter()
+    t0 = clock()
     net = pandana.Network(
         pd.Series(g.x),
         pd.Series(g.y),
@@ -172,25 +211,29 @@ def bench_pandana(
         pd.DataFrame({"minutes": g.minutes}),
         twoway=True,
     )
-    build = time.perf_counter() - t0
+    build = clock() - t0
     rng = np.random.default_rng(7)
     oi = rng.integers(0, orig.size, pairs)
     di = rng.integers(0, dest.size, pairs)
     pps = {}
     for label, k in (("1 thread", 1), (f"{threads or 'default'} threads", threads)):
         with _threads(k):
-            t0 = time.perf_counter()
+            t0 = clock()
             got = np.asarray(net.shortest_path_lengths(orig[oi], dest[di], imp_name="minutes"))
-            pps[label] = pairs / (time.perf_counter() - t0)
+            pps[label] = pairs / (clock() - t0)
     ref = od[oi, di]
     finite = np.isfinite(ref)
     err = float(np.max(np.abs(got[finite] - ref[finite]))) if finite.any() else 0.0
+    if reach_minutes is None:
+        return build, pps, err, None, None
     with _threads(threads):
-        t0 = time.perf_counter()
-        net.precompute(60.0)
+        t0 = clock()
+        net.precompute(reach_minutes)
         net.set(pd.Series(np.arange(g.x.size)), variable=pd.Series(np.ones(g.x.size)), name="one")
-        counts = net.aggregate(60.0, type="sum", decay="flat", imp_name="minutes", name="one")
-        reach_all = time.perf_counter() - t0
+        counts = net.aggregate(
+            reach_minutes, type="sum", decay="flat", imp_name="minutes", name="one"
+        )
+        reach_all = clock() - t0
     return build, pps, err, reach_all, np.asarray(counts)
 
 
@@ -201,13 +244,36 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument(
         "--reach-origins", type=int, default=0, help="sample size for 1-hour reach (0 = every node)"
     )
-    ap.add_argument("--workers", type=int, default=1, help="processes for lanxi (default 1)")
-    ap.add_argument("--nx-origins", type=int, default=5, help="networkx origins, extrapolated")
-    ap.add_argument("--pandana-pairs", type=int, default=40_000, help="pandana pairs, extrapolated")
+    ap.add_argument("--workers", type=int, default=1, help="threads for lanxi (default 1)")
+    ap.add_argument("--nx-origins", type=int, default=10, help="networkx origins, extrapolated")
+    ap.add_argument("--igraph-origins", type=int, default=50, help="igraph origins, extrapolated")
+    ap.add_argument(
+        "--pandana-pairs", type=int, default=100_000, help="pandana pairs, extrapolated"
+    )
+    ap.add_argument(
+        "--pandana-reach-minutes",
+        type=float,
+        default=30.0,
+        help="bound of pandana's precompute/aggregate reach (60 needs > 7 GiB at 10^5 nodes)",
+    )
     ap.add_argument("--no-networkx", action="store_true")
+    ap.add_argument("--no-igraph", action="store_true")
+    ap.add_argument("--no-scipy", action="store_true", help="skip the engine='scipy' OD run")
     ap.add_argument("--no-pandana", action="store_true")
+    ap.add_argument("--no-pandana-reach", action="store_true")
+    ap.add_argument(
+        "--clock",
+        choices=["wall", "cpu"],
+        default="wall",
+        help="cpu: this process's CPU time (robust on a shared machine; 1 thread only)",
+    )
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args(argv)
+    global _clock_name
+    _clock_name = a.clock
+    if a.clock == "cpu" and a.workers > 1:
+        ap.error("--clock cpu sums the CPU time of all threads: use it with --workers 1")
+    print(f"clock: {a.clock} time; load average: {os.getloadavg()}")
 
     t0 = time.perf_counter()
     g = synthetic_graph(a.nodes, a.seed)
@@ -220,17 +286,27 @@ def main(argv: list[str] | None = None) -> None:
     orig = rng.choice(n, a.od, replace=False)
     dest = rng.choice(n, a.od, replace=False)
     pairs = a.od * a.od
+    travel_time_matrix(g.net, orig[:2], dest[:2])  # compile (or load) the kernels first
+    reach(g.net, orig[:2], limit=1.0)
 
     od, t_od, peak = bench_lanxi_od(g, orig, dest, 1)
-    print(f"\n[lanxi]   OD {a.od:,}×{a.od:,} = {pairs:,} pairs, 1 process: {fmt_s(t_od)}")
+    print(f"\n[lanxi]   OD {a.od:,}×{a.od:,} = {pairs:,} pairs, 1 thread: {fmt_s(t_od)}")
     print(f"          {pairs / t_od:,.0f} pairs/s; tracemalloc peak {peak:,.0f} MiB")
     print(f"          unreachable pairs: {int(np.isinf(od).sum()):,}")
     t_od_w = t_od
     if a.workers > 1:
         od_w, t_od_w, _ = bench_lanxi_od(g, orig, dest, a.workers)
         assert np.array_equal(od_w, od)
-        print(f"[lanxi]   OD with {a.workers} worker processes: {fmt_s(t_od_w)}")
-        print(f"          {pairs / t_od_w:,.0f} pairs/s")
+        print(
+            f"[lanxi]   OD on {a.workers} threads: {fmt_s(t_od_w)} ({pairs / t_od_w:,.0f} pairs/s)"
+        )
+    if not a.no_scipy:
+        od_s, t_sc, peak_s = bench_lanxi_od(g, orig, dest, 1, engine="scipy")
+        np.testing.assert_allclose(od_s, od, rtol=1e-12)
+        print(
+            f"[scipy]   OD, engine='scipy' (csgraph Dijkstra), 1 process: {fmt_s(t_sc)} "
+            f"({pairs / t_sc:,.0f} pairs/s; peak {peak_s:,.0f} MiB) → lanxi {t_sc / t_od:,.2f}×"
+        )
     r_orig = None if a.reach_origins <= 0 else rng.choice(n, min(a.reach_origins, n), replace=False)
     n_r = n if r_orig is None else r_orig.size
     note = "" if r_orig is None else f" (measured on {n_r:,} origins, extrapolated)"
@@ -239,59 +315,74 @@ def main(argv: list[str] | None = None) -> None:
         counts, t_reach = bench_lanxi_reach(g, r_orig, w)
         reach_runs[w] = t_reach * n / n_r
         print(
-            f"[lanxi]   1-hour reach from every node, {w} process(es): {fmt_s(reach_runs[w])}{note}"
+            f"[lanxi]   1-hour reach from every node, {w} thread(s): {fmt_s(reach_runs[w])}{note}"
         )
         print(
             f"          {n_r / t_reach:,.0f} origins/s; "
             f"median nodes reached {np.median(counts):,.0f}"
         )
-    t_reach_all, t_reach_w = reach_runs[1], reach_runs[a.workers]
+    t_reach_all = reach_runs[1]
 
     if not a.no_networkx and importlib.util.find_spec("networkx"):
         build, per_od, per_reach = bench_networkx(g, orig, dest, od, a.nx_origins)
         t_nx = per_od * a.od
         t_nx_reach = per_reach * n
         print(
-            f"\n[networkx] graph build {fmt_s(build)}; OD measured on {a.nx_origins} origins, "
-            "EXTRAPOLATED to all:"
+            f"\n[networkx] graph build {fmt_s(build)}; measured on {a.nx_origins} origins, "
+            "EXTRAPOLATED to all, 1 process:"
         )
         print(
-            f"          OD {fmt_s(t_nx)}  ({pairs / t_nx:,.0f} pairs/s) → lanxi {t_nx / t_od:,.1f}×"
+            f"          OD {fmt_s(t_nx)}  ({pairs / t_nx:,.0f} pairs/s) → lanxi (1 thread) "
+            f"{t_nx / t_od:,.1f}×"
         )
         print(
-            f"          1-hour reach {fmt_s(t_nx_reach)} → lanxi {t_nx_reach / t_reach_all:,.1f}×"
+            f"          1-hour reach {fmt_s(t_nx_reach)} → lanxi (1 thread) "
+            f"{t_nx_reach / t_reach_all:,.1f}×"
         )
     elif not a.no_networkx:
         print("\n[networkx] not installed — skipped")
 
+    if not a.no_igraph and importlib.util.find_spec("igraph"):
+        k = min(a.igraph_origins, a.od)
+        build, per = bench_igraph(g, orig, dest, od, k)
+        t_ig = per * a.od
+        print(
+            f"\n[igraph]  build {fmt_s(build)}; OD measured on {k} origins, EXTRAPOLATED, "
+            f"1 thread: {fmt_s(t_ig)} ({pairs / t_ig:,.0f} pairs/s) "
+            f"→ lanxi (1 thread) {t_ig / t_od:,.1f}×"
+        )
+
     if not a.no_pandana and importlib.util.find_spec("pandana"):
         k = min(a.pandana_pairs, pairs)
         threads = a.workers if a.workers > 1 else None
-        build, pps, err, p_reach, p_counts = bench_pandana(g, orig, dest, od, k, threads)
+        rm = None if a.no_pandana_reach else a.pandana_reach_minutes
+        build, pps, err, p_reach, p_counts = bench_pandana(g, orig, dest, od, k, threads, rm)
         print(f"\n[pandana] contraction hierarchy build {fmt_s(build)} (not in the OD time)")
         print(f"          OD on {k:,} sampled pairs, EXTRAPOLATED; max |Δ| vs lanxi {err:.2e} min")
         (l1, p1), (lw, pw) = pps.items()
         print(
-            f"          {l1}: {fmt_s(pairs / p1)} ({p1:,.0f} pairs/s) → lanxi (1 process) "
+            f"          {l1}: {fmt_s(pairs / p1)} ({p1:,.0f} pairs/s) → lanxi (1 thread) "
             f"{pairs / p1 / t_od:,.1f}×"
         )
         print(
             f"          {lw}: {fmt_s(pairs / pw)} ({pw:,.0f} pairs/s) → lanxi "
-            f"({a.workers} process(es)) {pairs / pw / t_od_w:,.1f}×"
+            f"({a.workers} thread(s)) {pairs / pw / t_od_w:,.1f}×"
         )
-        print(
-            f"          1-hour reach (precompute + aggregate, every node, {lw}) {fmt_s(p_reach)} "
-            f"→ lanxi ({a.workers} process(es)) {p_reach / t_reach_w:,.2f}×"
-        )
-        if r_orig is None:
-            rel = np.abs(p_counts - counts) / np.maximum(counts, 1)
+        if p_reach is not None and rm is not None:
+            ours, t_ours = bench_lanxi_reach(g, None, a.workers, limit=rm)
+            print(
+                f"          {rm:g}-minute reach (precompute + aggregate, every node, {lw}) "
+                f"{fmt_s(p_reach)}; lanxi ({a.workers} thread(s)) {fmt_s(t_ours)} "
+                f"→ lanxi {p_reach / t_ours:,.2f}×"
+            )
+            rel = np.abs(p_counts - ours) / np.maximum(ours, 1)
             print(
                 f"          reach counts vs lanxi: median relative difference {np.median(rel):.2%}"
             )
     elif not a.no_pandana:
         print("\n[pandana] not installed — skipped (pip install pandana; benchmark only, AGPL)")
 
-    print(f"\npeak RSS of the whole run: {rss_mib():,.0f} MiB")
+    print(f"\npeak RSS of the whole run: {rss_mib():,.0f} MiB; load average: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

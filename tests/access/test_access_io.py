@@ -188,11 +188,59 @@ def test_graphml_engines_agree(tmp_path):
 # --- .osm.pbf ----------------------------------------------------------------------------------
 
 
-def test_pbf_without_pyrosm_names_the_extra(tmp_path):
-    if importlib.util.find_spec("pyrosm"):
-        pytest.skip("pyrosm is installed")
+def test_pbf_without_any_reader_names_the_extra(tmp_path, monkeypatch):
+    real = importlib.util.find_spec
+
+    def no_osm(name, *args):
+        return None if name in ("osmium", "pyrosm") else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_osm)
+    monkeypatch.setitem(__import__("sys").modules, "pyrosm", None)  # import fails
     with pytest.raises(ConfigurationError, match=r"lanxi\[osm\]"):
         read_osm_pbf(tmp_path / "x.osm.pbf")
+    with pytest.raises(ConfigurationError, match="osmium"):
+        read_osm_pbf(tmp_path / "x.osm.pbf", engine="osmium")
+
+
+def _write_pbf(path):
+    """A 5-node extract: a two-way primary road, a one-way trunk, a reversed one-way residential
+    street with maxspeed, and a footway that must be skipped."""
+    osmium = pytest.importorskip("osmium")
+    # nodes on the equator, 0.01° of longitude apart (1.111950... km each)
+    with osmium.SimpleWriter(str(path)) as w:
+        for i in range(5):
+            w.add_node(osmium.osm.mutable.Node(id=i + 1, location=(103.0 + 0.01 * i, 0.0)))
+        ways = [
+            (10, [1, 2], {"highway": "primary"}),  # 60 km/h default, two-way
+            (11, [2, 3], {"highway": "trunk", "oneway": "yes"}),  # 80 km/h, 2 → 3 only
+            (12, [4, 3], {"highway": "residential", "oneway": "-1", "maxspeed": "20"}),  # 3 → 4
+            (13, [4, 5], {"highway": "footway"}),  # skipped
+        ]
+        for wid, refs, tags in ways:
+            w.add_way(osmium.osm.mutable.Way(id=wid, nodes=refs, tags=tags))
+
+
+def test_pbf_with_osmium_by_hand(tmp_path):
+    f = tmp_path / "tiny.osm.pbf"
+    _write_pbf(f)
+    net = read_osm_pbf(f, engine="osmium")
+    assert sorted(net.node_ids.tolist()) == ["1", "2", "3", "4"]  # node 5 only on the footway
+    km = 2 * 6371.0088 * np.arcsin(np.sin(np.radians(0.01) / 2))  # 0.01° on the equator
+    t = travel_time_matrix(net, ["1", "3", "4"], ["1", "2", "3", "4"])
+    expected_1 = [
+        0.0,
+        km / 60 * 60,
+        km / 60 * 60 + km / 80 * 60,
+        km * (1 / 60 + 1 / 80 + 1 / 20) * 60,
+    ]
+    np.testing.assert_allclose(t[0], expected_1, rtol=1e-9)
+    assert np.isinf(t[1, :2]).all()  # the trunk is one-way 2 → 3
+    assert np.isinf(t[2, :3]).all()  # the residential street runs 3 → 4 only (oneway=-1)
+    assert set(net.edges["class"]) == {"primary", "trunk", "residential"}
+    if importlib.util.find_spec("osmium"):
+        np.testing.assert_allclose(
+            travel_time_matrix(read_osm_pbf(f), ["1"], ["4"]), t[:1, 3:], rtol=1e-12
+        )
 
 
 # --- rail timetable ----------------------------------------------------------------------------

@@ -11,7 +11,8 @@ GeoJSON (:func:`read_edge_geojson`)
 GraphML as written by OSMnx (:func:`read_graphml`)
     Read with networkx when it is installed, else with a small built-in XML parser (same result).
 ``.osm.pbf`` (:func:`read_osm_pbf`)
-    Needs ``pyrosm`` (``pip install "lanxi[osm]"``); raises a clear error otherwise.
+    With pyosmium (``pip install "lanxi[osm]"``, :mod:`lanxi.io.osm_pbf`) or pyrosm; raises a
+    clear error when neither is installed.
 Rail timetable CSV (:func:`read_rail_timetable`, :func:`timetable_to_edges`)
     ``train_id, stop_seq, station, arrival, departure`` → rail legs with in-vehicle time, average
     waiting (a fraction of the headway) and a boarding/transfer penalty.
@@ -27,6 +28,7 @@ The bundled planning-level network (``lanxi/data/networks/``) loads with
 from __future__ import annotations
 
 import ast
+import importlib.util
 import io
 import itertools
 import json
@@ -395,37 +397,57 @@ def read_osm_pbf(
     *,
     network_type: str = "driving",
     default_speed_kmh: float | None = None,
+    engine: str = "auto",
 ) -> Network:
-    """Read a road network from an OpenStreetMap ``.osm.pbf`` extract with pyrosm.
+    """Read a road network from an OpenStreetMap ``.osm.pbf`` extract.
 
     Parameters
     ----------
     path : str or Path
         The extract (e.g. a Geofabrik Gansu/Qinghai file, clipped to the study area).
     network_type : str
-        pyrosm network type (``"driving"``, ``"all"``, …).
+        pyrosm network type (``"driving"``, ``"all"``, …); pyosmium reads the drivable classes
+        of ``osm_default_speeds.csv`` only (``"driving"``).
     default_speed_kmh : float, optional
-        Speed for ways with no ``maxspeed`` and an unknown ``highway`` class.
+        pyrosm: speed for ways with no ``maxspeed`` and an unknown ``highway`` class.
+    engine : {"auto", "osmium", "pyrosm"}
+        ``"auto"``: pyosmium when installed, else pyrosm.
 
     Returns
     -------
     Network
-        Directed: pyrosm's ``get_network(nodes=True)`` returns both directions of two-way ways.
+        Directed (one-way ways one arc, others both); node ids are OSM node ids as strings.
 
     Raises
     ------
     ConfigurationError
-        When pyrosm is not installed: ``pip install "lanxi[osm]"``.
+        When the reader asked for (or, with ``"auto"``, both) is not installed:
+        ``pip install "lanxi[osm]"``.
     """
+    path = Path(path)
+    have_osmium = importlib.util.find_spec("osmium") is not None
+    if engine not in ("auto", "osmium", "pyrosm"):
+        raise ValueError(f"engine must be 'auto', 'osmium' or 'pyrosm', not {engine!r}")
+    if engine == "osmium" or (engine == "auto" and have_osmium):
+        if not have_osmium:
+            raise ConfigurationError(
+                "reading .osm.pbf with engine='osmium' needs pyosmium: "
+                'pip install "lanxi[osm]" (or pip install osmium)'
+            )
+        if network_type != "driving":
+            raise ValueError("the pyosmium reader reads network_type='driving' only")
+        from lanxi.io.osm_pbf import osmium_edges
+
+        edges_df, nodes_df = osmium_edges(path, load_osm_default_speeds(), _parse_speed)
+        return network_from_frames(edges_df, nodes_df, source=path.name, nodes_source=path.name)
     try:
         from pyrosm import OSM
     except ImportError as exc:
         raise ConfigurationError(
-            "reading .osm.pbf needs the optional package 'pyrosm': "
-            'pip install "lanxi[osm]" (or pip install pyrosm); alternatively convert the extract '
+            "reading .osm.pbf needs the optional package 'osmium' (pyosmium) or 'pyrosm': "
+            'pip install "lanxi[osm]" (or pip install osmium); alternatively convert the extract '
             "with OSMnx and use read_graphml()"
         ) from exc
-    path = Path(path)
     nodes_gdf, edges_gdf = OSM(str(path)).get_network(network_type=network_type, nodes=True)
     speeds = load_osm_default_speeds()
     problems: list[Problem] = []
