@@ -6,6 +6,8 @@ Every problem is collected (unknown column, non-numeric or negative value, bad t
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
@@ -77,6 +79,36 @@ def validate_air_frame(
     --------
     >>> validate_air_frame(pd.DataFrame({"time": ["2026-03-01"], "pm2_5": [12.0]}))
     """
+    problems = air_frame_problems(
+        df, file, time_col=time_col, require_time=require_time, max_rows=max_rows
+    )
+    if problems:
+        raise ValidationError(problems)
+
+
+def air_frame_problems(
+    df: pd.DataFrame,
+    file: str = "<input>",
+    *,
+    time_col: str = "time",
+    require_time: bool = True,
+    max_rows: int = MAX_ROWS_LISTED,
+    skip_values: Collection[str] = (),
+) -> list[Problem]:
+    """The problems :func:`validate_air_frame` raises, as a list (empty when the frame is clean).
+
+    Parameters
+    ----------
+    df, file, time_col, require_time, max_rows
+        As in :func:`validate_air_frame`.
+    skip_values : collection of str
+        Numeric columns whose negative and infinite values the caller checks itself (the AQI
+        kernel does it on its one pass over the data); every other check still runs on them.
+
+    Returns
+    -------
+    list of Problem
+    """
     problems: list[Problem] = []
     known = {"station", time_col, *POLLUTANTS, *EXTRA_COLUMNS}
     for col in df.columns:
@@ -123,10 +155,11 @@ def validate_air_frame(
             bad = (numeric.isna() & text.notna() & (text != "")).to_numpy(dtype=bool)
             problems += _rows(file, col, bad, series, "not a number", max_rows)
             vals = numeric.to_numpy(dtype=np.float64, na_value=np.nan)
-        problems += _rows(file, col, np.isinf(vals), series, "infinite value", max_rows)
-        problems += _rows(
-            file, col, vals < 0, series, "negative concentration; use NaN for missing", max_rows
-        )
+        if col not in skip_values or not pd.api.types.is_numeric_dtype(series):
+            problems += _rows(file, col, np.isinf(vals), series, "infinite value", max_rows)
+            problems += _rows(
+                file, col, vals < 0, series, "negative concentration; use NaN for missing", max_rows
+            )
         if col == "co":
             # a unit check needs no exact median: every k-th value of a long column is enough
             step = max(1, vals.size // MEDIAN_SAMPLE)
@@ -143,5 +176,4 @@ def validate_air_frame(
                         "(HJ 633 表1/表3) — divide by 1000",
                     )
                 )
-    if problems:
-        raise ValidationError(problems)
+    return problems
