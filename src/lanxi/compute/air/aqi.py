@@ -365,6 +365,7 @@ def compute_aqi(
                 cols, slots, check, times, boundary, fixed,
                 spec.table_id, spec.scale, spec.top, spec.action, spec.action_value,
                 spec.slope, spec.intercept, spec.seg_start, spec.seg_all,
+                spec.lut, spec.lut_start, spec.lut_max, spec.divisor,
                 spec.threshold, spec.level_of,
                 iaqis, aqi, missing, level, codes, editions, seen[i],
                 start, min(start + CHUNK, n),

@@ -33,6 +33,11 @@ CAP, FIXED, NO_IAQI, FALLBACK = 0, 1, 2, 3
 #: Rows per block of :func:`aqi_rows` (a few columns of it fit in the L1/L2 cache).
 BLOCK = 4096
 
+#: Decimals of the reporting grid a 2012 lookup table covers (0.1 µg/m³, CO 0.01 mg/m³): where an
+#: input sits exactly on it the table gives the IAQI, elsewhere 式(1) is evaluated. Not a number of
+#: the standard — both ways give the same IAQI; the grid only decides which is faster.
+GRID: dict[str, int] = {"co": 2, "default": 1}
+
 #: GB/T 8170 rounding first snaps to this many decimals (the written value; see round_gbt8170).
 SNAP = 1e6
 
@@ -56,8 +61,11 @@ class KernelSpec:
         float64 ``(tables, 7)``: 式(1) per segment.
     seg_start, seg_all : numpy.ndarray
         Offsets into ``seg_all`` (int8), the concatenated ``segment_of`` arrays.
-    fallback_table : numpy.ndarray
-        int64 per edition: the SO2 24-hour table used by :data:`FALLBACK`.
+    lut, lut_start, lut_max, divisor : numpy.ndarray
+        Exact IAQI tables: ``lut[lut_start[t] + k]`` is the IAQI of ``C = k / divisor[t]`` for
+        ``k`` in ``0 … lut_max[t]`` (then one NaN), computed by the numpy reference. ``divisor``
+        is the GB/T 8170 scale of a 2026 column (the rounded concentration is on that grid) or
+        the reporting grid :data:`GRID` of a 2012 column (used where the input sits on it).
     threshold : numpy.ndarray
         float32 per edition: a primary pollutant is named above this AQI.
     level_of : numpy.ndarray
@@ -73,7 +81,10 @@ class KernelSpec:
     intercept: np.ndarray
     seg_start: np.ndarray
     seg_all: np.ndarray
-    fallback_table: np.ndarray
+    lut: np.ndarray
+    lut_start: np.ndarray
+    lut_max: np.ndarray
+    divisor: np.ndarray
     threshold: np.ndarray
     level_of: np.ndarray
 
@@ -107,12 +118,17 @@ def build_spec(stds: Mapping[Edition, AqiStandard], kind: Kind) -> KernelSpec:
     intercept = np.zeros((0, 7))
     seg_start: list[int] = []
     segs: list[np.ndarray] = []
-    fallback = np.full(2, -1, dtype=np.int64)
+    luts: list[np.ndarray] = []
+    lut_start: list[int] = []
+    lut_max: list[float] = []
+    divisor: list[float] = []
     threshold = np.full(2, np.inf, dtype=np.float32)
     level_of = np.zeros(1, dtype=np.int8)
 
-    def add(std: AqiStandard, key: str, mapping: dict[str, str]) -> int:
+    def add(std: AqiStandard, key: str, mapping: dict[str, str], slot: str, r: float) -> int:
         nonlocal slope, intercept
+        from lanxi.compute.air.aqi import _lookup  # the numpy reference fills the tables
+
         table = std.tables[key]
         if table.segment_of is None:
             raise ValueError(f"HJ 633-{std.edition} {key}: breakpoints are not integers")
@@ -140,6 +156,13 @@ def build_spec(stds: Mapping[Edition, AqiStandard], kind: Kind) -> KernelSpec:
         value.append(val)
         seg_start.append(sum(a.size for a in segs))
         segs.append(table.segment_of)
+        d = r if r else 10.0 ** GRID.get(slot, GRID["default"])
+        k_max = round(float(table.conc[-1]) * d)
+        exact = _lookup(np.arange(k_max + 1) / d, table, std).astype(np.float32)
+        lut_start.append(sum(a.size for a in luts))
+        luts.append(np.append(exact, np.float32(np.nan)))
+        lut_max.append(float(k_max))
+        divisor.append(d)
         return len(top) - 1
 
     for ed, std in stds.items():
@@ -149,11 +172,10 @@ def build_spec(stds: Mapping[Edition, AqiStandard], kind: Kind) -> KernelSpec:
             key = mapping.get(slot) if slot != "so2_24h" else "so2_24h"
             if key is None:
                 continue
-            table_id[e, j] = add(std, key, mapping)
             if std.concentration_decimals is not None:
                 dec = std.concentration_decimals.get(slot, std.concentration_decimals["default"])
                 scale[e, j] = 10.0**dec
-        fallback[e] = table_id[e, SLOTS.index("so2_24h")]
+            table_id[e, j] = add(std, key, mapping, slot, float(scale[e, j]))
         threshold[e] = std.primary_above
         level_of = np.searchsorted(
             std.level_edges, np.arange(int(std.cap_iaqi) + 1), side="right"
@@ -168,7 +190,10 @@ def build_spec(stds: Mapping[Edition, AqiStandard], kind: Kind) -> KernelSpec:
         intercept=intercept,
         seg_start=np.asarray(seg_start, dtype=np.int64),
         seg_all=np.concatenate(segs) if segs else np.zeros(1, dtype=np.int8),
-        fallback_table=fallback,
+        lut=np.concatenate(luts) if luts else np.zeros(1, dtype=np.float32),
+        lut_start=np.asarray(lut_start, dtype=np.int64),
+        lut_max=np.asarray(lut_max, dtype=np.float64),
+        divisor=np.asarray(divisor, dtype=np.float64),
         threshold=threshold,
         level_of=level_of,
     )
@@ -191,6 +216,10 @@ def aqi_rows(
     intercept: np.ndarray,
     seg_start: np.ndarray,
     seg_all: np.ndarray,
+    lut: np.ndarray,
+    lut_start: np.ndarray,
+    lut_max: np.ndarray,
+    divisor: np.ndarray,
     threshold: np.ndarray,
     level_of: np.ndarray,
     iaqi_out: np.ndarray,
@@ -233,50 +262,88 @@ def aqi_rows(
     for b0 in range(start, stop, BLOCK):
         b1 = min(b0 + BLOCK, stop)
         m = b1 - b0
+        mixed = False
         for i in range(b0, b1):
             edition_out[i] = fixed if fixed >= 0 else (1 if times[i] >= boundary else 0)
+            mixed |= edition_out[i] != edition_out[b0]
         for q in range(check.size):
             col = cols[check[q]]
             for i in range(b0, b1):
                 x = col[i]
-                if x < 0.0 or x == np.inf:
-                    bad += 1
+                bad += (x < 0.0) | (x == np.inf)
         best[:m] = none
         for k in range(n_out):
             s = slots[k]
             col = cols[s]
             row = iaqi_out[k]
-            for i in range(b0, b1):
-                x = col[i]
-                if x < 0.0 or x == np.inf:
-                    bad += 1
-                e = edition_out[i]
-                t = table_id[e, s]
-                v = np.nan
-                if t >= 0 and x == x:
-                    c = x
-                    r = scale[e, s]
-                    if r != 0.0:  # GB/T 8170 as round_gbt8170: numpy.round(x * r, 6), rint, / r
-                        c = np.rint(np.rint(x * r * SNAP) / SNAP) / r
-                    if c > top[t]:
-                        v = action_value[t]  # cap 500, the fixed IAQI, or NaN (no IAQI)
-                        if action[t] == FALLBACK and has_fb and fb_col[i] == fb_col[i]:
-                            # HJ 633-2012 表1 说明(2): report the SO2 24-hour IAQI instead
-                            t = table_id[e, fb]
-                            c = fb_col[i]
-                            r = scale[e, fb]
-                            if r != 0.0:
-                                c = np.rint(np.rint(c * r * SNAP) / SNAP) / r
-                            v = action_value[t]
-                    if c <= top[t]:
-                        seg = seg_all[seg_start[t] + int(c)]
-                        v = slope[t, seg] * c
-                        v = v + intercept[t, seg]
-                        v = v - CEIL_EPS
-                        v = np.ceil(v) + 0.0
-                f = np.float32(v)
-                row[i] = f
-                j = i - b0
+            e0 = edition_out[b0]
+            t0 = table_id[e0, s]
+            need = mixed or t0 < 0  # per-row editions, or not an indicator (NaN): scalar loop
+            if not mixed and t0 >= 0:
+                # exact table: one gather per value (loops without branches vectorize); values
+                # off its grid or above the top take the scalar loop below
+                base = lut_start[t0]
+                k_max = lut_max[t0]
+                d = divisor[t0]
+                r = scale[e0, s]
+                if r != 0.0:  # GB/T 8170: the rounded value is on the table's grid
+                    for i in range(b0, b1):
+                        x = col[i]
+                        bad += (x < 0.0) | (x == np.inf)
+                        g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                        need |= g > k_max  # above the top (NaN compares False)
+                        g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0  # NaN → NaN entry
+                        row[i] = lut[base + np.int64(g)]
+                else:  # as given: the table where the value sits exactly on its grid
+                    for i in range(b0, b1):
+                        x = col[i]
+                        bad += (x < 0.0) | (x == np.inf)
+                        g = np.rint(x * d)
+                        need |= (g > k_max) | ((g / d != x) & (x == x))
+                        g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0
+                        row[i] = lut[base + np.int64(g)]
+            if need:
+                for i in range(b0, b1):
+                    x = col[i]
+                    if mixed:
+                        bad += (x < 0.0) | (x == np.inf)
+                    e = edition_out[i]
+                    t = table_id[e, s]
+                    if not mixed and t >= 0:  # the table gave it unless off its grid or top
+                        r = scale[e, s]
+                        if r != 0.0:
+                            g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                            off = g > lut_max[t]
+                        else:
+                            g = np.rint(x * divisor[t])
+                            off = (g > lut_max[t]) | (g / divisor[t] != x)
+                        if not (off and x == x):
+                            continue
+                    v = np.nan
+                    if t >= 0 and x >= 0.0:
+                        c = x
+                        r = scale[e, s]
+                        if r != 0.0:  # GB/T 8170 as round_gbt8170: round(x * r, 6), rint, / r
+                            c = np.rint(np.rint(x * r * SNAP) / SNAP) / r
+                        if c > top[t]:
+                            v = action_value[t]  # cap 500, the fixed IAQI, or NaN (no IAQI)
+                            if action[t] == FALLBACK and has_fb and fb_col[i] >= 0.0:
+                                # HJ 633-2012 表1 说明(2): report the SO2 24-hour IAQI instead
+                                t = table_id[e, fb]
+                                c = fb_col[i]
+                                r = scale[e, fb]
+                                if r != 0.0:
+                                    c = np.rint(np.rint(c * r * SNAP) / SNAP) / r
+                                v = action_value[t]
+                        if c <= top[t]:
+                            seg = seg_all[seg_start[t] + int(c)]
+                            v = slope[t, seg] * c
+                            v = v + intercept[t, seg]
+                            v = v - CEIL_EPS
+                            v = np.ceil(v) + 0.0
+                    row[i] = np.float32(v)
+            for j in range(m):
+                f = row[b0 + j]
                 best[j] = max(best[j], f if f == f else none)
         bits[:m] = 0
         for k in range(n_out):
