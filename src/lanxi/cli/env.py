@@ -126,6 +126,26 @@ def air_annual_cmd(
     _done(result, out)
 
 
+@air_app.command("targets")
+def air_targets_cmd(
+    infile: InArg,
+    out: MaybeOut = None,
+    kind: Annotated[
+        AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
+    ] = AnnualKind.auto,
+) -> None:
+    """Good-days ratio of the cities against the plans' targets (优良天数比例).
+
+    Each target is assessed with the HJ 633 edition in force when its plan was issued (the 2025
+    90 % target of 2021 with HJ 633-2012), the ratio under the edition of the target year beside
+    it. Needs ``station`` and ``city`` columns.
+    """
+    if out is not None:
+        svc.check_output(out)
+    df, name = svc.read_input(infile)
+    _done(svc.air_targets(df, kind=kind.value, file=name), out)
+
+
 # ------------------------------------------------------------------------------------ water
 
 
