@@ -184,20 +184,35 @@ def water_warnings_cmd(
     file: FileOpt = None,
     out: MaybeOut = None,
     missed_months: Annotated[
-        int, typer.Option(help="warn after this many months missing the target")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="warn after this many months missing the target "
+            "(default: LANXI_WATER_WARNING_MISSED_MONTHS, 1)"
+        ),
+    ] = None,
     decline_classes: Annotated[
-        int, typer.Option(help="warn when the class fell this many classes year on year")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="warn when the class fell this many classes year on year "
+            "(default: LANXI_WATER_WARNING_DECLINE_CLASSES, 1)"
+        ),
+    ] = None,
 ) -> None:
     """Quarterly warning list (missed target, or fell by classes against a year before)."""
     from lanxi.compute.water import WarningRules
+    from lanxi.settings import get_settings
 
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
+    settings = get_settings() if missed_months is None or decline_classes is None else None
     rules = WarningRules(
-        missed_months_threshold=missed_months, decline_classes_threshold=decline_classes
+        missed_months_threshold=missed_months
+        if missed_months is not None
+        else settings.water_warning_missed_months,  # type: ignore[union-attr]
+        decline_classes_threshold=decline_classes
+        if decline_classes is not None
+        else settings.water_warning_decline_classes,  # type: ignore[union-attr]
     )
     _done(svc.water_warnings(df, quarter, rules=rules, file=name), out)
 
