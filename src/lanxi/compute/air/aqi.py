@@ -5,11 +5,14 @@ method only:
 
 1. (2026 only) round each concentration per GB/T 8170 — µg/m³ to integers, CO mg/m³ to one decimal
    (HJ 633-2026 4.2.2, 4.2.3);
-2. find the bracketing breakpoints with :func:`numpy.searchsorted` and interpolate (式(1));
+2. find the bracketing breakpoints (an integer segment index per table) and interpolate (式(1));
 3. apply the rules above 800 µg/m³ (SO2 1-h, O3 8-h) and cap at IAQI 500 above the last breakpoint;
 4. round every IAQI up to an integer (2012 6.2, 2026 4.2.6);
 5. AQI = max of the IAQIs present (式(2)); a missing concentration never counts as 0;
 6. primary pollutant(s) = those whose IAQI equals the AQI, when AQI > 50 (ties all listed).
+
+:func:`iaqi` is the numpy reference of steps 1–4; :func:`compute_aqi` runs all six in the
+compiled kernel of :mod:`lanxi.compute.air.kernel`, which agrees with it bit for bit.
 
 References
 ----------
