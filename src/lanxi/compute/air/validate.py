@@ -17,6 +17,10 @@ from lanxi.standards.hj633 import POLLUTANTS
 #: Optional extra input of real-time reports (HJ 633-2012 SO2 rule above 800 µg/m³).
 EXTRA_COLUMNS: tuple[str, ...] = ("so2_24h",)
 
+#: Label columns accepted and not checked: ``edition`` (written by ``daily_from_hourly``; replaced
+#: by ``compute_aqi``'s own).
+LABEL_COLUMNS: tuple[str, ...] = ("edition",)
+
 #: A CO median above this many mg/m³ means the column is in µg/m³. Not a standard's number: hourly
 #: CO in China is rarely above 10 mg/m³ and HJ 633's last CO breakpoint is 150 mg/m³, while CO in
 #: µg/m³ is in the hundreds or thousands.
@@ -110,7 +114,7 @@ def air_frame_problems(
     list of Problem
     """
     problems: list[Problem] = []
-    known = {"station", time_col, *POLLUTANTS, *EXTRA_COLUMNS}
+    known = {"station", time_col, *POLLUTANTS, *EXTRA_COLUMNS, *LABEL_COLUMNS}
     for col in df.columns:
         if col not in known:
             problems.append(
