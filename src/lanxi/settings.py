@@ -8,6 +8,8 @@
     ``development`` (default), ``test`` or ``production``.
 ``LANXI_SECRET_KEY``
     Key for signing sessions and tokens; must be set (32+ characters) in production.
+``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
+    Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
     secret_key : SecretStr
         Signing key (``LANXI_SECRET_KEY``). The default is a public development value, refused in
         production, as is any key shorter than :data:`MIN_SECRET_LENGTH`.
+    water_warning_missed_months, water_warning_decline_classes : int
+        Quarterly water warning: a section is warned after this many months of the quarter
+        missing its target (1–3), or when its quarter class fell by this many classes against the
+        same quarter a year before (1–5). Management rules, not numbers of a standard.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -60,6 +66,8 @@ class Settings(BaseSettings):
     database_url: str = ""
     env: Literal["development", "test", "production"] = "development"
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    water_warning_missed_months: int = Field(default=1, ge=1, le=3)
+    water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -71,7 +71,26 @@ def test_validity_needs_324_days() -> None:
     r = annual_evaluation(_year(2025, n=323)).iloc[0]
     assert not bool(r["so2_valid"]) and r["n_so2"] == 323
     assert not bool(r["complies_grade_ii"])
-    assert bool(annual_evaluation(_year(2025, n=324)).iloc[0]["so2_valid"])
+    # 324 days from 1 January end on 20 November: November (20 days) and December (none) fall
+    # short of the 27 days a month GB 3095 表4 also wants
+    r = annual_evaluation(_year(2025, n=324)).iloc[0]
+    assert not bool(r["so2_valid"]) and r["so2_months_short"] == 2
+
+
+def test_validity_needs_27_days_in_every_month_25_in_february() -> None:
+    full = _year(2025)
+    day = full["time"].dt.day
+    feb = full["time"].dt.month == 2
+    keep = (day <= 27) & ~feb | (day <= 25) & feb  # 11 × 27 + 25 = 322 days
+    extra = full.index[~keep][:2]  # two more days in January: 324
+    ok = full[keep | full.index.isin(extra)]
+    r = annual_evaluation(ok).iloc[0]
+    assert r["n_so2"] == 324 and bool(r["so2_valid"]) and r["so2_months_short"] == 0
+    # one day less in February (24) and one more in March: still 324 days, February short
+    short = ok[~(ok["time"] == pd.Timestamp("2025-02-25"))]
+    short = pd.concat([short, full[full["time"] == pd.Timestamp("2025-03-28")]])
+    r = annual_evaluation(short).iloc[0]
+    assert r["n_so2"] == 324 and not bool(r["so2_valid"]) and r["so2_months_short"] == 1
 
 
 def test_edition_by_year_and_forced() -> None:

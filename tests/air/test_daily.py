@@ -163,3 +163,17 @@ def test_input_frame_untouched() -> None:
     o3_8h_moving(frame)
     daily_from_hourly(frame, hour_label="end")
     assert frame.equals(before)
+
+
+def test_daily_values_are_labelled_with_the_edition_of_their_rules() -> None:
+    hours = pd.date_range("2026-02-28", periods=48, freq="h")
+    frame = pd.DataFrame({"station": "A", "time": hours, "pm2_5": 30.0, "o3_1h": 80.0})
+    days = daily_from_hourly(frame)
+    assert days["edition"].astype(str).tolist() == ["2012", "2026"]
+    assert daily_from_hourly(frame, edition="2026")["edition"].astype(str).tolist() == [
+        "2026",
+        "2026",
+    ]
+    out = compute_aqi(days, kind="daily")  # the label column is accepted and replaced
+    assert out["edition"].astype(str).tolist() == ["2012", "2026"]
+    assert out.columns.tolist().count("edition") == 1

@@ -214,6 +214,32 @@ def test_water_assess_and_warnings_from_file(tmp_path: Path) -> None:
     assert res.exit_code == 2 and "no samples in 2030-01" in res.stderr
 
 
+def test_water_warning_thresholds_are_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from lanxi.settings import get_settings
+
+    lines = ["section,time,waterbody,target_class,nh3n"]
+    lines += ["A,2024-04-10,river,3,0.4", "A,2025-04-10,river,3,0.9", "A,2025-05-10,river,3,1.2"]
+    src = _write(tmp_path / "w.csv", "\n".join(lines) + "\n")
+    args = ["water", "warnings", "--quarter", "2025Q2", "--file", str(src)]
+    # A missed its target in 1 month and fell from Ⅱ to Ⅳ (2 classes): warned by default
+    monkeypatch.setenv("LANXI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("LANXI_WATER_WARNING_MISSED_MONTHS", "2")
+    monkeypatch.setenv("LANXI_WATER_WARNING_DECLINE_CLASSES", "3")
+    get_settings.cache_clear()
+    try:
+        res = runner.invoke(app, args)
+        assert res.exit_code == 0, res.output
+        a = pd.read_csv(pd.io.common.StringIO(res.stdout)).iloc[0]
+        assert not bool(a["warned"])
+        res = runner.invoke(app, [*args, "--decline-classes", "2"])  # the option wins
+        a = pd.read_csv(pd.io.common.StringIO(res.stdout)).iloc[0]
+        assert bool(a["warned"])
+    finally:
+        get_settings.cache_clear()
+
+
 def test_air_aqi_excel_input_and_keep_option(tmp_path: Path) -> None:
     src = tmp_path / "in.xlsx"
     pd.DataFrame(

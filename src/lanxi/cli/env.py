@@ -126,6 +126,26 @@ def air_annual_cmd(
     _done(result, out)
 
 
+@air_app.command("targets")
+def air_targets_cmd(
+    infile: InArg,
+    out: MaybeOut = None,
+    kind: Annotated[
+        AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
+    ] = AnnualKind.auto,
+) -> None:
+    """Good-days ratio of the cities against the plans' targets (优良天数比例).
+
+    Each target is assessed with the HJ 633 edition in force when its plan was issued (the 2025
+    90 % target of 2021 with HJ 633-2012), the ratio under the edition of the target year beside
+    it. Needs ``station`` and ``city`` columns.
+    """
+    if out is not None:
+        svc.check_output(out)
+    df, name = svc.read_input(infile)
+    _done(svc.air_targets(df, kind=kind.value, file=name), out)
+
+
 # ------------------------------------------------------------------------------------ water
 
 
@@ -164,20 +184,35 @@ def water_warnings_cmd(
     file: FileOpt = None,
     out: MaybeOut = None,
     missed_months: Annotated[
-        int, typer.Option(help="warn after this many months missing the target")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="warn after this many months missing the target "
+            "(default: LANXI_WATER_WARNING_MISSED_MONTHS, 1)"
+        ),
+    ] = None,
     decline_classes: Annotated[
-        int, typer.Option(help="warn when the class fell this many classes year on year")
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="warn when the class fell this many classes year on year "
+            "(default: LANXI_WATER_WARNING_DECLINE_CLASSES, 1)"
+        ),
+    ] = None,
 ) -> None:
     """Quarterly warning list (missed target, or fell by classes against a year before)."""
     from lanxi.compute.water import WarningRules
+    from lanxi.settings import get_settings
 
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
+    settings = get_settings() if missed_months is None or decline_classes is None else None
     rules = WarningRules(
-        missed_months_threshold=missed_months, decline_classes_threshold=decline_classes
+        missed_months_threshold=missed_months
+        if missed_months is not None
+        else settings.water_warning_missed_months,  # type: ignore[union-attr]
+        decline_classes_threshold=decline_classes
+        if decline_classes is not None
+        else settings.water_warning_decline_classes,  # type: ignore[union-attr]
     )
     _done(svc.water_warnings(df, quarter, rules=rules, file=name), out)
 

@@ -17,6 +17,7 @@ import pandas as pd
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
 from lanxi.compute.air.annual import annual_evaluation, city_daily
+from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
 from lanxi.compute.air.validate import EXTRA_COLUMNS
 from lanxi.compute.water import (
     CompensationStatement,
@@ -250,6 +251,91 @@ def air_annual(
     if "city" in out:
         out["city"] = out["city"].where(out["level"] != "city", out["unit"])
     return out
+
+
+def plan_good_days_targets() -> list[GoodDaysTarget]:
+    """The plans' targets on the good-days ratio (indicator ``air_good_days_ratio``), bundled.
+
+    Each carries its plan's issue date (the edition it was set under) and, for a target on a
+    named group of regions (e.g. 兰州经济圈), the member cities' names; a target on the whole
+    agglomeration (``LXCSQ``) covers every city in the data.
+    """
+    from lanxi.data.catalog import bundled_catalog
+
+    cat = bundled_catalog()
+    plans = {p.id: p for p in cat.plans}
+    names = {r.code: r.name for r in cat.regions}
+    groups = {g.id: g for g in cat.region_groups}
+    out = []
+    for t in cat.targets:
+        if t.indicator != "air_good_days_ratio" or t.kind.value != "target":
+            continue
+        plan = plans[t.plan]
+        if plan.date is None or t.target_value is None or t.target_year is None:
+            continue
+        cities = None
+        if t.group is not None:
+            cities = tuple(names[c] for c in groups[t.group].members if c in names)
+        elif t.region_code != "LXCSQ":
+            cities = (names.get(t.region_code, t.region_code),)
+        out.append(
+            GoodDaysTarget(
+                target_id=t.id,
+                plan=t.plan,
+                set_on=plan.date,
+                target_year=t.target_year,
+                comparison=str(t.comparison.value if t.comparison else "ge"),
+                value=float(t.target_value),
+                cities=cities,
+            )
+        )
+    return out
+
+
+def air_targets(
+    df: pd.DataFrame,
+    *,
+    kind: Kind | Literal["auto"] = "auto",
+    file: str = "<input>",
+    targets: list[GoodDaysTarget] | None = None,
+) -> pd.DataFrame:
+    """Good-days ratio of the cities against the plans' targets (edition the target was set under).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Hourly or daily rows: ``station``, ``city``, ``time``, pollutants.
+    kind : {"auto", "hourly", "daily"}
+    file : str
+        Source name for messages.
+    targets : list of GoodDaysTarget, optional
+        Default: :func:`plan_good_days_targets`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`lanxi.compute.air.targets.assess_good_days_targets` rows.
+    """
+    engine_df, passing = split_air_columns(df)
+    problems = [
+        Problem(file, None, c, f"needed to assess the plan targets ({c} column missing)")
+        for c, frame in (("station", engine_df), ("city", passing))
+        if c not in frame
+    ]
+    if problems:
+        raise ValidationError(problems)
+    validate_air_frame(engine_df, file)
+    data = _air_numeric(engine_df)
+    if kind == "auto":
+        kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "hourly":
+        daily = daily_from_hourly(data, file=file)
+    else:
+        daily = data.assign(time=data["time"].dt.normalize())
+    city_of = pd.Series(passing["city"].to_numpy(), index=data["station"].to_numpy())
+    daily = daily.assign(city=daily["station"].map(city_of.groupby(level=0).first()))
+    days = city_daily(daily.dropna(subset=["city"]))
+    return assess_good_days_targets(days, plan_good_days_targets() if targets is None else targets)
 
 
 def _edition_of_year(year: int) -> Edition:

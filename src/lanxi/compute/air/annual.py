@@ -12,8 +12,9 @@ Method ``"hj663_2013"`` — 环境空气质量评价技术规范（试行） HJ 
 * percentile (HJ 663-2013, 百分位数计算方法): sort the n valid daily values ascending
   :math:`X_{(1)} \le … \le X_{(n)}`, :math:`k = 1 + (n - 1)\,p`, :math:`s` the integer part of
   :math:`k`, :math:`m_p = X_{(s)} + (X_{(s+1)} - X_{(s)})(k - s)` — numpy's ``"linear"`` method;
-* validity: an annual statistic needs at least ``annual_min_days`` (324) valid daily values
-  (GB 3095 表4);
+* validity: an annual statistic needs at least ``annual_min_days`` (324) valid daily values a
+  year and ``month_min_days`` (27; February ``february_min_days``, 25) in every month (GB 3095
+  表4, 年平均);
 * compliance: each statistic against the GB 3095 grade Ⅱ limit (annual limits for SO2, NO2, PM10,
   PM2.5; the 24-hour CO limit; the O3 daily maximum 8-hour limit); the year complies when all six
   valid statistics do (``≤``);
@@ -39,7 +40,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from lanxi.standards.hj633 import Edition, edition_for, limits, validity_rules
+from lanxi.standards.hj633 import (
+    Edition,
+    ValidityRules,
+    edition_for,
+    limits,
+    validity_rules,
+)
 
 #: Pollutants of the annual evaluation and the daily column each statistic is computed from.
 STATISTICS: dict[str, tuple[str, str, float | None]] = {
@@ -119,9 +126,17 @@ def annual_limits(
 
 
 def _evaluate_group(
-    days: pd.DataFrame, lim: AnnualLimits, min_days: int, aqi_col: str
+    days: pd.DataFrame,
+    lim: AnnualLimits,
+    rules: ValidityRules,
+    aqi_col: str,
+    time_col: str,
 ) -> dict[str, object]:
     row: dict[str, object] = {}
+    months = pd.to_datetime(days[time_col], format="mixed").dt.month.to_numpy()
+    month_min = np.full(13, rules.month_min_days)
+    month_min[2] = rules.february_min_days
+    month_min[0] = 0
     index = 0.0
     complete = True
     complies = True
@@ -138,8 +153,12 @@ def _evaluate_group(
         else:
             stat = hj663_percentile(vals, p)
             label = f"{name}_p{round(p * 100)}"
-        valid = n >= min_days
+        # GB 3095 表4: ≥ 324 daily values a year and ≥ 27 in every month (February ≥ 25)
+        per_month = np.bincount(months[~np.isnan(vals)], minlength=13) if n else np.zeros(13)
+        months_short = int(np.count_nonzero(per_month[1:] < month_min[1:]))
+        valid = n >= rules.annual_min_days and months_short == 0
         row[f"n_{name}"] = n
+        row[f"{name}_months_short"] = months_short
         row[label] = stat
         row[f"{name}_valid"] = valid
         limit = lim.values[name]
@@ -170,13 +189,14 @@ def _hj663_2013(
     edition: Edition,
     stage: Stage,
     aqi_col: str,
+    time_col: str = "time",
 ) -> pd.DataFrame:
     lim = annual_limits(edition, stage=stage)
-    min_days = validity_rules(edition).annual_min_days
+    rules = validity_rules(edition)
     rows = []
     for (key, year), days in daily.groupby([group_col, "year"], sort=True):
         row: dict[str, object] = {group_col: key, "year": int(year)}
-        row.update(_evaluate_group(days, lim, min_days, aqi_col))
+        row.update(_evaluate_group(days, lim, rules, aqi_col, time_col))
         rows.append(row)
     out = pd.DataFrame(rows)
     out["edition"] = edition
@@ -244,7 +264,8 @@ def annual_evaluation(
     pandas.DataFrame
         One row per ``by`` and year: ``n_<p>`` valid days, ``so2_annual_mean``,
         ``no2_annual_mean``, ``pm10_annual_mean``, ``pm2_5_annual_mean``, ``co_p95``, ``o3_8h_p90``,
-        ``<p>_valid`` (≥ 324 days), ``<p>_complies``, ``i_<p>`` (:math:`C_i/S_i`),
+        ``<p>_valid`` (≥ 324 days and every month ≥ 27, February ≥ 25), ``<p>_months_short``
+        (months below their minimum), ``<p>_complies``, ``i_<p>`` (:math:`C_i/S_i`),
         ``composite_index`` (NaN when a pollutant has no data), ``complies_grade_ii``,
         ``aqi_days``, ``good_days``, ``good_days_ratio``, ``edition``, ``method``, ``limits``.
 
@@ -266,7 +287,11 @@ def annual_evaluation(
     frames = []
     for year, part in work.groupby("year", sort=True):
         ed = edition or edition_for(date(int(year), 12, 31))
-        frames.append(METHODS[method](part, group_col=by, edition=ed, stage=stage, aqi_col=aqi_col))
+        frames.append(
+            METHODS[method](
+                part, group_col=by, edition=ed, stage=stage, aqi_col=aqi_col, time_col=time_col
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=[by, "year"])
     return pd.concat(frames, ignore_index=True)

@@ -5,11 +5,14 @@ method only:
 
 1. (2026 only) round each concentration per GB/T 8170 — µg/m³ to integers, CO mg/m³ to one decimal
    (HJ 633-2026 4.2.2, 4.2.3);
-2. find the bracketing breakpoints with :func:`numpy.searchsorted` and interpolate (式(1));
+2. find the bracketing breakpoints (an integer segment index per table) and interpolate (式(1));
 3. apply the rules above 800 µg/m³ (SO2 1-h, O3 8-h) and cap at IAQI 500 above the last breakpoint;
 4. round every IAQI up to an integer (2012 6.2, 2026 4.2.6);
 5. AQI = max of the IAQIs present (式(2)); a missing concentration never counts as 0;
 6. primary pollutant(s) = those whose IAQI equals the AQI, when AQI > 50 (ties all listed).
+
+:func:`iaqi` is the numpy reference of steps 1–4; :func:`compute_aqi` runs all six in the
+compiled kernel of :mod:`lanxi.compute.air.kernel`, which agrees with it bit for bit.
 
 References
 ----------
@@ -21,13 +24,14 @@ References
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time
 
 import numpy as np
 import pandas as pd
 
-from lanxi.compute.air.validate import validate_air_frame
+from lanxi.compute.air.validate import air_frame_problems, validate_air_frame
 from lanxi.standards.hj633 import (
     EDITIONS,
     KINDS,
@@ -67,11 +71,11 @@ _TABLE_OF_ANY: dict[str, str] = {
     SO2_24H: "so2_24h",
 }
 
+#: Float noise tolerance when rounding an interpolated IAQI up (5.0000000001 is 5, not 6).
+CEIL_EPS = 1e-9
+
 #: Rows processed at a time; bounds the temporaries of a 16-million-row frame to a few MB.
 CHUNK = 1 << 18
-
-#: Float noise tolerance when rounding an interpolated IAQI up (5.0000000001 is 5, not 6).
-_CEIL_EPS = 1e-9
 
 
 # --------------------------------------------------------------------------- one table
@@ -117,7 +121,7 @@ def _lookup(c: np.ndarray, table: BreakpointTable, std: AqiStandard) -> np.ndarr
         np.clip(seg, 0, len(table.slope) - 1, out=seg)
     out = table.slope[seg] * c
     out += table.intercept[seg]
-    out -= _CEIL_EPS
+    out -= CEIL_EPS
     np.ceil(out, out=out)
     out += 0.0  # -0.0 (from C = 0) becomes 0.0
     above = c > table.conc[-1]
@@ -218,20 +222,37 @@ def iaqi(pollutant: str, conc: object, *, kind: Kind, edition: Edition) -> np.nd
 # --------------------------------------------------------------------------- frames
 
 
-def _editions(df: pd.DataFrame, edition: str | None, time_col: str) -> np.ndarray | Edition:
-    """One edition for every row, or an int8 array (0 → 2012, 1 → 2026) chosen by date."""
+def _edition_plan(
+    df: pd.DataFrame, edition: Edition | None, time_col: str
+) -> tuple[list[Edition], np.ndarray, int, int]:
+    """Editions present, the times as int64, the 2026-03-01 boundary in their unit, fixed edition.
+
+    The edition is a monotone function of the time, so the earliest and latest times tell which
+    editions occur; the kernel picks per row only when both do (``fixed`` is then -1).
+    """
+    empty = np.empty(0, dtype=np.int64)
     if edition is not None:
-        return _check_edition(edition)
+        return [edition], empty, 0, EDITIONS.index(edition)
     times = df[time_col]
     if not pd.api.types.is_datetime64_any_dtype(times):
         times = pd.to_datetime(times, format="mixed")
     if isinstance(times.dtype, pd.DatetimeTZDtype):
         times = times.dt.tz_convert("Asia/Shanghai").dt.tz_localize(None)
-    boundary = np.datetime64(datetime.combine(switch_date(), time()), "ns")
-    codes = (times.to_numpy(dtype="datetime64[ns]") >= boundary).astype(np.int8)
-    if codes.size and codes.min() == codes.max():
-        return EDITIONS[int(codes[0])]
-    return codes
+    values = times.to_numpy()
+    if values.size == 0:
+        return [], empty, 0, 0
+    unit = np.datetime_data(values.dtype)[0]
+    boundary = int(
+        np.datetime64(datetime.combine(switch_date(), time()))
+        .astype(f"datetime64[{unit}]")
+        .view(np.int64)
+    )
+    ints = values.view(np.int64)  # NaT is the smallest int64: before the boundary, as NaT < any
+    first = int(ints.min() >= boundary)
+    last = int(ints.max() >= boundary)
+    if first == last:
+        return [EDITIONS[first]], empty, 0, first
+    return list(EDITIONS), np.ascontiguousarray(ints), boundary, -1
 
 
 def compute_aqi(
@@ -258,7 +279,8 @@ def compute_aqi(
     time_col : str
         Name of the time column (needed when ``edition`` is None).
     validate : bool
-        Run :func:`validate_air_frame` first (cheap, vectorized).
+        Check the frame (:func:`validate_air_frame`); the checks of negative and infinite values
+        of float columns run inside the kernel, on the same pass that computes the index.
 
     Returns
     -------
@@ -292,6 +314,9 @@ def compute_aqi(
     report; NaN if absent) and O3 by its 1-hour IAQI (``iaqi_o3_8h`` is then NaN); HJ 633-2026
     counts SO2 1-h as IAQI 200 and O3 8-h as IAQI 300.
 
+    The rows run through one compiled loop (:mod:`lanxi.compute.air.kernel`, bit for bit the
+    arithmetic of :func:`iaqi`) in chunks of :data:`CHUNK` rows on a thread pool.
+
     Examples
     --------
     >>> frame = pd.DataFrame({"station": ["A"], "time": ["2026-03-01"], "pm2_5": [35.4]})
@@ -299,144 +324,136 @@ def compute_aqi(
     >>> int(out["aqi"].iloc[0]), out["category"].iloc[0], out["edition"].iloc[0]
     (50, '优', '2026')
     """
+    # numba is imported on first use: the command line starts without it
+    from lanxi.compute.air.kernel import SLOTS, aqi_rows, build_spec
+
     kind = _check_kind(kind)
-    if validate:
+    if edition is not None:
+        edition = _check_edition(edition)
+    # float64 columns are checked for negative and infinite values inside the kernel
+    deferred = [s for s in SLOTS if s in df.columns and pd.api.types.is_float_dtype(df[s].dtype)]
+    if validate and air_frame_problems(
+        df, time_col=time_col, require_time=edition is None, skip_values=deferred
+    ):
         validate_air_frame(df, time_col=time_col, require_time=edition is None)
-    n = len(df)
-    eds = _editions(df, edition, time_col)
-    present = [
-        ed
-        for ed in EDITIONS
-        if (ed == eds if isinstance(eds, str) else (eds == EDITIONS.index(ed)).any())
-    ]
+    present, times, boundary, fixed = _edition_plan(df, edition, time_col)
     stds = {ed: breakpoints(ed) for ed in present}
     used = [
         p
         for p in POLLUTANTS
         if p in df.columns and any(p in stds[ed].indicators[kind] for ed in present)
     ]
-    values = {p: df[p].to_numpy(dtype=np.float64, na_value=np.nan) for p in used}
-    so2_24h = (
-        df[SO2_24H].to_numpy(dtype=np.float64, na_value=np.nan) if SO2_24H in df.columns else None
+    spec = build_spec(stds, kind)
+    given = [s for s in SLOTS if s in df.columns]
+    cols = tuple(
+        _readonly(df[s].to_numpy(dtype=np.float64, na_value=np.nan) if s in given else None)
+        for s in SLOTS
     )
-    iaqis = {p: np.empty(n, dtype=np.float32) for p in used}
-    aqi = np.empty(n, dtype=np.float32)
+    n = len(df)
+    starts = list(range(0, n, CHUNK))
+    iaqis = np.empty((len(used), n), dtype=np.float32)
+    aqi = np.empty(n, dtype=np.int16)
+    missing = np.empty(n, dtype=np.bool_)
+    level = np.empty(n, dtype=np.int8)
     codes = np.empty(n, dtype=np.int16)
-    threshold = np.array([breakpoints(ed).primary_above for ed in EDITIONS], dtype=np.float32)
+    editions = np.empty(n, dtype=np.int8)
+    seen = np.zeros((len(starts), (1 << len(used)) + 1), dtype=np.bool_)
+    slots = np.array([SLOTS.index(p) for p in used], dtype=np.int64)
+    check = np.array([SLOTS.index(s) for s in given if s not in used], dtype=np.int64)
 
-    def chunk(start: int) -> None:
-        part = slice(start, min(start + CHUNK, n))
-        for p in used:
-            iaqis[p][part] = np.nan
-        for ed in present:
-            std = stds[ed]
-            rows = (
-                None
-                if isinstance(eds, str)
-                else np.flatnonzero(eds[part] == EDITIONS.index(ed)) + start
+    def chunk(i: int) -> int:
+        start = starts[i]
+        return int(
+            aqi_rows(
+                cols, slots, check, times, boundary, fixed,
+                spec.table_id, spec.scale, spec.top, spec.action, spec.action_value,
+                spec.slope, spec.intercept, spec.seg_start, spec.seg_all,
+                spec.lut, spec.lut_start, spec.lut_max, spec.divisor,
+                spec.threshold, spec.level_of,
+                iaqis, aqi, missing, level, codes, editions, seen[i],
+                start, min(start + CHUNK, n),
             )
-            if rows is not None and rows.size == 0:
-                continue
-            where = part if rows is None else rows
-            mapping = std.indicators[kind]
-            for p in used:
-                key = mapping.get(p)
-                if key is None:
-                    continue
-                c = _prepare(values[p][where], p, std)
-                res = _lookup(c, std.tables[key], std)
-                rule = std.beyond.get(key)
-                if rule is not None and rule.action == "use_indicator":
-                    res = _fallback(
-                        res, c, rule.indicator, rule.above, where, std, mapping, so2_24h
-                    )
-                iaqis[p][where] = res
-        # AQI = max of the IAQIs present (式(2)); bit k of the code: pollutant k ties the AQI
-        # above the primary-pollutant threshold (AQI > 50)
-        top = aqi[part]
-        top[:] = np.nan
-        for p in used:
-            np.fmax(top, iaqis[p][part], out=top)
-        limit = threshold[EDITIONS.index(eds)] if isinstance(eds, str) else threshold[eds[part]]
-        above = top > limit
-        code = codes[part]
-        code[:] = 0
-        for bit, p in enumerate(used):
-            code |= ((iaqis[p][part] == top) & above).astype(np.int16) << bit
-        code[np.isnan(top)] = -1
+        )  # fmt: skip
 
-    starts = range(0, n, CHUNK)
-    workers = min(len(starts), os.cpu_count() or 1)
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:  # numpy releases the GIL in these loops
-            list(pool.map(chunk, starts))
-    else:
-        for start in starts:
-            chunk(start)
-    return _assemble(df, iaqis, aqi, codes, eds, stds, present)
+    bad = _run(chunk, len(starts))
+    if validate and bad:
+        validate_air_frame(df, time_col=time_col, require_time=edition is None)
+    return _assemble(df, used, iaqis, aqi, missing, level, codes, seen, editions, stds)
 
 
-def _fallback(
-    res: np.ndarray,
-    c: np.ndarray,
-    indicator: str | None,
-    above: float,
-    where: slice | np.ndarray,
-    std: AqiStandard,
-    mapping: dict[str, str],
-    so2_24h: np.ndarray | None,
-) -> np.ndarray:
-    """HJ 633-2012 表1 notes (2)/(3): report another indicator's IAQI above 800 µg/m³.
+def _readonly(values: np.ndarray | None) -> np.ndarray:
+    """A contiguous read-only float64 view, or an empty one for an absent column.
 
-    When that indicator is itself one of the report's indicators (O3 1-h), it already counts, so the
-    column stays NaN. Otherwise (SO2 24-h in a real-time report) its IAQI takes the place.
+    pandas hands out read-only views, and the kernel's tuple of columns needs one array type.
     """
-    if indicator is None or indicator in mapping or indicator in mapping.values():
-        return res
-    high = c > above
-    if indicator == "so2_24h" and so2_24h is not None and high.any():
-        sub = _prepare(so2_24h[where][high], SO2_24H, std)
-        res[high] = _lookup(sub, std.tables["so2_24h"], std)
-    return res
+    out = np.ascontiguousarray(values if values is not None else np.empty(0), dtype=np.float64)
+    out = out.view()
+    out.flags.writeable = False
+    return out
+
+
+def _run(fn: Callable[[int], int], n_chunks: int) -> int:
+    """Sum of ``fn(i)`` over the chunks.
+
+    The first chunk runs in this thread (numba compiles on first use), the rest on a thread pool
+    (the kernel releases the GIL).
+    """
+    if n_chunks == 0:
+        return 0
+    total = fn(0)
+    workers = min(n_chunks - 1, os.cpu_count() or 1)
+    if workers > 1:
+        with ThreadPoolExecutor(workers) as pool:
+            total += sum(pool.map(fn, range(1, n_chunks)))
+    else:
+        total += sum(fn(i) for i in range(1, n_chunks))
+    return total
 
 
 def _assemble(
     df: pd.DataFrame,
-    iaqis: dict[str, np.ndarray],
+    used: list[str],
+    iaqis: np.ndarray,
     aqi: np.ndarray,
+    missing: np.ndarray,
+    level: np.ndarray,
     codes: np.ndarray,
-    eds: np.ndarray | Edition,
+    seen: np.ndarray,
+    editions: np.ndarray,
     stds: dict[Edition, AqiStandard],
-    present: list[Edition],
 ) -> pd.DataFrame:
-    n = len(df)
-    missing = np.isnan(aqi)
-    names = list(iaqis)
-    combos = [
-        ";".join(LABELS[p] for b, p in enumerate(names) if code >> b & 1)
-        for code in range(1 << len(names))
-    ]
-    # keep only the combinations that occur (bincount + remap: O(n), no sort)
-    used = np.flatnonzero(np.bincount(codes + 1, minlength=len(combos) + 1)[1:])
-    remap = np.full(len(combos) + 1, -1, dtype=np.int16)
-    remap[used + 1] = np.arange(used.size, dtype=np.int16)
-    primary = pd.Categorical.from_codes(remap[codes + 1], categories=[combos[i] for i in used])
+    from lanxi.compute.air.kernel import remap_codes
 
-    std = stds[present[0]] if present else breakpoints("2026")
+    n = len(df)
+    combos = [
+        ";".join(LABELS[p] for b, p in enumerate(used) if code >> b & 1)
+        for code in range(1 << len(used))
+    ]
+    # keep only the combinations that occur: the kernel marked them, one remap pass renumbers
+    occurs = np.flatnonzero(np.any(seen, axis=0)[1:])
+    remap = np.full(len(combos) + 1, -1, dtype=np.int16)
+    remap[occurs + 1] = np.arange(occurs.size, dtype=np.int16)
+    starts = list(range(0, n, CHUNK))
+
+    def renumber(i: int) -> int:
+        remap_codes(codes, remap, starts[i], min(starts[i] + CHUNK, n))
+        return 0
+
+    _run(renumber, len(starts))
+    std = next(iter(stds.values())) if stds else breakpoints("2026")
     cats = std.categories  # levels, names and colours are the same in both editions
-    aqi_int = np.where(missing, 0, aqi).astype(np.int16)
-    level_of = np.searchsorted(std.level_edges, np.arange(int(std.cap_iaqi) + 1), side="right")
-    level = level_of.astype(np.int8)[aqi_int]  # 0-based level of every AQI 0…500
-    level[missing] = -1
-    out: dict[str, object] = {f"iaqi_{p}": arr for p, arr in iaqis.items()}
-    out["aqi"] = pd.arrays.IntegerArray(aqi_int, missing)
-    out["level"] = pd.arrays.IntegerArray(level + 1, missing)
-    out["category"] = pd.Categorical.from_codes(level, categories=[c.category for c in cats])
-    out["category_en"] = pd.Categorical.from_codes(level, categories=[c.category_en for c in cats])
-    out["color"] = pd.Categorical.from_codes(level, categories=[c.hex for c in cats])
-    out["primary_pollutant"] = primary
-    edition_codes = np.full(n, EDITIONS.index(eds), dtype=np.int8) if isinstance(eds, str) else eds
-    out["edition"] = pd.Categorical.from_codes(edition_codes, categories=list(EDITIONS))
+
+    def categorical(values: np.ndarray, categories: list[str]) -> pd.Categorical:
+        return pd.Categorical.from_codes(values, categories=categories, validate=False)
+
+    out: dict[str, object] = {f"iaqi_{p}": iaqis[k] for k, p in enumerate(used)}
+    out["aqi"] = pd.arrays.IntegerArray(aqi, missing)
+    out["level"] = pd.arrays.IntegerArray(level + np.int8(1), missing)
+    out["category"] = categorical(level, [c.category for c in cats])
+    out["category_en"] = categorical(level, [c.category_en for c in cats])
+    out["color"] = categorical(level, [c.hex for c in cats])
+    out["primary_pollutant"] = categorical(codes, [combos[i] for i in occurs])
+    out["edition"] = categorical(editions, list(EDITIONS))
     new = pd.DataFrame(out, index=df.index, copy=False)
     keep = df.drop(columns=[c for c in new.columns if c in df.columns])
     return pd.concat([keep, new], axis=1)

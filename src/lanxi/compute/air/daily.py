@@ -285,8 +285,9 @@ def daily_from_hourly(
     pandas.DataFrame
         One row per station and day present, sorted: ``station``, ``time`` (the day, midnight),
         the 24-hour means of the mean columns present, ``o3_1h`` (daily max 1-hour) and ``o3_8h``
-        (daily max 8-hour) when ``o3_1h`` is given. Invalid days are NaN. The frame is a valid
-        input of :func:`lanxi.compute.air.compute_aqi` with ``kind="daily"``.
+        (daily max 8-hour) when ``o3_1h`` is given, and ``edition`` — the GB 3095 edition whose
+        表4 rules made the day. Invalid days are NaN. The frame is a valid input of
+        :func:`lanxi.compute.air.compute_aqi` with ``kind="daily"`` (which labels its AQI anew).
 
     Raises
     ------
@@ -325,6 +326,7 @@ def daily_from_hourly(
         out["o3_1h"] = np.fmax.reduce(o3, axis=1)
         extra["n_o3_1h"] = np.isfinite(o3).sum(axis=1)
         out["o3_8h"], extra["n_o3_8h"] = _o3_8h_daily_max(grid, o3)
+    out["edition"] = pd.Categorical.from_codes(grid.edition_code, categories=list(EDITIONS))
     if counts:
         out.update(extra)
     return pd.DataFrame(out)

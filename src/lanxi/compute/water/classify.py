@@ -5,7 +5,8 @@ the *single-factor method* (单因子评价法) of GB 3838-2002 §5.1 and of the
 All class limits come from ``gb3838_2002_table1.yaml`` and all method rules from
 ``water_eval_2011.yaml`` (see :mod:`lanxi.standards.gb3838`); this module holds no numbers.
 
-Everything is vectorized over rows *and* items with numpy: no Python loop runs per row.
+Everything is vectorized over rows *and* items with numpy (the text columns in one compiled loop,
+:mod:`lanxi.compute.water.render`): no Python loop runs per row.
 
 Rules as implemented
 --------------------
@@ -40,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.water.render import render_cells
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.gb3838 import (
     ITEM_KEYS,
@@ -171,68 +173,6 @@ def _target_array(df: pd.DataFrame, target_class: int | str | None) -> np.ndarra
     return t
 
 
-def _render(
-    rows: np.ndarray, cols: np.ndarray, numbers: np.ndarray | None, names: Sequence[str], n: int
-) -> np.ndarray:
-    """Per row, ``;``-join ``key`` or ``key:0.35`` for each selected cell, vectorized.
-
-    ``rows`` (sorted) and ``cols`` select the cells in output order; ``numbers`` (NaN → no number)
-    are printed with two decimals. The pieces are written straight into one byte matrix
-    (rows × characters) by loops over character positions — never over rows — and read back as
-    one ASCII string per row; rows without cells get ``""``.
-    """
-    out = np.full(n, "", dtype=object)
-    k = rows.size
-    if k == 0:
-        return out
-    name_b = np.array(list(names), dtype=np.bytes_)
-    name_chars = name_b.view(np.uint8).reshape(len(names), name_b.itemsize)
-    nl = np.strings.str_len(name_b)[cols]
-    has = np.zeros(k, dtype=bool) if numbers is None else ~np.isnan(numbers)
-    num = np.where(has, numbers if numbers is not None else 0.0, 0.0)
-    cents = np.rint(np.abs(num) * 100).astype(np.int64)
-    neg = has & (num < 0)
-    whole, frac = cents // 100, cents % 100
-    ndig = np.ones(k, dtype=np.int64)
-    power = 10
-    while (whole >= power).any():
-        ndig += whole >= power
-        power *= 10
-    plen = nl + np.where(has, 1 + neg + ndig + 3, 0)  # key [":" ["-"] digits "." dd]
-    sizes = plen + 1
-    before = np.cumsum(sizes) - sizes
-    starts = np.r_[True, rows[1:] != rows[:-1]]
-    first = np.maximum.accumulate(np.where(starts, np.arange(k), 0))  # first cell of each row
-    offset = before - before[first]
-    last = np.r_[np.flatnonzero(np.diff(rows)), k - 1]
-    width = int((offset[last] + plen[last]).max())
-    m = np.zeros((n, width), dtype=np.uint8)
-    for c in range(name_b.itemsize):
-        sel = c < nl
-        m[rows[sel], offset[sel] + c] = name_chars[cols[sel], c]
-    r, o = rows[has], offset[has] + nl[has]
-    m[r, o] = ord(":")
-    ng = neg[has]
-    m[r[ng], o[ng] + 1] = ord("-")
-    o = o + 1 + ng
-    d, w = ndig[has], whole[has]
-    for p in range(int(d.max()) if d.size else 0):
-        sel = p < d
-        m[r[sel], (o + d - 1 - p)[sel]] = ord("0") + (w[sel] // 10**p) % 10
-    o = o + d
-    f = frac[has]
-    m[r, o] = ord(".")
-    m[r, o + 1] = ord("0") + f // 10
-    m[r, o + 2] = ord("0") + f % 10
-    sep = offset > 0
-    m[rows[sep], offset[sep] - 1] = ord(";")
-    present = np.zeros(n, dtype=bool)
-    present[rows] = True
-    joined = m.view(f"S{width}").ravel()[present]
-    out[present] = joined.astype(str).astype(object)
-    return out
-
-
 def _multiples(
     ic: ItemClasses, table: Gb3838Table, rules: WaterEvalRules, ref_class: np.ndarray
 ) -> np.ndarray:
@@ -278,7 +218,7 @@ def _main_pollutants(
     take = np.take_along_axis(candidate, top, axis=1)
     rows, rank = np.nonzero(take)
     cols = top[rows, rank]
-    return _render(rows, cols, mult[rows, cols], ic.items, n)
+    return render_cells(rows, cols, mult[rows, cols], ic.items, n)
 
 
 def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
@@ -365,7 +305,7 @@ def classify_samples(
     out["water_class_label"] = _nullable_str(labels[np.clip(wc.astype(int), 1, 6) - 1], valid)
     worst = has & (c == wc[:, None])
     rows, cols = np.nonzero(worst)
-    out["worst_items"] = _nullable_str(_render(rows, cols, None, ic.items, n), valid)
+    out["worst_items"] = _nullable_str(render_cells(rows, cols, None, ic.items, n), valid)
     out["main_pollutants"] = _nullable_str(
         _main_pollutants(ic, assessed, table, rules),
         valid & (wc > rules.main_pollutant_above_class),
@@ -376,7 +316,7 @@ def classify_samples(
         exceeds = has & (ic.classes > np.nan_to_num(target, nan=np.inf)[:, None])
         mult = _multiples(ic, table, rules, target)
         rows, cols = np.nonzero(exceeds)
-        text = _render(rows, cols, mult[rows, cols], ic.items, n)
+        text = render_cells(rows, cols, mult[rows, cols], ic.items, n)
         out["exceeding_items"] = _nullable_str(text, valid & ~np.isnan(target))
 
     for item in dict.fromkeys([*rules.reference["river"], *rules.reference["lake"]]):

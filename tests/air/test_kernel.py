@@ -1,0 +1,101 @@
+"""The compiled kernel of compute_aqi against the numpy reference ``iaqi`` (and the printed tables).
+
+``iaqi`` is checked against an exact fraction oracle in ``test_aqi.py``; here ``compute_aqi`` must
+give the same IAQI bit for bit on every 0.1 µg/m³ (0.01 mg/m³ for CO) from 0 to past the last
+breakpoint of every table column of both editions, plus off-grid values, NaN and the rules above
+800 µg/m³ — whether the edition is fixed or chosen per row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lanxi.compute.air import compute_aqi, iaqi
+from lanxi.compute.air.aqi import CHUNK
+from lanxi.errors import ValidationError
+from lanxi.standards.hj633 import POLLUTANTS, breakpoints
+
+INPUTS = {"so2": 0, "no2": 0, "pm10": 0, "co": 0, "o3_1h": 0, "o3_8h": 0, "pm2_5": 0}
+
+
+def grid(pollutant: str, edition: str, kind: str) -> np.ndarray:
+    """Every tenth (CO: hundredth) up to 1.2 × the last breakpoint, off-grid values and NaN."""
+    std = breakpoints(edition)  # type: ignore[arg-type]
+    key = std.indicators[kind].get(pollutant)  # type: ignore[index]
+    top = std.tables[key].conc[-1] if key else 1000.0
+    step = 0.01 if pollutant == "co" else 0.1
+    on = np.arange(0, round(top * 1.2 / step) + 1) * step
+    on = np.round(on, 2)
+    rng = np.random.default_rng(7)
+    off = rng.uniform(0, top * 1.2, 5_000)  # 15-17 significant digits: never on a grid
+    halves = np.arange(0, int(top) + 2) + 0.5  # GB/T 8170 ties
+    return np.concatenate([on, off, halves, [np.nan, 0.0]])
+
+
+@pytest.mark.parametrize("edition", ["2012", "2026"])
+@pytest.mark.parametrize("kind", ["hourly", "daily"])
+@pytest.mark.parametrize("pollutant", POLLUTANTS)
+def test_kernel_equals_numpy_reference(edition: str, kind: str, pollutant: str) -> None:
+    values = grid(pollutant, edition, kind)
+    frame = pd.DataFrame({pollutant: values})
+    # validate=False: a CO grid up to 180 mg/m³ would fail the unit check (median > 50)
+    out = compute_aqi(frame, kind=kind, edition=edition, validate=False)  # type: ignore[arg-type]
+    column = f"iaqi_{pollutant}"
+    std = breakpoints(edition)  # type: ignore[arg-type]
+    if pollutant not in std.indicators[kind]:  # type: ignore[index]
+        assert column not in out.columns
+        return
+    expected = iaqi(pollutant, values, kind=kind, edition=edition).astype(np.float32)  # type: ignore[arg-type]
+    got = out[column].to_numpy()
+    assert np.array_equal(got, expected, equal_nan=True), pollutant
+    aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
+    assert np.array_equal(aqi, expected.astype(float), equal_nan=True)
+
+
+def test_so2_above_800_in_a_2012_real_time_report_uses_the_24_hour_iaqi() -> None:
+    so2 = np.array([799.0, 800.0, 800.5, 900.0, 2000.0, 900.0, 900.0])
+    so2_24h = np.array([10.0, 10.0, 100.0, 200.0, 3000.0, np.nan, 160.0])
+    frame = pd.DataFrame({"so2": so2, "so2_24h": so2_24h})
+    out = compute_aqi(frame, kind="hourly", edition="2012")
+    # 799/800 on the 1-hour column; above 800 the 24-hour IAQI (表1 说明(2)); 3000 > 2620 → 500
+    # 799: 150 + 50·149/150 → 200; 24-h 100: 50 + 50·50/100 = 75; 200: 100 + 50·50/325 → 108
+    assert out["iaqi_so2"].tolist()[:5] == [200.0, 200.0, 75.0, 108.0, 500.0]
+    assert np.isnan(out["iaqi_so2"].iloc[5])
+    assert out["iaqi_so2"].iloc[6] == iaqi("so2_24h", [160.0], kind="hourly", edition="2012")[0]
+    new = compute_aqi(frame, kind="hourly", edition="2026")  # 表3 注b: 200 above 800
+    assert new["iaqi_so2"].tolist()[2:5] == [200.0, 200.0, 200.0]
+
+
+def test_per_row_editions_equal_fixed_editions_across_chunks() -> None:
+    rng = np.random.default_rng(3)
+    n = CHUNK + 5_000  # two chunks, the switch inside the second
+    times = pd.Timestamp("2026-03-01") + pd.to_timedelta(np.arange(n) - CHUNK - 10, unit="h")
+    data = {p: np.round(rng.lognormal(3.5, 0.9, n), 1) for p in INPUTS}
+    data["co"] = np.round(rng.lognormal(0, 0.6, n), 2)
+    frame = pd.DataFrame({"station": "A", "time": times, **data})
+    frame.loc[::97, "pm2_5"] = np.nan
+    mixed = compute_aqi(frame)
+    new = times >= pd.Timestamp("2026-03-01")
+    assert mixed["edition"].astype(str).eq(np.where(new, "2026", "2012")).all()
+    for edition, rows in (("2012", ~new), ("2026", new)):
+        fixed = compute_aqi(frame[rows], edition=edition)
+        for col in ("aqi", "category", "primary_pollutant", "iaqi_pm2_5", "iaqi_o3_1h"):
+            left = mixed.loc[rows, col].astype(object).to_numpy()
+            right = fixed[col].astype(object).to_numpy()
+            assert pd.Series(left).equals(pd.Series(right)), (edition, col)
+
+
+def test_kernel_reports_every_bad_value_of_every_column() -> None:
+    frame = pd.DataFrame(
+        {
+            "pm2_5": [10.0, -1.0, 20.0, np.inf],
+            "o3_8h": [-5.0, 1.0, 1.0, 1.0],  # not used by a 2026 real-time report: still checked
+            "so2_24h": [1.0, 1.0, -2.0, 1.0],
+        }
+    )
+    with pytest.raises(ValidationError) as info:
+        compute_aqi(frame, kind="hourly", edition="2026")
+    found = {(p.row, p.field) for p in info.value.problems}
+    assert found == {(2, "pm2_5"), (4, "pm2_5"), (1, "o3_8h"), (3, "so2_24h")}

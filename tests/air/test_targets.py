@@ -1,0 +1,93 @@
+"""Good-days ratio against the plans' targets, under the edition each target was set under."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from lanxi.cli.main import app
+from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
+from lanxi.services.environment import plan_good_days_targets
+
+
+def _city_days(year: int, pm: dict[str, list[float]]) -> pd.DataFrame:
+    frames = [
+        pd.DataFrame(
+            {
+                "city": city,
+                "time": pd.date_range(f"{year}-01-01", periods=len(v), freq="D"),
+                "pm2_5": v,
+                "so2": 10.0,
+            }
+        )
+        for city, v in pm.items()
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def test_target_set_in_2021_is_assessed_with_hj633_2012_even_in_2027() -> None:
+    # PM2.5 70 µg/m³: 良 under HJ 633-2012 (75 ends 良), 轻度污染 under 2026 (60 ends 良)
+    days = _city_days(2027, {"A": [70.0] * 9 + [80.0], "B": [70.0] * 10})
+    old = GoodDaysTarget("t.2027", "p", date(2021, 10, 10), 2027, "ge", 90.0)
+    new = GoodDaysTarget("t.new", "p", date(2026, 6, 1), 2027, "ge", 90.0)
+    out = assess_good_days_targets(days, [old, new]).set_index("target_id")
+    # A: 9 of 10 good, B: 10 of 10 → mean of the cities' ratios 95 %
+    assert out.loc["t.2027", "good_days_ratio"] == pytest.approx(95.0)
+    assert out.loc["t.2027", "edition"] == "2012" and bool(out.loc["t.2027", "meets"])
+    assert out.loc["t.2027", "edition_in_year"] == "2026"
+    assert out.loc["t.2027", "good_days_ratio_in_year"] == pytest.approx(0.0)
+    assert "HJ 633-2012" in out.loc["t.2027", "note"]
+    assert out.loc["t.new", "edition"] == "2026" and not bool(out.loc["t.new", "meets"])
+    assert out.loc["t.2027", "cities"] == 2
+
+
+def test_targets_without_data_in_their_year_or_cities_are_left_out() -> None:
+    days = _city_days(2025, {"A": [10.0, 20.0]})
+    later = GoodDaysTarget("t.2035", "p", date(2018, 2, 22), 2035, "ge", 85.0)
+    elsewhere = GoodDaysTarget("t.b", "p", date(2018, 2, 22), 2025, "ge", 85.0, cities=("B",))
+    assert assess_good_days_targets(days, [later, elsewhere]).empty
+
+
+def test_bundled_targets_carry_the_plan_date_and_group() -> None:
+    targets = {t.target_id: t for t in plan_good_days_targets()}
+    lzec = targets["gansu2021.lzec.air_good_days_ratio.2025"]
+    assert lzec.set_on == date(2021, 10, 10) and lzec.value == 90.0 and lzec.comparison == "ge"
+    assert lzec.cities is not None and "兰州市" in lzec.cities and "西宁市" not in lzec.cities
+    national = targets["plan2018.air_good_days_ratio.2035"]
+    assert national.set_on == date(2018, 2, 22) and national.cities is None
+
+
+def test_cli_air_targets(tmp_path: Path) -> None:
+    days = pd.date_range("2025-01-01", periods=20, freq="D")
+    rows = []
+    for station, city, bad in (
+        ("1475A", "兰州市", 1),
+        ("2647A", "白银市", 3),
+        ("1480A", "西宁市", 0),
+    ):
+        pm = np.full(len(days), 40.0)
+        pm[:bad] = 160.0  # 重度 under either edition
+        rows.append(pd.DataFrame({"station": station, "city": city, "time": days, "pm2_5": pm}))
+    src = tmp_path / "daily.csv"
+    pd.concat(rows).to_csv(src, index=False)
+    out = tmp_path / "t.csv"
+    res = CliRunner().invoke(app, ["air", "targets", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    r = pd.read_csv(out).set_index("target_id").loc["gansu2021.lzec.air_good_days_ratio.2025"]
+    # 兰州经济圈: 兰州 19/20, 白银 17/20 (西宁 is not in the circle) → 90 %
+    assert r["good_days_ratio"] == pytest.approx(90.0) and bool(r["meets"])
+    assert r["cities"] == 2 and r["edition"] == 2012
+
+
+def test_cli_air_targets_needs_a_city_column(tmp_path: Path) -> None:
+    src = tmp_path / "d.csv"
+    pd.DataFrame({"station": ["A"], "time": ["2025-01-01"], "pm2_5": [10.0]}).to_csv(
+        src, index=False
+    )
+    res = CliRunner().invoke(app, ["air", "targets", str(src)])
+    assert res.exit_code == 2 and "city" in res.output
