@@ -36,8 +36,6 @@ from lanxi.standards.hj633 import edition_for
 from lanxi.storage.models import PlanRow
 
 INDICATOR = "air_good_days_ratio"
-#: The day the 2026 editions took effect (HJ 633-2026 / GB 3095-2026).
-NEW_EDITION_FROM = dt.date(2026, 3, 1)
 EDITION_TITLES = {
     "2012": ("HJ 633-2012", "GB 3095-2012"),
     "2026": ("HJ 633-2026", "GB 3095-2026"),
@@ -54,7 +52,9 @@ def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
             plan = s.get(PlanRow, tg.plan_id)
             issued = plan.date if plan is not None else None
             set_year = issued.year if issued else None
-            edition = "2012" if issued is None or issued < NEW_EDITION_FROM else "2026"
+            # the edition in force when the plan was issued (the date of change lives in the
+            # HJ 633 data files); a plan without a date predates the 2026 editions
+            edition = edition_for(issued) if issued is not None else "2012"
             row: dict[str, Any] = {
                 "target_id": tg.id,
                 "plan": tg.plan_id,
