@@ -1,0 +1,63 @@
+"""The bulk insert stores every value exactly, on SQLite and PostgreSQL (both COPY paths)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from lanxi.services.monitoring.submit import submit_file
+from lanxi.storage.models import ObservationRow
+
+NOTES = {
+    "2001": 'comma, "quotes" and \\N, \\. 反斜杠',
+    "2002": None,  # an empty cell: NULL
+    "2003": "  ≈ 左右; tab\there ",
+    "2004": "-",
+}
+
+
+def write(path: Path, notes: dict[str, str | None]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["indicator_id", "region_code", "period", "value", "unit", "source", "note"])
+        for k, (period, note) in enumerate(notes.items()):
+            w.writerow(
+                ["urbanization_rate", "620100", period, f"6{k}.123456789012", "%", "公报", note]
+            )
+    return path
+
+
+def stored(store: sessionmaker[Session]) -> dict[str, tuple[float, str | None, str]]:
+    with store() as s:
+        rows = s.execute(
+            select(
+                ObservationRow.period,
+                ObservationRow.value,
+                ObservationRow.note,
+                ObservationRow.source,
+            )
+        ).all()
+    return {p: (v, n, src) for p, v, n, src in rows}
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [NOTES, {**NOTES, "2005": "two\nlines\n\\.\nand a dot line"}],
+    ids=["csv-copy", "row-copy"],
+)
+def test_values_and_texts_round_trip(
+    store: sessionmaker[Session], tmp_path: Path, notes: dict[str, str | None]
+) -> None:
+    with store() as s, s.begin():
+        r = submit_file(s, write(tmp_path / "n.csv", notes), "admin")
+    assert r.inserted == len(notes)
+    got = stored(store)
+    expect = {
+        p: (float(f"6{k}.123456789012"), None if n is None else n.strip(), "公报")
+        for k, (p, n) in enumerate(notes.items())
+    }
+    assert got == expect
