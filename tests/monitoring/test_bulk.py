@@ -20,13 +20,13 @@ NOTES = {
 }
 
 
-def write(path: Path, notes: dict[str, str | None]) -> Path:
+def write(path: Path, notes: dict[str, str | None], source: str = "公报") -> Path:
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["indicator_id", "region_code", "period", "value", "unit", "source", "note"])
         for k, (period, note) in enumerate(notes.items()):
             w.writerow(
-                ["urbanization_rate", "620100", period, f"6{k}.123456789012", "%", "公报", note]
+                ["urbanization_rate", "620100", period, f"6{k}.123456789012", "%", source, note]
             )
     return path
 
@@ -61,3 +61,13 @@ def test_values_and_texts_round_trip(
         for k, (p, n) in enumerate(notes.items())
     }
     assert got == expect
+
+
+def test_a_constant_text_with_quotes_is_stored_as_given(
+    store: sessionmaker[Session], tmp_path: Path
+) -> None:
+    # one source for every row: SQLite writes it once into the statement, quoted
+    source = "O'Brien's 公报'); DROP TABLE observations; --"
+    with store() as s, s.begin():
+        submit_file(s, write(tmp_path / "q.csv", {"2001": "a", "2002": "b"}, source), "admin")
+    assert {src for _, _, src in stored(store).values()} == {source}

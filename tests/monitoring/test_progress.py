@@ -187,3 +187,31 @@ def test_scores_follow_sdg_build() -> None:
     assert opensdg_trend_score(0.02, th) == pytest.approx(5.0)
     assert opensdg_trend_score(-0.02, th) == pytest.approx(-5.0)
     assert opensdg_trend_score(0.0, th) == pytest.approx(-2.5)
+
+
+def test_only_approved_values_count(store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    """Qinghai's urbanization target of the sample plan: 60.1 % (2020) → ≥ 62 % (2025)."""
+    from lanxi.services.monitoring.progress import progress_records
+    from lanxi.services.monitoring.submit import submit_file
+    from lanxi.services.monitoring.workflow import transition
+
+    def qinghai() -> dict[str, object]:
+        with store() as s:
+            (rec,) = [r for r in progress_records(s) if r["region_code"] == "630000"]
+        return rec
+
+    with store() as s, s.begin():
+        first = submit_file(s, write_csv("urbanization_rate,630000,2022,61.0,%,公报,"), "admin")
+    assert (qinghai()["latest_value"], qinghai()["status"]) == (None, "insufficient_data")
+    with store() as s, s.begin():
+        transition(s, first.batch_id, "approve", "admin")
+    with store() as s, s.begin():  # a later correction, submitted but not yet approved
+        submit_file(s, write_csv("urbanization_rate,630000,2022,59.0,%,公报,"), "admin")
+    rec = qinghai()
+    assert (rec["latest_value"], rec["latest_period"], rec["baseline_source"]) == (
+        61.0,
+        "2022",
+        "plan",
+    )
+    assert rec["status"] == "on_track"  # R = 1.195, as in test_quantitative_formula_by_hand
+    assert rec["ratio"] == pytest.approx(((61 / 60.1) ** 0.5 - 1) / ((62 / 60.1) ** 0.2 - 1))

@@ -62,8 +62,18 @@ def bulk_insert_observations(session: Session, rows: pd.DataFrame) -> None:
                 out[b] = out[b].astype(int)
         if "version" in out:
             out["version"] = out["version"].astype(int)
-        columns = [_py_column(out[c]) for c in cols]
-        sql = f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+        # columns with one value for the whole batch (user, status, batch, time, flags) are
+        # written once into the statement, so the driver binds only the varying ones per row
+        slots: list[str] = []
+        columns: list[list[Any]] = []
+        for c in cols:
+            literal = _constant_literal(out[c])
+            if literal is None:
+                slots.append("?")
+                columns.append(_py_column(out[c]))
+            else:
+                slots.append(literal)
+        sql = f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join(slots)})"
         conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
         return
     session.execute(insert(OBS), rows.astype(object).where(rows.notna(), None).to_dict("records"))
@@ -123,6 +133,30 @@ def _py_column(s: pd.Series) -> list[Any]:
             out = [None if np.isnan(x) else x for x in out]
         return out
     return s.tolist()
+
+
+def _constant_literal(s: pd.Series) -> str | None:
+    """A SQLite literal for a column holding one text or integer value, else None.
+
+    Text is quoted by SQLite's only rule (a quote is doubled); texts with a NUL, floats and
+    missing values are bound as parameters instead.
+    """
+    if s.dtype.kind == "f":
+        return None
+    first = s.iloc[0]
+    if isinstance(first, bool | np.bool_):
+        value: Any = int(first)
+    elif isinstance(first, int | np.integer):
+        value = int(first)
+    elif isinstance(first, str) and "\x00" not in first:
+        value = first
+    else:
+        return None
+    if not (s == first).all():
+        return None
+    if isinstance(value, int):
+        return str(value)
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _sqlite_time(t: Any) -> str:
