@@ -177,8 +177,10 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
         n_rows_file = int(pd.read_csv(csv, usecols=["period"]).shape[0])
         peaks: list[float | None] = []
         times: list[float] = []
+        cpu: list[float] = []
         for step in ("plain", "lanxi", "re-import"):
             reset_peak_rss()
+            c0 = time.process_time()
             if step == "plain":
                 t, n_plain = time_plain(engine, csv)
             elif step == "lanxi":
@@ -186,8 +188,13 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
             else:
                 t, res2 = time_lanxi(engine, csv2)
             times.append(t)
+            cpu.append(time.process_time() - c0)
             peaks.append(peak_rss_mib())
-            print(f"  {label}: {step} {t:.2f} s, peak RSS {peaks[-1] or 0:,.0f} MiB", flush=True)
+            print(
+                f"  {label}: {step} {t:.2f} s (CPU of this process {cpu[-1]:.2f} s), "
+                f"peak RSS {peaks[-1] or 0:,.0f} MiB",
+                flush=True,
+            )
         t_plain, t_lanxi, t_re = times
         with engine.connect() as conn:
             stored = conn.scalar(select(func.count()).select_from(ObservationRow))
@@ -204,6 +211,7 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
                 "seconds": t_plain,
                 "rows_per_s": n_plain / t_plain,
                 "ratio": 1.0,
+                "cpu_s": cpu[0],
                 "peak_mib": peaks[0],
             },
             {
@@ -213,6 +221,7 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
                 "seconds": t_lanxi,
                 "rows_per_s": n_rows_file / t_lanxi,
                 "ratio": t_plain / t_lanxi,
+                "cpu_s": cpu[1],
                 "peak_mib": peaks[1],
                 "detail": res.summary(),
             },
@@ -223,6 +232,7 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
                 "seconds": t_re,
                 "rows_per_s": n_rows_file / t_re,
                 "ratio": t_plain / t_re,
+                "cpu_s": cpu[2],
                 "peak_mib": peaks[2],
                 "detail": res2.summary(),
             },
@@ -274,15 +284,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average before: {load_before}; after: {load_average()}\n")
     print(
         f"{'backend':<11} {'run':<45} {'rows':>9} {'s':>7} {'rows/s':>9} {'× plain':>8} "
-        f"{'peak MiB':>9}"
+        f"{'peak MiB':>9} {'CPU s':>7}"
     )
     for r in results:
         peak = r["peak_mib"]
         print(
             f"{r['backend']:<11} {r['run']:<45} {r['rows']:>9,} {r['seconds']:>7.2f} "
             f"{r['rows_per_s']:>9,.0f} {r['ratio']:>8.2f} "
-            f"{'n/a' if peak is None else format(peak, ',.0f'):>9}"
+            f"{'n/a' if peak is None else format(peak, ',.0f'):>9} {r['cpu_s']:>7.2f}"
         )
+    print(
+        "\nCPU s: CPU time of this process (SQLite: all the work; PostgreSQL: the client side "
+        "only, the server's work is not counted)"
+    )
     for r in results:
         if r.get("detail"):
             print(f"  {r['backend']}: {r['detail']}")
