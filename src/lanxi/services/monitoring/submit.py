@@ -54,6 +54,7 @@ from lanxi.services.monitoring.permissions import (
     load_principal,
 )
 from lanxi.services.monitoring.validate import (
+    FIRST_ROW,
     Kind,
     detect_kind,
     validate_observations,
@@ -183,7 +184,24 @@ def _existing_result(batch: SubmissionBatchRow) -> SubmitResult:
     )
 
 
+def _leading_comment_lines(path: Path) -> int:
+    """How many lines at the top of a CSV start with ``#`` (a template's code lists)."""
+    n = 0
+    with path.open("rb") as f:
+        for raw in f:
+            line = raw.removeprefix(b"\xef\xbb\xbf") if n == 0 else raw
+            if not line.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
 def _read_submission(path: Path) -> tuple[pd.DataFrame, str | None]:
+    if path.suffix.lower() == ".csv":
+        skip = _leading_comment_lines(path)
+        frame = read_table(path, skip_rows=skip)
+        frame.attrs["first_row"] = FIRST_ROW + skip  # rows in problems stay the file's lines
+        return frame, None
     sheet: str | int = 0
     sheet_name: str | None = None
     if path.suffix.lower() in (".xlsx", ".xls"):
