@@ -215,3 +215,28 @@ def test_only_approved_values_count(store, write_csv) -> None:  # type: ignore[n
     )
     assert rec["status"] == "on_track"  # R = 1.195, as in test_quantitative_formula_by_hand
     assert rec["ratio"] == pytest.approx(((61 / 60.1) ** 0.5 - 1) / ((62 / 60.1) ** 0.2 - 1))
+
+
+def test_sdg_build_worked_example_with_a_target() -> None:
+    """open-sdg/sdg-build tests/assets/progress-calculation: indicator 3-3-3 (headline series
+    2010–2019), configured ``direction: negative, target: 0``; sdg-build's defaults put the base
+    year at 2015 (1.55) and the target year at 2030, and replace the target 0 by 0.001.
+    Methodology 2: CAGR_o = (1.82 / 1.55)^(1/4) − 1 = 4.096 %, CAGR_r = (0.001 / 1.55)^(1/15) − 1
+    = −38.72 %, ratio −0.1058: negative progress (Open SDG: deterioration)."""
+    headline = {2016: 1.69, 2017: 1.65, 2018: 1.62, 2019: 1.82}
+    r = assess(
+        list(headline.items()),
+        target=0,
+        target_year=2030,
+        comparison="le",
+        baseline=1.55,
+        baseline_year=2015,
+        params=OPEN,
+    )
+    assert r.actual_rate == pytest.approx((1.82 / 1.55) ** (1 / 4) - 1)
+    assert r.actual_rate == pytest.approx(0.04096, abs=1e-5)
+    assert r.required_rate == pytest.approx((0.001 / 1.55) ** (1 / 15) - 1)
+    assert r.required_rate == pytest.approx(-0.38721, abs=1e-5)
+    assert r.ratio == pytest.approx(-0.1058, abs=1e-4)
+    assert r.status == "deterioration"
+    assert r.score == pytest.approx(4.1667 * r.ratio - 2.5, abs=1e-3)  # −2.94, sdg-build's line
