@@ -71,3 +71,25 @@ def test_a_constant_text_with_quotes_is_stored_as_given(
     with store() as s, s.begin():
         submit_file(s, write(tmp_path / "q.csv", {"2001": "a", "2002": "b"}, source), "admin")
     assert {src for _, _, src in stored(store).values()} == {source}
+
+
+def test_every_double_comes_back_exactly(store: sessionmaker[Session], tmp_path: Path) -> None:
+    import numpy as np
+
+    regions = ["620100", "620102", "630100", "630102", "620000", "630000", "LXCSQ"]
+    rng = np.random.default_rng(7)
+    values = (rng.random(300 * len(regions)) * 100).tolist()
+    values[:4] = [0.1 + 0.2, 100 / 3, 5e-324, 99.99999999999999]
+    path = tmp_path / "many.csv"
+    with path.open("w", encoding="utf-8") as f:
+        f.write("indicator_id,region_code,period,value,unit,source,note\n")
+        k = 0
+        for r in regions:
+            for year in range(1900, 2200):
+                f.write(f"urbanization_rate,{r},{year},{values[k]!r},%,s,\n")
+                k += 1
+    with store() as s, s.begin():
+        assert submit_file(s, path, "admin").inserted == len(values)
+    with store() as s:
+        got = s.scalars(select(ObservationRow.value).order_by(ObservationRow.id)).all()
+    assert got == values

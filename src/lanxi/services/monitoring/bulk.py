@@ -1,4 +1,4 @@
-r"""Bulk insert of validated observation rows: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+r"""Bulk insert of validated observation rows: ``COPY`` on PostgreSQL, JSON rows on SQLite.
 
 The rows arrive validated and versioned (:mod:`lanxi.services.monitoring.submit`); this module
 only moves them into the ``observations`` table inside the caller's transaction, so the batch
@@ -12,11 +12,18 @@ and streamed to ``COPY … FROM STDIN (FORMAT csv)``. CSV cannot tell an empty s
 (``COPY`` reads an unquoted empty field as NULL) and a multi-line field could hold a line ``\.``
 (the end-of-data marker of older servers); when a text column holds an empty string or a line
 break, the rows are sent with ``write_row`` instead, which is exact for every value.
+
+On SQLite the varying columns go to the database as JSON arrays of rows, read by one ``INSERT …
+SELECT … FROM json_each(?)`` per chunk, and the columns that hold one value for the whole batch
+(user, status, batch, time, flags) are written once into the statement: binding a million rows
+one by one through ``executemany`` cost a third more CPU (``benchmarks/bench_import.py``).
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import sqlite3
 from typing import Any
 
 import numpy as np
@@ -33,7 +40,7 @@ COPY_CHUNK_ROWS = 100_000
 
 
 def bulk_insert_observations(session: Session, rows: pd.DataFrame) -> None:
-    """Insert observation rows fast: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
+    """Insert observation rows fast: ``COPY`` on PostgreSQL, JSON rows on SQLite.
 
     Parameters
     ----------
@@ -73,7 +80,20 @@ def bulk_insert_observations(session: Session, rows: pd.DataFrame) -> None:
                 columns.append(_py_column(out[c]))
             else:
                 slots.append(literal)
-        sql = f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join(slots)})"
+        names = ", ".join(cols)
+        if not columns:  # every column constant: one row
+            conn.exec_driver_sql(f"INSERT INTO observations ({names}) VALUES ({', '.join(slots)})")
+            return
+        chunks = _json_chunks(columns) if sqlite3.sqlite_version_info >= (3, 38) else None
+        if chunks is not None:
+            # one statement per chunk: SQLite reads the rows from a JSON array in C
+            k = iter(range(len(columns)))
+            picks = ", ".join(f"value->>{next(k)}" if x == "?" else x for x in slots)
+            sql = f"INSERT INTO observations ({names}) SELECT {picks} FROM json_each(?)"
+            for chunk in chunks:
+                conn.exec_driver_sql(sql, (chunk,))
+            return
+        sql = f"INSERT INTO observations ({names}) VALUES ({', '.join(slots)})"
         conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
         return
     session.execute(insert(OBS), rows.astype(object).where(rows.notna(), None).to_dict("records"))
@@ -103,6 +123,26 @@ def _copy_postgres(raw: Any, rows: pd.DataFrame) -> None:
         with cur.copy(f"COPY observations ({cols}) FROM STDIN") as copy:
             for rec in objs.itertuples(index=False, name=None):
                 copy.write_row(rec)
+
+
+def _json_chunks(columns: list[list[Any]]) -> list[str] | None:
+    """The rows as JSON arrays of ``COPY_CHUNK_ROWS`` rows, or None if a value is not JSON.
+
+    Every chunk is encoded before anything is inserted, so a value JSON cannot hold (NaN,
+    infinity, an object) sends the whole batch through ``executemany`` instead. Python's encoder
+    writes floats by ``repr`` and SQLite reads them back to the same double (checked by
+    ``tests/monitoring/test_bulk.py``).
+    """
+    out = []
+    for start in range(0, len(columns[0]), COPY_CHUNK_ROWS):
+        part = [c[start : start + COPY_CHUNK_ROWS] for c in columns]
+        try:
+            out.append(
+                json.dumps(list(zip(*part, strict=True)), ensure_ascii=False, allow_nan=False)
+            )
+        except (TypeError, ValueError):
+            return None
+    return out
 
 
 def _csv_safe(rows: pd.DataFrame) -> bool:
