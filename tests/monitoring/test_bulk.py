@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from lanxi.services.monitoring.submit import submit_file
-from lanxi.storage.models import ObservationRow
+from lanxi.storage.models import ObservationRow, SubmissionBatchRow
 
 NOTES = {
     "2001": 'comma, "quotes" and \\N, \\. 反斜杠',
@@ -61,6 +62,16 @@ def test_values_and_texts_round_trip(
         for k, (p, n) in enumerate(notes.items())
     }
     assert got == expect
+    with store() as s:  # every row carries its batch's time, to the microsecond
+        batch = s.get(SubmissionBatchRow, r.batch_id)
+        stamps = set(s.scalars(select(ObservationRow.created_at)))
+    assert batch is not None and len(stamps) == 1
+    (stamp,) = stamps
+
+    def utc(t: dt.datetime) -> dt.datetime:  # SQLite gives naive UTC, PostgreSQL aware times
+        return t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+
+    assert utc(stamp) == utc(batch.created_at)
 
 
 def test_a_constant_text_with_quotes_is_stored_as_given(
