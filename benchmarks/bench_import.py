@@ -13,7 +13,9 @@ For each backend, in the same run and from the same CSV file:
 * **lanxi** — ``submit_file``: read as text, every validation rule (indicator, region, period form
   of the indicator's frequency, number, unit conversion, plausible range, duplicate keys),
   versioning against the current rows, the batch, the audit entry, and the insert (``COPY`` on
-  PostgreSQL, ``executemany`` on SQLite) into the indexed, constrained ``observations`` table;
+  PostgreSQL, ``INSERT … SELECT FROM json_each`` on SQLite; :mod:`lanxi.services.monitoring.bulk`)
+  into the indexed, constrained ``observations`` table (foreign keys, unique keys, checks), all in
+  one transaction that commits inside the timing;
 * **lanxi, re-import** — the same file with 10 % of the values changed: 10 % new versions (old
   rows retired, one audit entry each), 90 % unchanged.
 

@@ -19,7 +19,8 @@ A file becomes one *batch*, in one transaction: it lands whole or not at all.
   two processes submitting to the same region never lose or duplicate a version.
 
 The fast path (used by the benchmark): validation is vectorized in pandas, new observation rows are
-written with ``COPY`` on PostgreSQL and a driver-level ``executemany`` on SQLite.
+written by :mod:`lanxi.services.monitoring.bulk` (``COPY`` in CSV chunks on PostgreSQL, JSON rows
+read by ``INSERT … SELECT FROM json_each`` on SQLite), in the same transaction.
 """
 
 from __future__ import annotations
