@@ -104,3 +104,38 @@ def test_every_double_comes_back_exactly(store: sessionmaker[Session], tmp_path:
     with store() as s:
         got = s.scalars(select(ObservationRow.value).order_by(ObservationRow.id)).all()
     assert got == values
+
+
+def test_a_row_without_varying_columns(store: sessionmaker[Session], tmp_path: Path) -> None:
+    import pandas as pd
+
+    from lanxi.services.monitoring.bulk import bulk_insert_observations
+
+    with store() as s, s.begin():
+        r = submit_file(s, write(tmp_path / "one.csv", {"2001": None}), "admin")
+        batch = s.get(SubmissionBatchRow, r.batch_id)
+        assert batch is not None
+        row = {
+            "indicator_id": "urbanization_rate",
+            "region_code": "630100",
+            "period": "2001",
+            "value": 5,  # an integer: every column holds one value
+            "unit": "%",
+            "source": "s",
+            "entered_by": "admin",
+            "status": "submitted",
+            "version": 1,
+            "is_current": True,
+            "synthetic": False,
+            "batch_id": r.batch_id,
+            "created_at": batch.created_at,
+            "note": "n",
+        }
+        bulk_insert_observations(s, pd.DataFrame([row]))
+    with store() as s:
+        got = s.execute(
+            select(ObservationRow.region_code, ObservationRow.value, ObservationRow.note).order_by(
+                ObservationRow.region_code
+            )
+        ).all()
+    assert [tuple(g) for g in got] == [("620100", 60.123456789012, None), ("630100", 5.0, "n")]

@@ -81,8 +81,11 @@ def bulk_insert_observations(session: Session, rows: pd.DataFrame) -> None:
             else:
                 slots.append(literal)
         names = ", ".join(cols)
-        if not columns:  # every column constant: one row
-            conn.exec_driver_sql(f"INSERT INTO observations ({names}) VALUES ({', '.join(slots)})")
+        if not columns:  # every column constant (a single row): nothing to bind
+            for _ in range(len(out)):
+                conn.exec_driver_sql(
+                    f"INSERT INTO observations ({names}) VALUES ({', '.join(slots)})"
+                )
             return
         chunks = _json_chunks(columns) if sqlite3.sqlite_version_info >= (3, 38) else None
         if chunks is not None:
