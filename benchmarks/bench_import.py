@@ -13,7 +13,9 @@ For each backend, in the same run and from the same CSV file:
 * **lanxi** — ``submit_file``: read as text, every validation rule (indicator, region, period form
   of the indicator's frequency, number, unit conversion, plausible range, duplicate keys),
   versioning against the current rows, the batch, the audit entry, and the insert (``COPY`` on
-  PostgreSQL, ``executemany`` on SQLite) into the indexed, constrained ``observations`` table;
+  PostgreSQL, ``INSERT … SELECT FROM json_each`` on SQLite; :mod:`lanxi.services.monitoring.bulk`)
+  into the indexed, constrained ``observations`` table (foreign keys, unique keys, checks), all in
+  one transaction that commits inside the timing;
 * **lanxi, re-import** — the same file with 10 % of the values changed: 10 % new versions (old
   rows retired, one audit entry each), 90 % unchanged.
 
@@ -28,7 +30,9 @@ is given with ``--postgres``; the database must then be empty.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import os
 import sys
 import tempfile
 import time
@@ -114,6 +118,32 @@ def prepare(url: str) -> Engine:
     return engine
 
 
+def reset_peak_rss() -> None:
+    """Reset the process's peak resident set size (Linux ≥ 4.0; a no-op elsewhere)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def peak_rss_mib() -> float | None:
+    """Peak resident set size since the last reset, in MiB (``VmHWM``; None if unknown)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages (as ``uptime`` prints them) and the CPU count."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return "unknown"
+    return f"{one:.2f}, {five:.2f}, {fifteen:.2f} on {os.cpu_count()} CPUs"
+
+
 def time_plain(engine: Engine, csv: Path) -> tuple[float, int]:
     """``read_csv`` + ``to_sql`` into a plain table; seconds and rows."""
     t0 = time.perf_counter()
@@ -145,16 +175,36 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
         csv2 = workdir / f"{label}_observations_corrected.csv"
         changed.to_csv(csv2, index=False)
 
-        t_plain, n_plain = time_plain(engine, csv)
-        t_lanxi, res = time_lanxi(engine, csv)
-        t_re, res2 = time_lanxi(engine, csv2)
+        del frame, changed  # the runs read the files; keep their memory out of the peaks
+        n_rows_file = int(pd.read_csv(csv, usecols=["period"]).shape[0])
+        peaks: list[float | None] = []
+        times: list[float] = []
+        cpu: list[float] = []
+        for step in ("plain", "lanxi", "re-import"):
+            reset_peak_rss()
+            c0 = time.process_time()
+            if step == "plain":
+                t, n_plain = time_plain(engine, csv)
+            elif step == "lanxi":
+                t, res = time_lanxi(engine, csv)
+            else:
+                t, res2 = time_lanxi(engine, csv2)
+            times.append(t)
+            cpu.append(time.process_time() - c0)
+            peaks.append(peak_rss_mib())
+            print(
+                f"  {label}: {step} {t:.2f} s (CPU of this process {cpu[-1]:.2f} s), "
+                f"peak RSS {peaks[-1] or 0:,.0f} MiB",
+                flush=True,
+            )
+        t_plain, t_lanxi, t_re = times
         with engine.connect() as conn:
             stored = conn.scalar(select(func.count()).select_from(ObservationRow))
             current = conn.scalar(
                 select(func.count()).select_from(ObservationRow).where(ObservationRow.is_current)
             )
-        assert current == len(frame), (current, len(frame))
-        assert stored == len(frame) + int(pick.sum()), stored
+        assert current == n_rows_file, (current, n_rows_file)
+        assert stored == n_rows_file + int(pick.sum()), stored
         rows = [
             {
                 "backend": label,
@@ -163,23 +213,29 @@ def run(label: str, url: str, n_rows: int, workdir: Path) -> list[dict[str, obje
                 "seconds": t_plain,
                 "rows_per_s": n_plain / t_plain,
                 "ratio": 1.0,
+                "cpu_s": cpu[0],
+                "peak_mib": peaks[0],
             },
             {
                 "backend": label,
                 "run": "lanxi submit (validate + version + insert)",
-                "rows": len(frame),
+                "rows": n_rows_file,
                 "seconds": t_lanxi,
-                "rows_per_s": len(frame) / t_lanxi,
+                "rows_per_s": n_rows_file / t_lanxi,
                 "ratio": t_plain / t_lanxi,
+                "cpu_s": cpu[1],
+                "peak_mib": peaks[1],
                 "detail": res.summary(),
             },
             {
                 "backend": label,
                 "run": "lanxi re-import, 10 % corrected",
-                "rows": len(frame),
+                "rows": n_rows_file,
                 "seconds": t_re,
-                "rows_per_s": len(frame) / t_re,
+                "rows_per_s": n_rows_file / t_re,
                 "ratio": t_plain / t_re,
+                "cpu_s": cpu[2],
+                "peak_mib": peaks[2],
                 "detail": res2.summary(),
             },
         ]
@@ -210,6 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     results: list[dict[str, object]] = []
+    load_before = load_average()
+    print(f"load average before: {load_before}", flush=True)
     with tempfile.TemporaryDirectory(prefix="lanxi-bench-") as tmp:
         work = Path(tmp)
         if not args.no_sqlite:
@@ -224,13 +282,23 @@ def main(argv: list[str] | None = None) -> int:
             finally:
                 if server is not None:
                     server.stop()
-    print(f"\nImport of {args.rows:,} observation rows (goal: lanxi / plain ≥ 0.5)\n")
-    print(f"{'backend':<11} {'run':<45} {'rows':>9} {'s':>7} {'rows/s':>9} {'× plain':>8}")
+    print(f"\nImport of {args.rows:,} observation rows (goal: lanxi / plain ≥ 0.5)")
+    print(f"load average before: {load_before}; after: {load_average()}\n")
+    print(
+        f"{'backend':<11} {'run':<45} {'rows':>9} {'s':>7} {'rows/s':>9} {'× plain':>8} "
+        f"{'peak MiB':>9} {'CPU s':>7}"
+    )
     for r in results:
+        peak = r["peak_mib"]
         print(
             f"{r['backend']:<11} {r['run']:<45} {r['rows']:>9,} {r['seconds']:>7.2f} "
-            f"{r['rows_per_s']:>9,.0f} {r['ratio']:>8.2f}"
+            f"{r['rows_per_s']:>9,.0f} {r['ratio']:>8.2f} "
+            f"{'n/a' if peak is None else format(peak, ',.0f'):>9} {r['cpu_s']:>7.2f}"
         )
+    print(
+        "\nCPU s: CPU time of this process (SQLite: all the work; PostgreSQL: the client side "
+        "only, the server's work is not counted)"
+    )
     for r in results:
         if r.get("detail"):
             print(f"  {r['backend']}: {r['detail']}")

@@ -187,3 +187,56 @@ def test_scores_follow_sdg_build() -> None:
     assert opensdg_trend_score(0.02, th) == pytest.approx(5.0)
     assert opensdg_trend_score(-0.02, th) == pytest.approx(-5.0)
     assert opensdg_trend_score(0.0, th) == pytest.approx(-2.5)
+
+
+def test_only_approved_values_count(store, write_csv) -> None:  # type: ignore[no-untyped-def]
+    """Qinghai's urbanization target of the sample plan: 60.1 % (2020) → ≥ 62 % (2025)."""
+    from lanxi.services.monitoring.progress import progress_records
+    from lanxi.services.monitoring.submit import submit_file
+    from lanxi.services.monitoring.workflow import transition
+
+    def qinghai() -> dict[str, object]:
+        with store() as s:
+            (rec,) = [r for r in progress_records(s) if r["region_code"] == "630000"]
+        return rec
+
+    with store() as s, s.begin():
+        first = submit_file(s, write_csv("urbanization_rate,630000,2022,61.0,%,公报,"), "admin")
+    assert (qinghai()["latest_value"], qinghai()["status"]) == (None, "insufficient_data")
+    with store() as s, s.begin():
+        transition(s, first.batch_id, "approve", "admin")
+    with store() as s, s.begin():  # a later correction, submitted but not yet approved
+        submit_file(s, write_csv("urbanization_rate,630000,2022,59.0,%,公报,"), "admin")
+    rec = qinghai()
+    assert (rec["latest_value"], rec["latest_period"], rec["baseline_source"]) == (
+        61.0,
+        "2022",
+        "plan",
+    )
+    assert rec["status"] == "on_track"  # R = 1.195, as in test_quantitative_formula_by_hand
+    assert rec["ratio"] == pytest.approx(((61 / 60.1) ** 0.5 - 1) / ((62 / 60.1) ** 0.2 - 1))
+
+
+def test_sdg_build_worked_example_with_a_target() -> None:
+    """open-sdg/sdg-build tests/assets/progress-calculation: indicator 3-3-3 (headline series
+    2010–2019), configured ``direction: negative, target: 0``; sdg-build's defaults put the base
+    year at 2015 (1.55) and the target year at 2030, and replace the target 0 by 0.001.
+    Methodology 2: CAGR_o = (1.82 / 1.55)^(1/4) − 1 = 4.096 %, CAGR_r = (0.001 / 1.55)^(1/15) − 1
+    = −38.72 %, ratio −0.1058: negative progress (Open SDG: deterioration)."""
+    headline = {2016: 1.69, 2017: 1.65, 2018: 1.62, 2019: 1.82}
+    r = assess(
+        list(headline.items()),
+        target=0,
+        target_year=2030,
+        comparison="le",
+        baseline=1.55,
+        baseline_year=2015,
+        params=OPEN,
+    )
+    assert r.actual_rate == pytest.approx((1.82 / 1.55) ** (1 / 4) - 1)
+    assert r.actual_rate == pytest.approx(0.04096, abs=1e-5)
+    assert r.required_rate == pytest.approx((0.001 / 1.55) ** (1 / 15) - 1)
+    assert r.required_rate == pytest.approx(-0.38721, abs=1e-5)
+    assert r.ratio == pytest.approx(-0.1058, abs=1e-4)
+    assert r.status == "deterioration"
+    assert r.score == pytest.approx(4.1667 * r.ratio - 2.5, abs=1e-3)  # −2.94, sdg-build's line

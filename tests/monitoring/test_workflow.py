@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 from collections.abc import Callable
 from pathlib import Path
@@ -10,11 +11,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from lanxi.data.catalog import PlanCatalog
 from lanxi.errors import PermissionDenied
 from lanxi.services.monitoring import permissions as perms
 from lanxi.services.monitoring.queries import list_audit, list_observations
 from lanxi.services.monitoring.submit import submit_file
 from lanxi.services.monitoring.workflow import TransitionError, list_batches, transition
+from lanxi.storage.db import get_engine, session_factory
+from lanxi.storage.load import load_plans
+from lanxi.storage.migrate import init_db
 from lanxi.storage.models import AuditLogRow, ObservationRow, TaskProgressReportRow
 
 LZ = "urbanization_rate,620100,2023,83.5,%,公报,"
@@ -82,9 +87,17 @@ def test_a_corrected_value_is_a_new_version_and_the_old_one_stays(store, write_c
 def test_a_returned_value_submitted_again_is_a_new_version(store, write_csv) -> None:
     first = submit(store, write_csv(LZ))
     step(store, first.batch_id, "return", "admin", reason="check the source")
-    again = submit(store, write_csv(LZ, name="again.csv"))
-    # same content as a different file name only: bytes differ by nothing, so make it differ
-    assert again.existing or again.versioned == 1
+    # the very same bytes again: the existing (returned) batch, nothing written
+    same = submit(store, write_csv(LZ, name="again.csv"))
+    assert (same.existing, same.batch_id, same.status) == (True, first.batch_id, "returned")
+    # the returned row in another file: not "unchanged" but a new version to review
+    again = submit(store, write_csv(LZ, XN))
+    assert (again.inserted, again.versioned, again.unchanged) == (1, 1, 0)
+    assert rows(store) == [
+        ("620100", 1, 83.5, False, "returned"),
+        ("620100", 2, 83.5, True, "submitted"),
+        ("630100", 1, 72.0, True, "submitted"),
+    ]
 
 
 # ---- workflow --------------------------------------------------------------------------------
@@ -161,6 +174,38 @@ def test_department_writes_only_tasks_it_leads_or_shares(store, write_csv) -> No
         submit(store, write_csv("t01,qh_fgw,2023H2,推进中,40,,", progress=True), "gs_dept")
     with pytest.raises(PermissionDenied, match="outside your regions"):
         submit(store, write_csv(LZ), "gs_dept")
+
+
+def test_department_refused_on_a_task_it_neither_leads_nor_shares(
+    db_url: str, sample_catalog: PlanCatalog, write_csv
+) -> None:
+    t01 = sample_catalog.tasks[0]  # gs_fgw leads, qh_fgw shares (按职责分工负责)
+    t02 = t01.model_copy(update={"id": "t02", "number": 2, "co_units": []})  # gs_fgw only
+    catalog = dataclasses.replace(sample_catalog, tasks=[t01, t02])
+    engine = get_engine(db_url)
+    init_db(engine)
+    load_plans(engine, catalog)
+    factory = session_factory(engine)
+    try:
+        with factory() as s, s.begin():
+            perms.ensure_user(
+                s,
+                "qh_dept",
+                [perms.Grant(perms.Role.DEPARTMENT, "qh_fgw")],
+                actor=perms.system_principal("test"),
+            )
+        shared = submit(
+            factory, write_csv("t01,qh_fgw,2023H2,推进中,40,,", progress=True), "qh_dept"
+        )
+        assert shared.inserted == 1  # a co-unit reports on the task it shares
+        with pytest.raises(
+            PermissionDenied, match="agency qh_fgw neither leads nor shares task t02"
+        ):
+            submit(factory, write_csv("t02,qh_fgw,2023H2,推进中,40,,", progress=True), "qh_dept")
+        with factory() as s:
+            assert s.scalar(select(func.count()).select_from(TaskProgressReportRow)) == 1
+    finally:
+        engine.dispose()
 
 
 def test_province_admin_approves_only_its_province(store, write_csv) -> None:

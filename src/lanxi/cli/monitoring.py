@@ -92,7 +92,10 @@ def template(
         )
     console.print(f"写入模板 Template written: {t.path} ({t.prefilled} pre-filled rows)")
     if t.codes_path is not None:
-        console.print(f"代码表 The valid codes are in {t.codes_path}")
+        console.print(
+            f"代码表 The valid codes are in the # lines at the top of {t.path.name} and in "
+            f"{t.codes_path}"
+        )
     else:
         console.print("代码表 The valid codes are on the 'codes' sheet")
 

@@ -17,7 +17,7 @@ READABLE = (".csv", ".xlsx", ".xls")
 WRITABLE = (".csv", ".xlsx", ".json")
 
 
-def read_table(path: Path, *, sheet: str | int = 0) -> pd.DataFrame:
+def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.DataFrame:
     """Read a CSV (UTF-8, with or without BOM) or Excel file as a frame of strings.
 
     Parameters
@@ -26,6 +26,8 @@ def read_table(path: Path, *, sheet: str | int = 0) -> pd.DataFrame:
         ``.csv``, ``.xlsx`` or ``.xls``.
     sheet : str or int
         The worksheet for Excel input.
+    skip_rows : int
+        CSV only: lines above the header to skip (e.g. the ``#`` lines of a template).
 
     Returns
     -------
@@ -55,7 +57,12 @@ def read_table(path: Path, *, sheet: str | int = 0) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             df = pd.read_csv(
-                path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig"
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                encoding="utf-8-sig",
+                skiprows=skip_rows,
             )
         else:
             df = pd.read_excel(

@@ -19,7 +19,8 @@ A file becomes one *batch*, in one transaction: it lands whole or not at all.
   two processes submitting to the same region never lose or duplicate a version.
 
 The fast path (used by the benchmark): validation is vectorized in pandas, new observation rows are
-written with ``COPY`` on PostgreSQL and a driver-level ``executemany`` on SQLite.
+written by :mod:`lanxi.services.monitoring.bulk` (``COPY`` in CSV chunks on PostgreSQL, JSON rows
+read by ``INSERT … SELECT FROM json_each`` on SQLite), in the same transaction.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import PermissionDenied, Problem, ValidationError
 from lanxi.io.tables import read_table
+from lanxi.services.monitoring.bulk import bulk_insert_observations
 from lanxi.services.monitoring.common import (
     Record,
     Reference,
@@ -53,6 +55,7 @@ from lanxi.services.monitoring.permissions import (
     load_principal,
 )
 from lanxi.services.monitoring.validate import (
+    FIRST_ROW,
     Kind,
     detect_kind,
     validate_observations,
@@ -182,7 +185,24 @@ def _existing_result(batch: SubmissionBatchRow) -> SubmitResult:
     )
 
 
+def _leading_comment_lines(path: Path) -> int:
+    """How many lines at the top of a CSV start with ``#`` (a template's code lists)."""
+    n = 0
+    with path.open("rb") as f:
+        for raw in f:
+            line = raw.removeprefix(b"\xef\xbb\xbf") if n == 0 else raw
+            if not line.startswith(b"#"):
+                break
+            n += 1
+    return n
+
+
 def _read_submission(path: Path) -> tuple[pd.DataFrame, str | None]:
+    if path.suffix.lower() == ".csv":
+        skip = _leading_comment_lines(path)
+        frame = read_table(path, skip_rows=skip)
+        frame.attrs["first_row"] = FIRST_ROW + skip  # rows in problems stay the file's lines
+        return frame, None
     sheet: str | int = 0
     sheet_name: str | None = None
     if path.suffix.lower() in (".xlsx", ".xls"):
@@ -472,6 +492,24 @@ def _retire(session: Session, table: Table, ids: Sequence[int]) -> None:
         session.execute(update(table).where(table.c.id.in_(chunk)).values(is_current=False))
 
 
+def _same_as_current(m: pd.DataFrame, has: np.ndarray) -> np.ndarray:
+    """Rows equal to their key's current version (value, unit, source, note; not returned)."""
+    return (
+        has
+        & (m["status"] != WorkflowStatus.RETURNED.value).to_numpy()
+        & np.isclose(
+            m["value"].to_numpy(float),
+            m["value_cur"].to_numpy(float),
+            rtol=1e-12,
+            atol=0.0,
+            equal_nan=False,
+        )
+        & _same_text(m["unit"], m["unit_cur"])
+        & _same_text(m["source"], m["source_cur"])
+        & _same_text(m["note"], m["note_cur"])
+    )
+
+
 def _store_observations(
     session: Session,
     clean: pd.DataFrame,
@@ -498,20 +536,9 @@ def _store_observations(
             note_cur=None,
         )
     has = m["id"].notna().to_numpy()
-    same = (
-        has
-        & (m["status"] != WorkflowStatus.RETURNED.value).to_numpy()
-        & np.isclose(
-            m["value"].to_numpy(float),
-            m["value_cur"].to_numpy(float),
-            rtol=1e-12,
-            atol=0.0,
-            equal_nan=False,
-        )
-        & _same_text(m["unit"], m["unit_cur"])
-        & _same_text(m["source"], m["source_cur"])
-        & _same_text(m["note"], m["note_cur"])
-    )
+    same = np.zeros(len(m), dtype=bool)
+    if has.any():  # (a first import of new keys compares nothing)
+        same = _same_as_current(m, has)
     changed = has & ~same
     new = m.loc[~same]
     version = np.where(changed[~same], m["version"].to_numpy()[~same] + 1, 1).astype(int)
@@ -566,70 +593,9 @@ def _store_observations(
     return int((~has).sum()), int(changed.sum()), int(same.sum()), audits
 
 
-def bulk_insert_observations(session: Session, rows: pd.DataFrame) -> None:
-    """Insert observation rows fast: ``COPY`` on PostgreSQL, ``executemany`` elsewhere.
-
-    ``rows`` has the columns of the ``observations`` table except ``id`` (and in that order:
-    indicator_id, region_code, period, value, unit, source, entered_by, status, version,
-    is_current, synthetic, batch_id, created_at, note). Runs inside the session's transaction.
-    """
-    if len(rows) == 0:
-        return
-    cols = list(rows.columns)
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        sql = f"COPY observations ({', '.join(cols)}) FROM STDIN"
-        objs = rows.astype(object).where(rows.notna(), None)
-        with raw.cursor() as cur, cur.copy(sql) as copy:
-            for rec in objs.itertuples(index=False, name=None):
-                copy.write_row(rec)
-        return
-    if conn.dialect.name == "sqlite":
-        out = rows.copy()
-        stamps = out["created_at"]
-        fmt = {t: _sqlite_time(t) for t in stamps.unique()}
-        out["created_at"] = stamps.map(fmt)
-        for b in ("is_current", "synthetic"):
-            out[b] = out[b].astype(int)
-        out["version"] = out["version"].astype(int)
-        columns = [_py_column(out[c]) for c in cols]
-        sql = f"INSERT INTO observations ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
-        return
-    session.execute(insert(OBS), rows.astype(object).where(rows.notna(), None).to_dict("records"))
-
-
-def _py_column(s: pd.Series) -> list[Any]:
-    """A column as a list of Python values (None for missing), for the DB-API driver."""
-    if s.dtype == object or str(s.dtype) in ("str", "string"):
-        arr = s.to_numpy(dtype=object)
-        mask = pd.isna(arr)
-        if mask.any():
-            arr = arr.copy()
-            arr[mask] = None
-        return arr.tolist()
-    if s.dtype.kind == "f":
-        arr = s.to_numpy()
-        out = arr.tolist()
-        if np.isnan(arr).any():
-            out = [None if np.isnan(x) else x for x in out]
-        return out
-    return s.tolist()
-
-
 def _nn(x: Any) -> Any:
     """None for a missing value (NaN is not JSON)."""
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else x
-
-
-def _sqlite_time(t: Any) -> str:
-    """A timestamp as SQLAlchemy stores ``DateTime`` in SQLite (naive UTC, microseconds)."""
-    ts = pd.Timestamp(t)
-    if ts.tzinfo is not None:
-        ts = ts.tz_convert("UTC").tz_localize(None)
-    return ts.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _store_progress(

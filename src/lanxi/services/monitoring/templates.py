@@ -4,8 +4,10 @@
   (data validation) on the code columns and an input hint on each column, and a ``codes`` sheet
   listing the valid indicators (id, name, unit, frequency, period form, plausible range), regions,
   tasks, agencies, progress statuses and accepted units.
-* ``.csv``: the header row only (plus pre-filled key columns when ``--indicator`` and
-  ``--region`` are given), and a companion ``<name>.codes.csv`` with the same code lists.
+* ``.csv``: ``#`` lines listing the valid codes, units and period forms (narrowed to the
+  indicators and regions, or tasks and agencies, asked for), then the header row (plus pre-filled
+  key columns when ``--indicator`` and ``--region`` are given); ``lanxi submit`` skips the ``#``
+  lines. A companion ``<name>.codes.csv`` has the full code lists as a table.
 
 With indicators and regions (or tasks and agencies) given, the template is pre-filled with one row
 per combination, so a submitter only types the period and the value.
@@ -195,6 +197,10 @@ def write_template(
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
         with out.open("w", encoding="utf-8", newline="") as f:
+            f.writelines(
+                f"{line}\n"
+                for line in _comment_lines(codes, kind, indicators, regions, tasks, agencies)
+            )
             w = csv.writer(f)
             w.writerow(columns)
             for r in rows:
@@ -221,6 +227,65 @@ def write_template(
         return Template(out, codes_path, len(rows))
     _write_xlsx(out, columns, rows, codes, kind)
     return Template(out, None, len(rows))
+
+
+#: The code lists a CSV template repeats in its ``#`` lines, per kind.
+COMMENT_LISTS: dict[str, tuple[str, ...]] = {
+    "observations": ("indicators", "regions", "units"),
+    "task-progress": ("tasks", "agencies", "progress"),
+}
+
+
+def _comment_lines(
+    codes: dict[str, list[list[object]]],
+    kind: str,
+    indicators: Sequence[str],
+    regions: Sequence[str],
+    tasks: Sequence[str],
+    agencies: Sequence[str],
+) -> list[str]:
+    """The ``#`` lines above a CSV template's header: the valid codes, units and periods.
+
+    Lists are narrowed to the indicators, regions, tasks or agencies the template was made for.
+    ``lanxi submit`` skips these lines (and keeps the file's line numbers in its messages).
+    """
+    chosen = {
+        "indicators": set(indicators),
+        "regions": set(regions),
+        "tasks": set(tasks),
+        "agencies": set(agencies),
+    }
+    period = (
+        PROGRESS_PERIOD_FORM
+        if kind == "task-progress"
+        else "the indicator's period_form (annual YYYY, quarterly YYYYQn, monthly YYYY-MM, "
+        "daily YYYY-MM-DD)"
+    )
+    lines = [
+        f"# Lanxi template: {kind}. Lines starting with # are ignored by `lanxi submit`; "
+        "fill the rows below the header.",
+        f"# period: {period}",
+    ]
+    for name in COMMENT_LISTS[kind]:
+        items = codes[name]
+        if chosen.get(name):
+            items = [it for it in items if it[0] in chosen[name]]
+        header = CODE_HEADERS[name]
+        if name == "units":  # the citation once, not on every unit
+            citation = _one_line(items[0][-1]) if items else ""
+            header, items = header[:-1], [it[:-1] for it in items]
+            lines.append(f"# {name}: " + " | ".join(header) + f" (factors: {citation})")
+        else:
+            lines.append(f"# {name}: " + " | ".join(header))
+        lines.extend(
+            "#   " + " | ".join("" if v is None else _one_line(v) for v in item) for item in items
+        )
+    return lines
+
+
+def _one_line(v: object) -> str:
+    """A value on one comment line (no line breaks, no quotes that a CSV reader would pair)."""
+    return " ".join(str(v).split()).replace('"', "'")
 
 
 def _write_xlsx(

@@ -78,6 +78,16 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 FIRST_ROW = 2
 
 
+def _row_numbers(frame: pd.DataFrame) -> np.ndarray:
+    """The file's line (spreadsheet row) of each data row.
+
+    The header is row 1 unless ``frame.attrs["first_row"]`` says where the data start (a CSV
+    template's ``#`` lines above the header).
+    """
+    first = int(frame.attrs.get("first_row", FIRST_ROW))
+    return np.arange(first, first + len(frame))
+
+
 def detect_kind(frame: pd.DataFrame) -> Kind | None:
     """``"observations"`` if the header has ``indicator_id``, ``"task_progress"`` if ``task_id``."""
     cols = {str(c).strip() for c in frame.columns}
@@ -337,7 +347,7 @@ def validate_observations(
     ValidationError
         Every problem found; nothing is returned.
     """
-    rows = np.arange(FIRST_ROW, FIRST_ROW + len(frame))
+    rows = _row_numbers(frame)
     problems = _Problems(file, sheet, rows, max_per_rule)
     _check_header(frame, "observations", problems)
     ind, reg, per, unit = _required(
@@ -516,7 +526,7 @@ def validate_progress(
     ValidationError
         Every problem found.
     """
-    rows = np.arange(FIRST_ROW, FIRST_ROW + len(frame))
+    rows = _row_numbers(frame)
     problems = _Problems(file, sheet, rows, max_per_rule)
     _check_header(frame, "task_progress", problems)
     task, agency, per, prog = _required(frame, PROGRESS_REQUIRED, problems)
