@@ -1,0 +1,101 @@
+"""The application factory: API under ``/api/v1``, the dashboard at ``/``, static files.
+
+Run with ``lanxi serve`` (development) or a process manager (``docs/deploy.md``)::
+
+    uvicorn --factory lanxi.api:create_app
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from lanxi import __version__
+from lanxi.api import errors
+from lanxi.api.routes import access as access_routes
+from lanxi.api.routes import auth as auth_routes
+from lanxi.api.routes import batches as batch_routes
+from lanxi.api.routes import environment as env_routes
+from lanxi.api.routes import monitoring as monitoring_routes
+from lanxi.api.routes import plans as plan_routes
+from lanxi.api.routes import regions as region_routes
+from lanxi.api.routes import tasks as task_routes
+from lanxi.api.security import LoginLimiter
+from lanxi.services.store import engine as store_engine
+from lanxi.settings import Settings, get_settings
+from lanxi.storage.db import session_factory
+from lanxi.storage.migrate import current_revision
+
+API_PREFIX = "/api/v1"
+
+
+def api_router() -> APIRouter:
+    """Every route of ``/api/v1``."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module in (
+        region_routes,
+        plan_routes,
+        task_routes,
+        monitoring_routes,
+        batch_routes,
+        env_routes,
+        access_routes,
+        auth_routes,
+    ):
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI:
+    """Build the Lanxi web application on the store of ``settings``.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default :func:`lanxi.settings.get_settings` (the ``LANXI_*`` environment).
+    web : bool
+        Serve the dashboard pages and static files too (``False``: the API only).
+
+    Returns
+    -------
+    fastapi.FastAPI
+        OpenAPI at ``/api/v1/openapi.json``, interactive docs at ``/api/v1/docs``.
+
+    Raises
+    ------
+    lanxi.errors.ConfigurationError
+        If the database has no Lanxi schema yet (run ``lanxi setup``).
+    """
+    settings = settings or get_settings()
+    url = str(settings.database_url)
+    eng = store_engine(url)
+    if current_revision(eng) is None:
+        from lanxi.errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"the database at {eng.url.render_as_string(hide_password=True)} has no Lanxi schema "
+            "yet: run `lanxi setup` (or `lanxi serve`, which sets it up)"
+        )
+    app = FastAPI(
+        title="Lanxi 兰西 API",
+        version=__version__,
+        description="兰州—西宁城市群规划监测与分析平台 · Monitoring and analysis of the "
+        "Lanzhou–Xining urban agglomeration's development plans. Errors have one shape: "
+        '`{"error": {"status", "code", "message", "problems"}}`.',
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database_url = url
+    app.state.engine = eng
+    app.state.sessions = session_factory(eng)
+    app.state.login_limiter = LoginLimiter()
+    app.include_router(api_router())
+    html_errors = None
+    if web:
+        from lanxi.web import pages
+
+        pages.mount(app)
+        html_errors = pages.error_page
+    errors.install(app, html_errors)
+    return app
