@@ -70,7 +70,11 @@ def sqlite_client(demo_sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
 
 def login(c: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign ``c`` in through the API (double-submit CSRF first); return the session's CSRF."""
-    token = c.get("/api/v1/auth/csrf").json()["csrf_token"]
+    # signed in already: the session's token; else the double-submit token
+    token = (
+        c.get("/api/v1/auth/me").json()["csrf_token"]
+        or c.get("/api/v1/auth/csrf").json()["csrf_token"]
+    )
     r = c.post(
         "/api/v1/auth/login",
         json={"username": username, "password": password},

@@ -28,19 +28,23 @@ from lanxi.storage.migrate import current_revision
 API_PREFIX = "/api/v1"
 
 
+#: The route modules of ``/api/v1`` (each has a ``router``).
+ROUTE_MODULES = (
+    region_routes,
+    plan_routes,
+    task_routes,
+    monitoring_routes,
+    batch_routes,
+    env_routes,
+    access_routes,
+    auth_routes,
+)
+
+
 def api_router() -> APIRouter:
     """Every route of ``/api/v1``."""
     router = APIRouter(prefix=API_PREFIX)
-    for module in (
-        region_routes,
-        plan_routes,
-        task_routes,
-        monitoring_routes,
-        batch_routes,
-        env_routes,
-        access_routes,
-        auth_routes,
-    ):
+    for module in ROUTE_MODULES:
         router.include_router(module.router)
     return router
 

@@ -305,3 +305,17 @@ class Row(Out):
     """A row of an assessment table (its columns depend on the items measured)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class AuditOut(Out):
+    """One entry of the append-only audit log."""
+
+    id: int
+    at: str | None = None
+    actor: str
+    action: str
+    entity: str
+    entity_id: str | None = None
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    reason: str | None = None

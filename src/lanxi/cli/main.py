@@ -18,6 +18,7 @@ from lanxi.cli import db as db_cmds
 from lanxi.cli import env as env_cmds
 from lanxi.cli import monitoring as mon_cmds
 from lanxi.cli import plans as plan_cmds
+from lanxi.cli import serve as serve_cmds
 from lanxi.errors import LanxiError, ValidationError
 
 
@@ -91,6 +92,7 @@ app.command("task-status")(mon_cmds.task_status)
 app.command("tasks-status", hidden=True)(mon_cmds.task_status)
 app.command("annual-tasks")(mon_cmds.annual_tasks)
 app.add_typer(mon_cmds.users_app, name="users")
+app.command("serve")(serve_cmds.serve)
 
 
 def main() -> None:

@@ -11,10 +11,10 @@ from fastapi.responses import Response
 
 from lanxi.api.deps import Db, access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
-from lanxi.api.schemas import ObservationOut, ProgressOut
+from lanxi.api.schemas import AuditOut, ObservationOut, ProgressOut
 from lanxi.services.monitoring import progress as progress_svc
 from lanxi.services.monitoring import queries as query_svc
-from lanxi.services.monitoring.permissions import Principal
+from lanxi.services.monitoring.permissions import Action, Principal
 
 router = APIRouter(tags=["monitoring"])
 
@@ -72,3 +72,20 @@ def progress(
     if indicator is not None:
         rows = [r for r in rows if r["indicator_id"] == indicator]
     return respond(rows, ProgressOut, params, "progress")
+
+
+@router.get("/audit", response_model=Page[AuditOut], responses=DOWNLOADS)
+def audit(
+    db: Db,
+    params: Listing,
+    user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
+    since: dt.date | None = None,
+    entity: Text = None,
+    actor: Text = None,
+) -> Page[AuditOut] | Response:
+    """The append-only audit log, oldest first (not for the public: it shows unapproved data)."""
+    rows = query_svc.list_audit(db, user, since=since, entity=entity, actor=actor)
+    for r in rows:
+        if r.get("at") is not None and not isinstance(r["at"], str):
+            r["at"] = r["at"].isoformat()
+    return respond(rows, AuditOut, params, "audit")
