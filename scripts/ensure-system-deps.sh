@@ -4,3 +4,4 @@
 set -euo pipefail
 here="$(dirname "$0")"
 bash "$here/ensure-postgres.sh"
+bash "$here/ensure-chromium.sh"

@@ -39,7 +39,9 @@ def get_db(request: Request) -> Iterator[Session]:
         yield s
 
 
-Db = Annotated[Session, Depends(get_db)]
+# scope="function": the commit happens before the answer is sent, so a client that got 201 (or a
+# new session cookie) finds the rows committed, and a failed commit is an error, not a lost write.
+Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
 async def current_principal(request: Request, db: Db) -> Principal:
