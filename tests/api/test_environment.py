@@ -47,3 +47,11 @@ def test_good_days_ratio_matches_the_calendar(client: TestClient) -> None:
     assert lz["good_days"] == good
     assert abs(lz["good_days_ratio"] - good / len(days)) < 1e-12
     assert lz["method"] == "HJ 663-2013"
+
+
+def test_impossible_periods_are_refused_not_errors(client: TestClient) -> None:
+    for params in ({"month": "2025-13"}, {"month": "0000-01"}):
+        r = client.get("/api/v1/water/monthly", params=params)
+        assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "month"
+    r = client.get("/api/v1/water/warnings", params={"quarter": "0000Q1"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"

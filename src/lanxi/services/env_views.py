@@ -8,6 +8,7 @@ a new load is seen at the next request while repeated dashboard reads cost a che
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly
 from lanxi.compute.air.annual import city_daily
-from lanxi.errors import NotFoundError
+from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services import env_store
 from lanxi.services import environment as env_svc
 from lanxi.services.monitoring.common import Record
@@ -122,8 +123,22 @@ def water_months(url: str | None = None) -> list[str]:
     return sorted({t[:7] for t in s["time"]}, reverse=True)
 
 
+def _check_period(field: str, value: str, pattern: str, form: str) -> None:
+    """Refuse a malformed period (with the expected form) before pandas sees it."""
+    if not re.fullmatch(pattern, value):
+        raise ValidationError(
+            [Problem("request", None, field, f"expected {form} (years 1900–2100)", value)]
+        )
+
+
+MONTH = r"(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])"
+QUARTER = r"(19\d\d|20\d\d|2100)Q[1-4]"
+
+
 def water_monthly(url: str | None = None, *, month: str | None = None) -> list[Record]:
     """Class of each section in ``month`` (default the latest) with its target and location."""
+    if month is not None:
+        _check_period("month", month, MONTH, "YYYY-MM")
     month = month or water_months(url)[0]
 
     def make() -> list[Record]:
@@ -141,7 +156,9 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
 
 def water_warnings(url: str | None = None, *, quarter: str | None = None) -> list[Record]:
     """Quarterly warnings (default the latest quarter with samples)."""
-    if quarter is None:
+    if quarter is not None:
+        _check_period("quarter", quarter, QUARTER, "YYYYQn")
+    else:
         quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
     q = quarter
     return _cached(
