@@ -7,7 +7,6 @@ Marked slow: ``scripts/test.sh -m slow`` (about a minute on an idle machine).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,12 +21,12 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def api_schema(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def api_schema(demo_sqlite_url: str, tmp_path_factory: pytest.TempPathFactory) -> Any:
     app = create_app(
         Settings(database_url=demo_sqlite_url, home=tmp_path_factory.mktemp("st"), env="test"),
         web=False,
     )
-    yield schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
+    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 
 def test_no_server_error(api_schema: Any) -> None:
