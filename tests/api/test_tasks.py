@@ -48,3 +48,27 @@ def test_projects_csv(client: TestClient) -> None:
     rows = list(csv.DictReader(io.StringIO(r.text)))
     assert rows and {row["kind"] for row in rows} == {"rail"}
     assert set(rows[0]) >= {"id", "name", "plan", "regions", "source"}
+
+
+def test_task_status_cache_sees_a_new_report(fresh_app: object) -> None:
+    from tests.api.conftest import login
+
+    c = fresh_app()  # type: ignore[operator]
+    login(c, "admin")
+    before = c.get("/api/v1/tasks/status", params={"agency": "gov_lanzhou", "limit": 1000}).json()
+    r = c.post(
+        "/api/v1/tasks/reports",
+        json={
+            "task_id": "t01",
+            "agency_id": "gov_lanzhou",
+            "period": "2024H2",
+            "progress": "已完成",
+            "percent": 100,
+        },
+    )
+    batch = r.json()["batch_id"]
+    assert c.post(f"/api/v1/batches/{batch}/approve").status_code == 200
+    after = c.get("/api/v1/tasks/status", params={"agency": "gov_lanzhou", "limit": 1000}).json()
+    t01 = next(x for x in after["items"] if x["task_id"] == "t01")
+    assert (t01["progress"], t01["latest_period"]) == ("已完成", "2024H2")
+    assert before != after

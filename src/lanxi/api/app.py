@@ -7,6 +7,11 @@ Run with ``lanxi serve`` (development) or a process manager (``docs/deploy.md``)
 
 from __future__ import annotations
 
+import asyncio
+import weakref
+from typing import Any
+
+import anyio
 from fastapi import APIRouter, FastAPI
 
 from lanxi import __version__
@@ -26,6 +31,37 @@ from lanxi.storage.db import session_factory
 from lanxi.storage.migrate import current_revision
 
 API_PREFIX = "/api/v1"
+#: Requests inside the app at once per worker process: reads, and writes (which take the store's
+#: write lock one at a time, so more writers would only hold connections while they wait). A read
+#: holds at most two database connections (its session, a cache refresh), a write one:
+#: 6 × 2 + 2 stays under the engine's pool (5 + 10 overflow), so a burst waits at the door
+#: instead of timing out in the pool, and waiting writers never block the readers.
+CONCURRENT_READS = 6
+CONCURRENT_WRITES = 2
+
+
+class LimitConcurrency:
+    """ASGI middleware: at most ``reads`` safe and ``writes`` unsafe requests in the app at once."""
+
+    def __init__(self, app: Any, reads: int, writes: int) -> None:
+        self.app = app
+        self.limits = {True: reads, False: writes}
+        # one pair of semaphores per event loop (a test client may run the app in several loops)
+        self._sems: weakref.WeakKeyDictionary[Any, dict[bool, anyio.Semaphore]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Pass the request on once a place is free."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        sems = self._sems.get(loop)
+        if sems is None:
+            sems = self._sems[loop] = {k: anyio.Semaphore(n) for k, n in self.limits.items()}
+        async with sems[scope["method"] in ("GET", "HEAD", "OPTIONS")]:
+            await self.app(scope, receive, send)
 
 
 #: The route modules of ``/api/v1`` (each has a ``router``).
@@ -79,6 +115,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
             f"the database at {eng.url.render_as_string(hide_password=True)} has no Lanxi schema "
             "yet: run `lanxi setup` (or `lanxi serve`, which sets it up)"
         )
+
     app = FastAPI(
         title="Lanxi 兰西 API",
         version=__version__,
@@ -102,4 +139,5 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
         pages.mount(app)
         html_errors = pages.error_page
     errors.install(app, html_errors)
+    app.add_middleware(LimitConcurrency, reads=CONCURRENT_READS, writes=CONCURRENT_WRITES)
     return app

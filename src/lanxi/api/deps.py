@@ -44,7 +44,20 @@ def get_db(request: Request) -> Iterator[Session]:
 Db = Annotated[Session, Depends(get_db, scope="function")]
 
 
-async def current_principal(request: Request, db: Db) -> Principal:
+async def sent_csrf(request: Request) -> str | None:
+    """The CSRF token sent with an unsafe request (header or form field); None for safe ones.
+
+    Async because reading the form is; it touches no database (the event loop never waits on
+    the store: a route holding the write lock could not finish while the loop is blocked).
+    """
+    if request.method in SAFE_METHODS:
+        return None
+    return await submitted_csrf(request)
+
+
+def current_principal(
+    request: Request, db: Db, sent: Annotated[str | None, Depends(sent_csrf)]
+) -> Principal:
     """Who is asking: the bearer token's user, the session's user, or :data:`ANONYMOUS`.
 
     Unsafe requests made with the session cookie must carry the session's CSRF token; unsafe
@@ -79,7 +92,6 @@ async def current_principal(request: Request, db: Db) -> Principal:
         else:
             request.state.auth = "anonymous"
         if request.method not in SAFE_METHODS:
-            sent = await submitted_csrf(request)
             if ws is not None:
                 if not same_token(sent, ws.csrf_token):
                     raise csrf_failure("the session's CSRF token is missing or wrong")
@@ -111,7 +123,7 @@ def access(action: Action | None = None, *, signed_in: bool = False, target: Any
         Use as a parameter default: ``user: Principal = access(Action.MANAGE_USERS)``.
     """
 
-    async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if (action is not None or signed_in) and principal is ANONYMOUS:
             raise PermissionDenied(
                 "this needs a signed-in user",

@@ -2,7 +2,7 @@
 
 Each function reads the store through :mod:`lanxi.services.env_store`, runs the engines
 (:mod:`lanxi.services.environment`, :mod:`lanxi.compute.air`) and returns plain records. Results
-are cached per database URL and *data version* (row count and largest id of the value tables), so
+are cached per database URL and *data version* (smallest and largest id of the value tables), so
 a new load is seen at the next request while repeated dashboard reads cost a cheap count query.
 """
 
@@ -23,21 +23,28 @@ from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services import env_store
 from lanxi.services import environment as env_svc
 from lanxi.services.monitoring.common import Record
-from lanxi.services.store import database_url, session
+from lanxi.services.store import database_url, engine
 from lanxi.standards.hj633 import POLLUTANTS
+from lanxi.storage.db import session_factory
 from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
 
 T = TypeVar("T")
 _cache: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
 _lock = threading.Lock()
+_compute_lock = threading.RLock()
 
 
 def data_version(url: str | None = None) -> tuple[int, int, int, int]:
-    """Row count and largest id of ``water_samples`` and ``air_observations``."""
-    with session(url) as s:
-        w = s.execute(select(func.count(), func.max(WaterSampleRow.id))).one()
-        a = s.execute(select(func.count(), func.max(AirObservationRow.id))).one()
-    return (int(w[0]), int(w[1] or 0), int(a[0]), int(a[1] or 0))
+    """Smallest and largest id of ``water_samples`` and ``air_observations``.
+
+    Loads only append, and a reload (``lanxi env demo``) deletes then inserts (new ids), so the
+    id range changes with the data; reading it is two index look-ups, not a count.
+    """
+    # no schema check here (it runs on every request): the app checked it at start
+    with session_factory(engine(url))() as s:
+        w = s.execute(select(func.min(WaterSampleRow.id), func.max(WaterSampleRow.id))).one()
+        a = s.execute(select(func.min(AirObservationRow.id), func.max(AirObservationRow.id))).one()
+    return (int(w[0] or 0), int(w[1] or 0), int(a[0] or 0), int(a[1] or 0))
 
 
 def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -45,11 +52,17 @@ def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[]
     with _lock:
         if key in _cache:
             return _cache[key]
-    value = make()
-    with _lock:
-        if len(_cache) > 256:
-            _cache.clear()
-        _cache[key] = value
+    # one computation at a time (the others wait here, then find the result): a burst of cache
+    # misses must not take every connection of the pool at once
+    with _compute_lock:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        value = make()
+        with _lock:
+            if len(_cache) > 256:
+                _cache.clear()
+            _cache[key] = value
     return value
 
 

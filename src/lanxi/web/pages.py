@@ -214,7 +214,7 @@ def submit_form(request: Request, user: Anyone) -> Response:
 
 
 @router.post("/submit", response_model=None)
-async def submit(
+def submit(
     request: Request,
     db: Db,
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
@@ -222,7 +222,7 @@ async def submit(
     draft: Annotated[bool, Form()] = False,
 ) -> Response:
     """Upload a file: every problem listed in the page, or the new batch."""
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)  # sync route: the store stays off the loop
     if len(data) > MAX_UPLOAD_BYTES:
         return render(
             request,

@@ -106,14 +106,15 @@ def batches(
 
 
 @router.post("/batches", response_model=SubmitOut, status_code=201)
-async def submit(
+def submit(
     db: Db,
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     file: Annotated[UploadFile, File(description="a CSV or Excel file made from a template")],
     draft: Annotated[bool, Form()] = False,
 ) -> Any:
     """Validate an uploaded file and store it as one batch (all rows or none)."""
-    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    # a sync route (run in the thread pool): the store is never used from the event loop
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         raise ApiError(413, "too_large", f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB")
     with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from lanxi.api.deps import Db, access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
 from lanxi.api.schemas import AuditOut, ObservationOut, ProgressOut
+from lanxi.services import read_cache
 from lanxi.services.monitoring import progress as progress_svc
 from lanxi.services.monitoring import queries as query_svc
 from lanxi.services.monitoring.permissions import Action, Principal
@@ -66,8 +67,13 @@ def progress(
     method: Method = Method.opensdg,
 ) -> Page[ProgressOut] | Response:
     """Progress of every quantitative target from approved data, by a published method."""
-    rows = progress_svc.progress_records(
-        db, plan=plan, region=region, as_of=as_of, method=method.value
+    rows = read_cache.cached(
+        db,
+        "progress",
+        (plan, region, as_of, method.value),
+        lambda: progress_svc.progress_records(
+            db, plan=plan, region=region, as_of=as_of, method=method.value
+        ),
     )
     if indicator is not None:
         rows = [r for r in rows if r["indicator_id"] == indicator]

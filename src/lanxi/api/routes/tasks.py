@@ -12,6 +12,7 @@ from lanxi.api.deps import Db, access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
 from lanxi.api.schemas import ProjectOut, TaskOut, TaskReportOut, TaskStatusOut
 from lanxi.services import plans as plan_svc
+from lanxi.services import read_cache
 from lanxi.services.monitoring import task_reports as report_svc
 from lanxi.services.monitoring import tasks as task_svc
 from lanxi.services.monitoring.permissions import Principal
@@ -50,7 +51,12 @@ def task_status(
     overdue: bool | None = None,
 ) -> Page[TaskStatusOut] | Response:
     """Status of every task assignment from approved reports: progress, overdue, stalled."""
-    rows = task_svc.task_status(db, agency=agency, province=province, as_of=as_of)
+    rows = read_cache.cached(
+        db,
+        "task_status",
+        (agency, province, as_of),
+        lambda: task_svc.task_status(db, agency=agency, province=province, as_of=as_of),
+    )
     if overdue is not None:
         rows = [r for r in rows if r["overdue"] is overdue]
     return respond(rows, TaskStatusOut, params, "task_status")
