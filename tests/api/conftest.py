@@ -15,16 +15,31 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lanxi.api import create_app
-from lanxi.services import webdemo
+from lanxi.services import store, webdemo
 from lanxi.settings import Settings
 
 PASSWORD = "correct-horse-battery"
+#: Every database URL these tests made an app on (their engines are closed after each module).
+URLS: set[str] = set()
 
 
 def build_demo_store(url: str) -> str:
     """Set up ``url`` with the plan data, the demo data and the demo logins."""
+    URLS.add(url)
     webdemo.prepare(url, demo=True, password=PASSWORD)
     return url
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _close_engines() -> Iterator[None]:
+    """Close the pooled connections of the apps' engines after each module.
+
+    ``lanxi.services.store.engine`` caches one engine per URL; other tests clear that cache, and an
+    engine dropped with open connections would warn (ResourceWarning) in whichever test runs then.
+    """
+    yield
+    for url in URLS:
+        store.engine(url).dispose()
 
 
 @pytest.fixture(scope="session")
@@ -99,6 +114,7 @@ def write_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         name = f"lanxi_api_w_{uuid.uuid4().hex[:10]}"
         server.admin(f"CREATE DATABASE {name}")
         url = server.url(name)
+    URLS.add(url)
     webdemo.ensure_store(url)
     webdemo.demo_logins(url, PASSWORD)
     return url

@@ -43,6 +43,9 @@ def test_serve_sets_up_and_prints_a_login(tmp_path: Path, monkeypatch: pytest.Mo
         assert r.exit_code == 0 and "合成演示数据" not in r.output
     finally:
         get_settings.cache_clear()
+        from lanxi.services import store
+
+        store.engine(url).dispose()
 
 
 def test_no_demo_in_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
-from tests.api.conftest import PASSWORD, build_demo_store
+from tests.api.conftest import PASSWORD, _close_engines, build_demo_store
 
 from lanxi.api import create_app
 from lanxi.settings import Settings
 
-__all__ = ["PASSWORD"]
+__all__ = ["PASSWORD", "_close_engines"]
 
 
 @pytest.fixture(scope="session")
