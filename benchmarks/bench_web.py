@@ -284,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                 "--no-access-log",
             ],
             env=env,
+            start_new_session=True,  # its own process group, so _stop can end its workers
         )
         base = f"http://127.0.0.1:{port}"
         _wait_up(base)
@@ -318,8 +319,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             load_after = os.getloadavg()
             result = json.loads(out.read_text())
-        proc.terminate()
-        proc.wait(timeout=30)
+        _stop(proc)
         proc = None
         batches, rows, missing = _check(url, result["writes"]["accepted"])
         el = result["elapsed"]
@@ -343,10 +343,19 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if missing else 0
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            _stop(proc)
         if server is not None:
             server.stop()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server: SIGTERM, then SIGKILL of the whole group if it does not end."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait(timeout=30)
 
 
 def _wait_up(base: str) -> None:
