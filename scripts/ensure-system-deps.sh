@@ -5,3 +5,4 @@ set -euo pipefail
 here="$(dirname "$0")"
 bash "$here/ensure-postgres.sh"
 bash "$here/ensure-report-deps.sh"
+bash "$here/ensure-chromium.sh"

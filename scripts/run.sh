@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: virtual environment, package, SQLite database,
-# bundled plan data, then a summary and what to do next.
+# bundled plan data, a summary, then the web platform (`lanxi serve`, demo data and a demo login).
+# Not to start the server: `bash scripts/run.sh --no-serve` or `LANXI_NO_SERVE=1 bash scripts/run.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+serve=1
+[ "${LANXI_NO_SERVE:-0}" = "1" ] && serve=0
+args=()
+for a in "$@"; do
+  if [ "$a" = "--no-serve" ]; then serve=0; else args+=("$a"); fi
+done
 source scripts/_venv.sh
-lanxi setup "$@"
+lanxi setup ${args[@]+"${args[@]}"}
+if [ "$serve" = "1" ]; then
+  echo
+  echo "==> lanxi serve (Ctrl+C to stop; LANXI_NO_SERVE=1 or --no-serve to skip)"
+  exec lanxi serve
+fi

@@ -249,6 +249,8 @@ def test_circle_targets_name_their_region_group(cli_db: Path) -> None:
     assert circle
     assert {r["group"] for r in circle} == {"lanzhou_economic_circle"}
     assert {r["region_code"] for r in circle} == {"620000"}
-    agglomeration = [r for r in run_json("indicators", "--plan", "scheme2022") if r["region_code"] == "LXCSQ"]
+    agglomeration = [
+        r for r in run_json("indicators", "--plan", "scheme2022") if r["region_code"] == "LXCSQ"
+    ]
     assert agglomeration
     assert all(r["group"] is None for r in agglomeration)

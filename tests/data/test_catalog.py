@@ -73,7 +73,9 @@ def test_broken_reference_names_file_row_and_field(tmp_path: Path) -> None:
     d = tmp_path / "plans"
     shutil.copytree(default_data_dir(), d, ignore=shutil.ignore_patterns("boundaries"))
     tasks = (d / "tasks.yaml").read_text(encoding="utf-8")
-    (d / "tasks.yaml").write_text(tasks.replace("- gs_fgw\n", "- gs_nonexistent\n", 1), encoding="utf-8")
+    (d / "tasks.yaml").write_text(
+        tasks.replace("- gs_fgw\n", "- gs_nonexistent\n", 1), encoding="utf-8"
+    )
     with pytest.raises(ValidationError) as exc:
         load_catalog(d)
     [p] = exc.value.problems
@@ -85,7 +87,9 @@ def test_malformed_file_is_refused_with_file_row_field(tmp_path: Path) -> None:
     d = tmp_path / "plans"
     shutil.copytree(default_data_dir(), d, ignore=shutil.ignore_patterns("boundaries"))
     lines = (d / "regions.csv").read_text(encoding="utf-8").splitlines(keepends=True)
-    lines[5] = lines[5].replace(",county,", ",township,", 1).replace(",prefecture,", ",township,", 1)
+    lines[5] = (
+        lines[5].replace(",county,", ",township,", 1).replace(",prefecture,", ",township,", 1)
+    )
     (d / "regions.csv").write_text("".join(lines), encoding="utf-8")
     with pytest.raises(ValidationError) as exc:
         load_catalog(d)

@@ -74,6 +74,9 @@ EXPECTED_TABLES = {
     "water_samples",
     "air_stations",
     "air_observations",
+    # web platform (0005)
+    "web_sessions",
+    "api_tokens",
 }
 
 AUDIT = AuditLogRow.__table__

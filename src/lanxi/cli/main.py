@@ -19,6 +19,7 @@ from lanxi.cli import env as env_cmds
 from lanxi.cli import monitoring as mon_cmds
 from lanxi.cli import plans as plan_cmds
 from lanxi.cli import report as report_cmds
+from lanxi.cli import serve as serve_cmds
 from lanxi.errors import LanxiError, ValidationError
 
 
@@ -93,6 +94,7 @@ app.command("tasks-status", hidden=True)(mon_cmds.task_status)
 app.command("annual-tasks")(mon_cmds.annual_tasks)
 app.add_typer(mon_cmds.users_app, name="users")
 app.command("report")(report_cmds.report)
+app.command("serve")(serve_cmds.serve)
 
 
 def main() -> None:

@@ -583,5 +583,8 @@ event.listen(
 # The environment tables (water sections and samples, air stations and observations).
 from lanxi.storage import env_models as _env_models  # noqa: E402, F401
 
+# The web platform's tables (browser sessions, API tokens).
+from lanxi.storage import web_models as _web_models  # noqa: E402, F401
+
 #: Every table, in an order that respects foreign keys (parents first).
 TABLES = [t.name for t in Base.metadata.sorted_tables]

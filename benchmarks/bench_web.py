@@ -1,0 +1,385 @@
+"""Benchmark: the web platform on PostgreSQL under 200 reading and 20 submitting clients.
+
+Run on demand::
+
+    .venv/bin/python benchmarks/bench_web.py                 # 60 s, 200 readers, 20 submitters
+    .venv/bin/python benchmarks/bench_web.py --seconds 20 --readers 50 --think 0.5
+
+What it does:
+
+1. starts a throwaway PostgreSQL server (as ``tests/conftest.py`` does), sets the store up with
+   the plan data and the demo data (``lanxi.services.webdemo``), and creates 20 city submitters,
+   each for its own county unit, with an API token;
+2. starts the server — ``uvicorn --factory lanxi.api:create_app --workers N`` on a loopback port;
+3. runs the load from a **second process** (this script with ``--client``): ``--readers`` clients
+   that loop over the dashboard's endpoints (progress, overdue tasks, water, air, groups,
+   observations, boundaries), waiting ``--think`` seconds (exponential, mean) between requests,
+   and ``--submitters`` clients that upload 10-row observation files (keys unique to the client)
+   as fast as they are answered;
+4. reports p50 / p95 / p99 latency, throughput and errors for reads and submissions, and checks
+   in the database that every accepted batch is there with every row and value it sent.
+
+Goals (issue 6) on the 2-core machine: p95 under 200 ms for reads, no server errors, every accepted
+row present. Note the machine load (``uptime``) printed with the result: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+READS = [
+    "/api/v1/progress?limit=30",
+    "/api/v1/tasks/status?overdue=true&limit=10",
+    "/api/v1/water/monthly",
+    "/api/v1/air/annual?level=city",
+    "/api/v1/air/daily?city=%E5%85%B0%E5%B7%9E%E5%B8%82&limit=1000",
+    "/api/v1/groups",
+    "/api/v1/observations?indicator=urbanization_rate&limit=100",
+    "/api/v1/regions/boundaries?level=county",
+    "/api/v1/regions?level=county",
+]
+HEADER = "indicator_id,region_code,period,value,unit,source,note\n"
+ROWS_PER_BATCH = 10
+
+
+# --------------------------------------------------------------------------- the load (client)
+
+
+def _pct(xs: list[float], p: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+async def _reader(client: Any, stop: float, think: float, out: dict[str, Any]) -> None:
+    rng = random.Random()
+    await asyncio.sleep(rng.random() * think)
+    while time.monotonic() < stop:
+        path = rng.choice(READS)
+        t0 = time.perf_counter()
+        try:
+            r = await client.get(path)
+            status = r.status_code
+        except Exception as exc:  # a refused or dropped connection counts as an error
+            status = f"exc:{type(exc).__name__}"
+        out["lat"].append(time.perf_counter() - t0)
+        out["status"][str(status)] = out["status"].get(str(status), 0) + 1
+        if think > 0:
+            await asyncio.sleep(rng.expovariate(1 / think))
+
+
+async def _submitter(client: Any, stop: float, spec: dict[str, Any], out: dict[str, Any]) -> None:
+    headers = {"Authorization": f"Bearer {spec['token']}"}
+    n = 0
+    for indicator, value in spec["indicators"]:
+        for start in range(1900, 2200 - ROWS_PER_BATCH + 1, ROWS_PER_BATCH):
+            if time.monotonic() >= stop:
+                return
+            rows = [
+                (indicator, spec["region"], str(start + k), value + 0.01 * ((n + k) % 50))
+                for k in range(ROWS_PER_BATCH)
+            ]
+            text = HEADER + "".join(
+                f"{i},{r},{p},{v:.2f},{spec['unit_of'][i]},bench {spec['user']} {n},\n"
+                for i, r, p, v in rows
+            )
+            name = f"{spec['user']}-{n}.csv"
+            n += 1
+            t0 = time.perf_counter()
+            try:
+                r = await client.post(
+                    "/api/v1/batches",
+                    files={"file": (name, text.encode(), "text/csv")},
+                    headers=headers,
+                )
+                status = r.status_code
+                body = r.json() if status == 201 else None
+            except Exception as exc:
+                status, body = f"exc:{type(exc).__name__}", None
+            out["lat"].append(time.perf_counter() - t0)
+            out["status"][str(status)] = out["status"].get(str(status), 0) + 1
+            if body is not None:
+                out["accepted"].append({"batch_id": body["batch_id"], "rows": rows})
+
+
+async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
+    try:
+        import httpx2 as httpx
+    except ImportError:  # pragma: no cover
+        import httpx  # type: ignore[no-redef]
+
+    specs = json.loads(Path(args.specs).read_text())
+    limits = httpx.Limits(max_connections=args.readers + args.submitters + 10)
+    reads: dict[str, Any] = {"lat": [], "status": {}}
+    writes: dict[str, Any] = {"lat": [], "status": {}, "accepted": []}
+    async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=120) as client:
+        t0 = time.monotonic()
+        stop = t0 + args.seconds
+        tasks = [_reader(client, stop, args.think, reads) for _ in range(args.readers)]
+        tasks += [_submitter(client, stop, s, writes) for s in specs[: args.submitters]]
+        await asyncio.gather(*tasks)
+        elapsed = time.monotonic() - t0
+    return {"elapsed": elapsed, "reads": reads, "writes": writes}
+
+
+# --------------------------------------------------------------------------- set-up and report
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _start_postgres() -> tuple[Any, str]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    import conftest  # the throwaway server of the test suite
+
+    bindir = conftest.find_pg_bin()
+    if bindir is None:
+        raise RuntimeError("PostgreSQL binaries not found (scripts/ensure-postgres.sh)")
+    server = conftest._PgServer(bindir)
+    server.start()
+    server.admin("CREATE DATABASE lanxi_web_bench")
+    return server, server.url("lanxi_web_bench")
+
+
+def _prepare(url: str, n_submitters: int) -> list[dict[str, Any]]:
+    from lanxi.services import auth as auth_svc
+    from lanxi.services import webdemo
+    from lanxi.services.monitoring.common import load_reference
+    from lanxi.services.monitoring.permissions import Grant, Role, ensure_user, system_principal
+    from lanxi.services.store import session
+
+    webdemo.prepare(url, demo=True, password="bench-password-1")
+    system = system_principal("bench")
+    specs = []
+    with session(url) as s:
+        ref = load_reference(s)
+        counties = sorted(c for c, r in ref.regions.items() if r["level"] == "county")
+        annual = sorted(
+            (i, m)
+            for i, m in ref.indicators.items()
+            if m["frequency"] == "annual" and m["unit"] == "%"
+        )
+        indicators = []
+        for i, m in annual:
+            lo = m["range_min"] if m["range_min"] is not None else 0.0
+            hi = m["range_max"] if m["range_max"] is not None else 100.0
+            indicators.append((i, round((lo + hi) / 2, 2)))
+        unit_of = {i: m["unit"] for i, m in annual}
+        for k in range(n_submitters):
+            user = f"bench_city_{k:02d}"
+            region = counties[k % len(counties)]
+            ensure_user(s, user, [Grant(Role.CITY_SUBMITTER, region)], actor=system)
+            token = auth_svc.create_token(s, user, "bench", actor=system)
+            specs.append(
+                {
+                    "user": user,
+                    "region": region,
+                    "token": token,
+                    "indicators": indicators,
+                    "unit_of": unit_of,
+                }
+            )
+    return specs
+
+
+def _check(url: str, accepted: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+    """Every accepted batch in the database with every row and value; (batches, rows, missing)."""
+    from sqlalchemy import select
+
+    from lanxi.services.store import session
+    from lanxi.storage.models import ObservationRow, SubmissionBatchRow
+
+    missing: list[str] = []
+    n_rows = 0
+    with session(url) as s:
+        for a in accepted:
+            b = s.get(SubmissionBatchRow, a["batch_id"])
+            if b is None:
+                missing.append(f"batch {a['batch_id']}")
+                continue
+            got = {
+                (o.indicator_id, o.region_code, o.period): o.value
+                for o in s.scalars(
+                    select(ObservationRow).where(ObservationRow.batch_id == a["batch_id"])
+                )
+            }
+            for ind, reg, per, val in a["rows"]:
+                n_rows += 1
+                v = got.get((ind, reg, per))
+                if v is None or abs(v - round(val, 2)) > 1e-9:
+                    missing.append(f"{a['batch_id']}: {ind} {reg} {per} {val} (found {v})")
+    return len(accepted), n_rows, missing
+
+
+def _summary(name: str, part: dict[str, Any], elapsed: float) -> str:
+    lat = [x * 1000 for x in part["lat"]]
+    n = len(lat)
+    errors = sum(v for k, v in part["status"].items() if not k.startswith(("2",)))
+    return (
+        f"{name:<8} {n:>8,} {n / elapsed:>8.1f} {_pct(lat, 50):>8.1f} {_pct(lat, 95):>8.1f} "
+        f"{_pct(lat, 99):>8.1f} {errors:>7}  {json.dumps(part['status'], sort_keys=True)}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--readers", type=int, default=200)
+    parser.add_argument("--submitters", type=int, default=20)
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause of a reader (s)")
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
+    parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--base", help=argparse.SUPPRESS)
+    parser.add_argument("--specs", help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.client:
+        result = asyncio.run(_client_main(args))
+        Path(args.out).write_text(json.dumps(result))
+        return 0
+
+    server = None
+    proc = None
+    url = args.postgres
+    try:
+        if url is None:
+            server, url = _start_postgres()
+        t0 = time.perf_counter()
+        specs = _prepare(url, args.submitters)
+        print(f"store ready in {time.perf_counter() - t0:.1f} s ({url.split('@')[-1]})")
+        port = _free_port()
+        env = dict(os.environ, LANXI_DATABASE_URL=url, LANXI_ENV="test")
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "lanxi.api:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                str(args.workers),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+            ],
+            env=env,
+            start_new_session=True,  # its own process group, so _stop can end its workers
+        )
+        base = f"http://127.0.0.1:{port}"
+        _wait_up(base)
+        # warm every worker's caches a little (not measured)
+        _warm(base)
+        with tempfile.TemporaryDirectory(prefix="lanxi-bench-web-") as tmp:
+            spec_file = Path(tmp) / "specs.json"
+            spec_file.write_text(json.dumps(specs))
+            out = Path(tmp) / "result.json"
+            load_before = os.getloadavg()
+            subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--client",
+                    "--base",
+                    base,
+                    "--specs",
+                    str(spec_file),
+                    "--out",
+                    str(out),
+                    "--seconds",
+                    str(args.seconds),
+                    "--readers",
+                    str(args.readers),
+                    "--submitters",
+                    str(args.submitters),
+                    "--think",
+                    str(args.think),
+                ],
+                check=True,
+            )
+            load_after = os.getloadavg()
+            result = json.loads(out.read_text())
+        _stop(proc)
+        proc = None
+        batches, rows, missing = _check(url, result["writes"]["accepted"])
+        el = result["elapsed"]
+        print(
+            f"\n{args.readers} readers (think {args.think} s) + {args.submitters} submitters, "
+            f"{el:.1f} s, {args.workers} uvicorn workers on PostgreSQL; load average "
+            f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (nproc {os.cpu_count()})\n"
+        )
+        print(
+            f"{'':<8} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'errors':>7}  statuses"
+        )
+        print(_summary("reads", result["reads"], el))
+        print(_summary("submits", result["writes"], el))
+        print(
+            f"\naccepted batches {batches:,}, rows {rows:,}; missing or wrong in the database: "
+            f"{len(missing)}"
+        )
+        for m in missing[:10]:
+            print("  ", m)
+        return 1 if missing else 0
+    finally:
+        if proc is not None:
+            _stop(proc)
+        if server is not None:
+            server.stop()
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server: SIGTERM, then SIGKILL of the whole group if it does not end."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, 9)
+        proc.wait(timeout=30)
+
+
+def _wait_up(base: str) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/api/v1/groups", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
+def _warm(base: str) -> None:
+    import urllib.request
+
+    for _ in range(4):
+        for path in READS:
+            with urllib.request.urlopen(base + path, timeout=120) as r:
+                r.read()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""The application factory: API under ``/api/v1``, the dashboard at ``/``, static files.
+
+Run with ``lanxi serve`` (development) or a process manager (``docs/deploy.md``)::
+
+    uvicorn --factory lanxi.api:create_app
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+
+import anyio
+from fastapi import APIRouter, FastAPI
+
+from lanxi import __version__
+from lanxi.api import errors
+from lanxi.api.routes import access as access_routes
+from lanxi.api.routes import auth as auth_routes
+from lanxi.api.routes import batches as batch_routes
+from lanxi.api.routes import environment as env_routes
+from lanxi.api.routes import monitoring as monitoring_routes
+from lanxi.api.routes import plans as plan_routes
+from lanxi.api.routes import regions as region_routes
+from lanxi.api.routes import tasks as task_routes
+from lanxi.api.security import LoginLimiter
+from lanxi.services.store import engine as store_engine
+from lanxi.settings import Settings, get_settings
+from lanxi.storage.db import session_factory
+from lanxi.storage.migrate import current_revision
+
+API_PREFIX = "/api/v1"
+#: Requests inside the app at once per worker process: reads, and writes (which take the store's
+#: write lock one at a time, so more writers would only hold connections while they wait). A read
+#: holds at most two database connections (its session, a cache refresh), a write one:
+#: 6 × 2 + 2 stays under the engine's pool (5 + 10 overflow), so a burst waits at the door
+#: instead of timing out in the pool, and waiting writers never block the readers.
+CONCURRENT_READS = 6
+CONCURRENT_WRITES = 2
+
+
+class LimitConcurrency:
+    """ASGI middleware: at most ``reads`` safe and ``writes`` unsafe requests in the app at once."""
+
+    def __init__(self, app: Any, reads: int, writes: int) -> None:
+        self.app = app
+        self.limits = {True: reads, False: writes}
+        # one pair of semaphores per event loop (a test client may run the app in several loops)
+        self._sems: weakref.WeakKeyDictionary[Any, dict[bool, anyio.Semaphore]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Pass the request on once a place is free."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        sems = self._sems.get(loop)
+        if sems is None:
+            sems = self._sems[loop] = {k: anyio.Semaphore(n) for k, n in self.limits.items()}
+        async with sems[scope["method"] in ("GET", "HEAD", "OPTIONS")]:
+            await self.app(scope, receive, send)
+
+
+#: The route modules of ``/api/v1`` (each has a ``router``).
+ROUTE_MODULES = (
+    region_routes,
+    plan_routes,
+    task_routes,
+    monitoring_routes,
+    batch_routes,
+    env_routes,
+    access_routes,
+    auth_routes,
+)
+
+
+def api_router() -> APIRouter:
+    """Every route of ``/api/v1``."""
+    router = APIRouter(prefix=API_PREFIX)
+    for module in ROUTE_MODULES:
+        router.include_router(module.router)
+    return router
+
+
+def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI:
+    """Build the Lanxi web application on the store of ``settings``.
+
+    Parameters
+    ----------
+    settings : Settings, optional
+        Default :func:`lanxi.settings.get_settings` (the ``LANXI_*`` environment).
+    web : bool
+        Serve the dashboard pages and static files too (``False``: the API only).
+
+    Returns
+    -------
+    fastapi.FastAPI
+        OpenAPI at ``/api/v1/openapi.json``, interactive docs at ``/api/v1/docs``.
+
+    Raises
+    ------
+    lanxi.errors.ConfigurationError
+        If the database has no Lanxi schema yet (run ``lanxi setup``).
+    """
+    settings = settings or get_settings()
+    url = str(settings.database_url)
+    eng = store_engine(url)
+    if current_revision(eng) is None:
+        from lanxi.errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"the database at {eng.url.render_as_string(hide_password=True)} has no Lanxi schema "
+            "yet: run `lanxi setup` (or `lanxi serve`, which sets it up)"
+        )
+
+    app = FastAPI(
+        title="Lanxi 兰西 API",
+        version=__version__,
+        description="兰州—西宁城市群规划监测与分析平台 · Monitoring and analysis of the "
+        "Lanzhou–Xining urban agglomeration's development plans. Errors have one shape: "
+        '`{"error": {"status", "code", "message", "problems"}}`.',
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.database_url = url
+    app.state.engine = eng
+    app.state.sessions = session_factory(eng)
+    app.state.login_limiter = LoginLimiter()
+    app.include_router(api_router())
+    html_errors = None
+    if web:
+        from lanxi.web import pages
+
+        pages.mount(app)
+        html_errors = pages.error_page
+    errors.install(app, html_errors)
+    app.add_middleware(LimitConcurrency, reads=CONCURRENT_READS, writes=CONCURRENT_WRITES)
+    return app

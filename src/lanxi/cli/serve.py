@@ -1,0 +1,52 @@
+"""``lanxi serve``: the web platform (API + dashboard) on the default store, for a first look.
+
+Sets the store up if needed (``lanxi setup``), generates the demonstration data if missing
+(``lanxi demo`` and ``lanxi env demo``), creates demo sign-ins with a fresh password, prints them,
+and runs uvicorn. For a production deployment see ``docs/deploy.md``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lanxi.cli.output import console
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on (loopback by default)")] = (
+        "127.0.0.1"
+    ),
+    port: Annotated[int, typer.Option(help="port", min=1, max=65535)] = 8000,
+    demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="demo data and demo sign-ins if missing")
+    ] = True,
+    password: Annotated[
+        str | None, typer.Option(help="demo password (default: a new random one)")
+    ] = None,
+) -> None:
+    """网页平台 Run the web platform (API + dashboard): set up, demo data, print a demo login."""
+    import uvicorn
+
+    from lanxi.api import create_app
+    from lanxi.services import webdemo
+    from lanxi.settings import get_settings
+
+    settings = get_settings()
+    with console.status("准备数据 Preparing the store…"):
+        prepared = webdemo.prepare(
+            settings.database_url, demo=demo, password=password, env=settings.env
+        )
+    if prepared.created_schema:
+        console.print("[green]✓[/green] 新建数据库 New database set up with the plan data")
+    if prepared.loaded_demo:
+        console.print("[green]✓[/green] 合成演示数据 Synthetic demonstration data generated")
+    shown = "localhost" if host in ("127.0.0.1", "::1") else host
+    console.print(f"\n[bold]兰西 Lanxi[/bold] → http://{shown}:{port}/  (API: /api/v1/docs)")
+    if prepared.logins:
+        console.print("演示账号 Demo sign-ins (password reset at each start):")
+        for user, pw in prepared.logins.items():
+            console.print(f"  [bold]{user}[/bold] / {pw}")
+    console.print("[dim]Ctrl+C 停止 to stop[/dim]\n")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")

@@ -1,0 +1,193 @@
+"""Views of the stored environment data for the web platform: computed once per data version.
+
+Each function reads the store through :mod:`lanxi.services.env_store`, runs the engines
+(:mod:`lanxi.services.environment`, :mod:`lanxi.compute.air`) and returns plain records. Results
+are cached per database URL and *data version* (smallest and largest id of the value tables), so
+a new load is seen at the next request while repeated dashboard reads cost a cheap count query.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import func, select
+
+from lanxi.compute.air import compute_aqi, daily_from_hourly
+from lanxi.compute.air.annual import city_daily
+from lanxi.errors import NotFoundError, Problem, ValidationError
+from lanxi.services import env_store
+from lanxi.services import environment as env_svc
+from lanxi.services.monitoring.common import Record
+from lanxi.services.store import database_url, engine
+from lanxi.standards.hj633 import POLLUTANTS
+from lanxi.storage.db import session_factory
+from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
+
+T = TypeVar("T")
+_cache: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
+_lock = threading.Lock()
+_compute_lock = threading.RLock()
+
+
+def data_version(url: str | None = None) -> tuple[int, int, int, int]:
+    """Smallest and largest id of ``water_samples`` and ``air_observations``.
+
+    Loads only append, and a reload (``lanxi env demo``) deletes then inserts (new ids), so the
+    id range changes with the data; reading it is two index look-ups, not a count.
+    """
+    # no schema check here (it runs on every request): the app checked it at start
+    with session_factory(engine(url))() as s:
+        w = s.execute(select(func.min(WaterSampleRow.id), func.max(WaterSampleRow.id))).one()
+        a = s.execute(select(func.min(AirObservationRow.id), func.max(AirObservationRow.id))).one()
+    return (int(w[0] or 0), int(w[1] or 0), int(a[0] or 0), int(a[1] or 0))
+
+
+def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[], T]) -> T:
+    key = (database_url(url), name, (*args, data_version(url)))
+    with _lock:
+        if key in _cache:
+            return _cache[key]
+    # one computation at a time (the others wait here, then find the result): a burst of cache
+    # misses must not take every connection of the pool at once
+    with _compute_lock:
+        with _lock:
+            if key in _cache:
+                return _cache[key]
+        value = make()
+        with _lock:
+            if len(_cache) > 256:
+                _cache.clear()
+            _cache[key] = value
+    return value
+
+
+def _records(df: pd.DataFrame) -> list[Record]:
+    out = df.replace({np.nan: None}).to_dict("records")
+    return [
+        {str(k): (v.item() if isinstance(v, np.generic) else v) for k, v in r.items()} for r in out
+    ]
+
+
+def _daily_city_frame(url: str | None) -> pd.DataFrame:
+    try:
+        hourly = env_store.air_frame("hourly", url)
+    except NotFoundError:
+        hourly = None
+    if hourly is not None:
+        city_of = hourly.groupby("station")["city"].first()
+        daily = daily_from_hourly(hourly.drop(columns="city"))
+        daily["city"] = daily["station"].map(city_of)
+    else:
+        daily = env_store.air_frame("daily", url)
+        daily["time"] = pd.to_datetime(daily["time"]).dt.normalize()
+    cd = city_daily(daily.dropna(subset=["city"]))
+    cols = [c for c in POLLUTANTS if c in cd]
+    aqi = compute_aqi(
+        cd[["city", "time", *cols]].rename(columns={"city": "station"}),
+        kind="daily",
+        validate=False,
+    )
+    out = pd.concat(
+        [cd[["city", "time"]].reset_index(drop=True), aqi.reset_index(drop=True)], axis=1
+    )
+    out = out.loc[:, ~out.columns.duplicated()]
+    out["date"] = pd.to_datetime(out["time"]).dt.strftime("%Y-%m-%d")
+    return out.drop(columns=["time", "station"], errors="ignore")
+
+
+def air_daily_aqi(url: str | None = None, *, city: str | None = None) -> list[Record]:
+    """Daily AQI of every city (HJ 633, edition by date) from the stored observations.
+
+    Returns
+    -------
+    list of dict
+        ``city, date, aqi``, the individual indices and the primary pollutant, ``edition``, …
+        (the columns of :func:`lanxi.compute.air.compute_aqi`).
+    """
+    rows = _cached("air_daily", url, (), lambda: _records(_daily_city_frame(url)))
+    return [r for r in rows if city is None or r["city"] == city]
+
+
+def air_annual_cities(url: str | None = None) -> list[Record]:
+    """Annual evaluation per city and station (HJ 663-2013) of the stored air observations."""
+
+    def make() -> list[Record]:
+        try:
+            frame = env_store.air_frame("hourly", url)
+        except NotFoundError:
+            frame = env_store.air_frame("daily", url)
+        return _records(env_svc.air_annual(frame, file="store"))
+
+    return _cached("air_annual", url, (), make)
+
+
+def _samples(url: str | None) -> pd.DataFrame:
+    return _cached("samples", url, (), lambda: env_store.samples_frame(url))
+
+
+def water_months(url: str | None = None) -> list[str]:
+    """Months with water samples, newest first."""
+    s = _samples(url)
+    return sorted({t[:7] for t in s["time"]}, reverse=True)
+
+
+def _check_period(field: str, value: str, pattern: str, form: str) -> None:
+    """Refuse a malformed period (with the expected form) before pandas sees it."""
+    if not re.fullmatch(pattern, value):
+        raise ValidationError(
+            [Problem("request", None, field, f"expected {form} (years 1900–2100)", value)]
+        )
+
+
+MONTH = r"(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])"
+QUARTER = r"(19\d\d|20\d\d|2100)Q[1-4]"
+
+
+def water_monthly(url: str | None = None, *, month: str | None = None) -> list[Record]:
+    """Class of each section in ``month`` (default the latest) with its target and location."""
+    if month is not None:
+        _check_period("month", month, MONTH, "YYYY-MM")
+    month = month or water_months(url)[0]
+
+    def make() -> list[Record]:
+        out = env_svc.water_assess(_samples(url), month, file="store")
+        sections = env_store.bundled_sections().set_index("id")
+        for col in ("name", "river", "city", "province", "lon", "lat"):
+            if col in sections:
+                out[col] = out["section"].map(sections[col])
+        for col in ("lon", "lat"):
+            out[col] = pd.to_numeric(out[col], errors="coerce")
+        return _records(out)
+
+    return _cached("water_monthly", url, (month,), make)
+
+
+def water_warnings(url: str | None = None, *, quarter: str | None = None) -> list[Record]:
+    """Quarterly warnings (default the latest quarter with samples)."""
+    if quarter is not None:
+        _check_period("quarter", quarter, QUARTER, "YYYYQn")
+    else:
+        quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
+    q = quarter
+    return _cached(
+        "water_warnings",
+        url,
+        (q,),
+        lambda: _records(env_svc.water_warnings(_samples(url), q, file="store")),
+    )
+
+
+def water_annual(url: str | None = None, *, year: int | None = None) -> list[Record]:
+    """Annual responsibility assessment per city and province (default the latest year)."""
+    y = year or int(water_months(url)[0][:4])
+    return _cached(
+        "water_annual",
+        url,
+        (y,),
+        lambda: _records(env_svc.water_annual(_samples(url), y, file="store")),
+    )

@@ -1,0 +1,1 @@
+"""The dashboard: Jinja2 pages and static files served by the API's app (中文 first, English)."""

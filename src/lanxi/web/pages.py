@@ -1,0 +1,310 @@
+"""Dashboard pages: Jinja2 templates over the same services and access checks as the API.
+
+Pages are thin: most of their data is fetched by ``static/app.js`` from ``/api/v1`` (so a page
+shows exactly what the API shows the same caller); forms that change data (sign-in, upload,
+approve, return) post to the page routes here, which call the service functions and render every
+problem in the page. Every route declares its access with :func:`lanxi.api.deps.access`.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from lanxi.api.deps import ANY_BATCH, Db, access
+from lanxi.api.errors import ApiError, ProblemOut, classify
+from lanxi.api.routes.auth import login_user, set_csrf_cookie
+from lanxi.api.routes.batches import MAX_UPLOAD_BYTES, _safe_name
+from lanxi.api.security import ANONYMOUS, CSRF_COOKIE, SESSION_COOKIE, new_csrf_token
+from lanxi.errors import LanxiError
+from lanxi.services import auth as auth_svc
+from lanxi.services.monitoring import submit as submit_svc
+from lanxi.services.monitoring import workflow as workflow_svc
+from lanxi.services.monitoring.permissions import Action, Principal
+from lanxi.web import i18n
+
+WEB_DIR = Path(str(resources.files("lanxi.web")))
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+router = APIRouter(include_in_schema=False)
+
+#: Content-Security-Policy of every page: nothing is loaded from outside the machine.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+
+NAV = [
+    ("/", "nav_overview"),
+    ("/indicators", "nav_indicators"),
+    ("/tasks", "nav_tasks"),
+    ("/water", "nav_water"),
+    ("/air", "nav_air"),
+    ("/access", "nav_access"),
+    ("/submit", "nav_submit"),
+    ("/queue", "nav_queue"),
+]
+
+
+def _principal(request: Request) -> Principal:
+    p = getattr(request.state, "principal", None)
+    return p if isinstance(p, Principal) else ANONYMOUS
+
+
+def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """Render a page in the request's language, with the caller and the form CSRF token."""
+    lang = i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    user = _principal(request)
+    ws = getattr(request.state, "web_session", None)
+    new_cookie = None
+    if ws is not None:
+        csrf = ws.csrf_token
+    else:
+        csrf = request.cookies.get(CSRF_COOKIE) or ""
+        if not csrf:
+            csrf = new_csrf_token()
+            new_cookie = csrf
+    messages = i18n.catalogue(lang)
+    response = templates.TemplateResponse(
+        request,
+        name,
+        {
+            "t": i18n.translator(lang),
+            "lang": lang,
+            "other_lang": "en" if lang == "zh" else "zh",
+            "user": user,
+            "signed_in": user is not ANONYMOUS,
+            "csrf": csrf,
+            "nav": NAV,
+            "path": request.url.path,
+            "i18n_json": json.dumps(messages, ensure_ascii=False),
+            **ctx,
+        },
+        status_code=status,
+    )
+    if new_cookie is not None:
+        set_csrf_cookie(request, response, new_cookie)
+    if request.query_params.get("lang") in i18n.LANGUAGES:
+        response.set_cookie(i18n.COOKIE, lang, samesite="lax", path="/", max_age=365 * 86400)
+    return response
+
+
+def error_page(
+    request: Request, status: int, message: str, problems: list[ProblemOut] | None = None
+) -> HTMLResponse:
+    """The HTML error page (the API answers JSON instead)."""
+    return render(
+        request,
+        "error.html",
+        status=status,
+        status_code=status,
+        message=message,
+        problems=problems or [],
+    )
+
+
+def _login_redirect(request: Request) -> RedirectResponse:
+    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+
+def _safe_next(value: str | None) -> str:
+    """A local path to go to after sign-in (never another site)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+Anyone = Annotated[Principal, access()]
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, user: Anyone) -> HTMLResponse:
+    """Overview: map, headline targets, overdue tasks, latest water and air."""
+    return render(request, "overview.html", page="overview")
+
+
+@router.get("/indicators", response_class=HTMLResponse)
+def indicators(request: Request, user: Anyone) -> HTMLResponse:
+    """Indicator page: series against the target path, choropleth, table, sources."""
+    return render(request, "indicators.html", page="indicators")
+
+
+@router.get("/tasks", response_class=HTMLResponse)
+def tasks(request: Request, user: Anyone) -> HTMLResponse:
+    """Tasks: status by agency and province, overdue list, report form."""
+    return render(request, "tasks.html", page="tasks")
+
+
+@router.get("/water", response_class=HTMLResponse)
+def water(request: Request, user: Anyone) -> HTMLResponse:
+    """Water: sections by class, monthly table, warnings, annual assessment."""
+    return render(request, "water.html", page="water")
+
+
+@router.get("/air", response_class=HTMLResponse)
+def air(request: Request, user: Anyone) -> HTMLResponse:
+    """Air: daily AQI calendar, good-days ratio against the target, edition used."""
+    return render(request, "air.html", page="air")
+
+
+@router.get("/access", response_class=HTMLResponse)
+def accessibility(request: Request, user: Anyone) -> HTMLResponse:
+    """Accessibility: isochrone map and 1-hour coverage for a chosen centre."""
+    return render(request, "access.html", page="access")
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, user: Anyone, next: str | None = None) -> HTMLResponse:
+    """The sign-in form."""
+    return render(request, "login.html", page="login", next=_safe_next(next))
+
+
+@router.post("/login", response_model=None)
+def login(
+    request: Request,
+    db: Db,
+    user: Anyone,
+    username: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    next: Annotated[str, Form(max_length=500)] = "/",
+) -> Response:
+    """Sign in from the form (new session id; the CSRF token was checked by ``access``)."""
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    try:
+        login_user(request, response, db, username, password)
+    except ApiError as exc:
+        return render(
+            request,
+            "login.html",
+            status=exc.status,
+            page="login",
+            error=exc.message,
+            next=_safe_next(next),
+        )
+    return response
+
+
+@router.post("/logout", response_model=None)
+def logout(
+    request: Request, db: Db, user: Annotated[Principal, access(signed_in=True)]
+) -> Response:
+    """Sign out."""
+    sid = request.cookies.get(SESSION_COOKIE)
+    if sid:
+        auth_svc.delete_session(db, sid)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/submit", response_model=None)
+def submit_form(request: Request, user: Anyone) -> Response:
+    """Data submission: template download, upload."""
+    if user is ANONYMOUS:
+        return _login_redirect(request)
+    return render(request, "submit.html", page="submit")
+
+
+@router.post("/submit", response_model=None)
+def submit(
+    request: Request,
+    db: Db,
+    user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
+    file: Annotated[UploadFile, File()],
+    draft: Annotated[bool, Form()] = False,
+) -> Response:
+    """Upload a file: every problem listed in the page, or the new batch."""
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)  # sync route: the store stays off the loop
+    if len(data) > MAX_UPLOAD_BYTES:
+        return render(
+            request,
+            "submit.html",
+            status=413,
+            page="submit",
+            error=f"> {MAX_UPLOAD_BYTES // 2**20} MiB",
+        )
+    try:
+        with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
+            path = Path(tmp) / _safe_name(file.filename)
+            path.write_bytes(data)
+            with db.begin_nested():
+                result = submit_svc.submit_file(db, path, user, draft=draft)
+    except LanxiError as exc:
+        status, _code, message, problems = classify(exc)
+        return render(
+            request, "submit.html", status=status, page="submit", error=message, problems=problems
+        )
+    return render(request, "submit.html", status=201, page="submit", result=result)
+
+
+@router.get("/queue", response_model=None)
+def queue(request: Request, db: Db, user: Anyone, done: str | None = None) -> Response:
+    """The approver's queue: submitted batches with approve / return."""
+    if user is ANONYMOUS:
+        return _login_redirect(request)
+    rows = workflow_svc.list_batches(db, user, status="submitted")
+    return render(request, "queue.html", page="queue", batches=rows, done=done)
+
+
+def _step(
+    request: Request, db: Db, user: Principal, batch_id: str, step: str, reason: str | None
+) -> Response:
+    try:
+        with db.begin_nested():
+            rec = workflow_svc.transition(db, batch_id, step, user, reason=reason)  # type: ignore[arg-type]
+    except LanxiError as exc:
+        status, _code, message, _p = classify(exc)
+        rows = workflow_svc.list_batches(db, user, status="submitted")
+        return render(
+            request, "queue.html", status=status, page="queue", batches=rows, error=message
+        )
+    return RedirectResponse(f"/queue?done={rec['id']}:{rec['status']}", status_code=303)
+
+
+@router.post("/queue/{batch_id}/approve", response_model=None)
+def approve(
+    request: Request,
+    db: Db,
+    user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)],
+    batch_id: str,
+) -> Response:
+    """Approve a batch from the queue."""
+    return _step(request, db, user, batch_id, "approve", None)
+
+
+@router.post("/queue/{batch_id}/return", response_model=None)
+def return_(
+    request: Request,
+    db: Db,
+    user: Annotated[Principal, access(Action.RETURN, target=ANY_BATCH)],
+    batch_id: str,
+    reason: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Return a batch with the reason."""
+    return _step(request, db, user, batch_id, "return", reason)
+
+
+async def security_headers(request: Request, call_next: Any) -> Response:
+    """CSP and related headers on every answer."""
+    response: Response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.headers.get("content-type", "").startswith("text/html"):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def mount(app: FastAPI) -> None:
+    """Add the pages, the static files (``/static``) and the security headers to ``app``."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(WEB_DIR / "static")), name="static")
+    app.middleware("http")(security_headers)

@@ -1,0 +1,57 @@
+"""/water/* and /air/*: the engines on the stored (synthetic) monitoring data."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+
+def test_water_monthly_classes(client: TestClient) -> None:
+    body = client.get("/api/v1/water/monthly", params={"month": "2025-06"}).json()
+    assert body["total"] == 9
+    for s in body["items"]:
+        assert s["period"] == "2025-06"
+        assert 1 <= s["water_class"] <= 6
+        assert s["meets_target"] == (s["water_class"] <= s["target_class"])
+        assert s["name"]
+
+
+def test_water_latest_month_by_default(client: TestClient) -> None:
+    months = client.get("/api/v1/water/months").json()
+    assert months[0] == max(months)
+    body = client.get("/api/v1/water/monthly").json()
+    assert {s["period"] for s in body["items"]} == {months[0]}
+
+
+def test_water_warnings_and_annual(client: TestClient) -> None:
+    w = client.get("/api/v1/water/warnings", params={"quarter": "2025Q3"}).json()
+    assert w["total"] == 9 and {x["quarter"] for x in w["items"]} == {"2025Q3"}
+    a = client.get("/api/v1/water/annual", params={"year": 2025}).json()
+    assert {x["level"] for x in a["items"]} >= {"city"}
+    assert client.get("/api/v1/water/monthly", params={"month": "2025-6"}).status_code == 422
+
+
+def test_air_daily_aqi_is_the_largest_index(client: TestClient) -> None:
+    body = client.get("/api/v1/air/daily", params={"city": "兰州市", "limit": 1000}).json()
+    assert body["total"] == 31
+    for d in body["items"]:
+        iaqi = [v for k, v in d.items() if k.startswith("iaqi_") and v is not None]
+        assert d["aqi"] == max(iaqi)
+        assert d["edition"] == "2012"  # January 2025: HJ 633-2012 in force
+
+
+def test_good_days_ratio_matches_the_calendar(client: TestClient) -> None:
+    days = client.get("/api/v1/air/daily", params={"city": "兰州市", "limit": 1000}).json()["items"]
+    annual = client.get("/api/v1/air/annual", params={"level": "city"}).json()["items"]
+    lz = next(a for a in annual if a["unit"] == "兰州市")
+    good = sum(1 for d in days if d["aqi"] <= 100)
+    assert lz["good_days"] == good
+    assert abs(lz["good_days_ratio"] - good / len(days)) < 1e-12
+    assert lz["method"] == "HJ 663-2013"
+
+
+def test_impossible_periods_are_refused_not_errors(client: TestClient) -> None:
+    for params in ({"month": "2025-13"}, {"month": "0000-01"}):
+        r = client.get("/api/v1/water/monthly", params=params)
+        assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "month"
+    r = client.get("/api/v1/water/warnings", params={"quarter": "0000Q1"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"

@@ -1,0 +1,187 @@
+"""End to end in headless Chromium (Debian's /usr/bin/chromium through playwright).
+
+Signs in, opens every page (desktop 1366×768 and phone width), uploads a file with errors and sees
+them listed, submits a good one, approves it from the queue, and finds the approved figure on the
+public indicator page; screenshots are checked not to be blank (pixel spread), and no page logs a
+script error.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image, ImageStat
+from tests.web.conftest import PASSWORD
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs /usr/bin/chromium (scripts/ensure-chromium.sh)"
+)
+PAGES = ["/", "/indicators", "/tasks", "/water", "/air", "/access"]
+HEADER = "indicator_id,region_code,period,value,unit,source,note\n"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def _spread(png: bytes, box: tuple[int, int, int, int] | None = None) -> float:
+    img = Image.open(io.BytesIO(png)).convert("L")
+    if box is not None:
+        img = img.crop(box)
+    return float(ImageStat.Stat(img).stddev[0])
+
+
+class Page:
+    """A browser page that records script errors and requests leaving the machine."""
+
+    def __init__(self, browser: Any, base: str, width: int = 1366, height: int = 768) -> None:
+        self.ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        self.page = self.ctx.new_page()
+        self.base = base
+        self.errors: list[str] = []
+        self.outside: list[str] = []
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on(
+            "request",
+            lambda r: None if r.url.startswith((base, "data:")) else self.outside.append(r.url),
+        )
+
+    def open(self, path: str) -> Any:
+        self.page.goto(self.base + path)
+        self.page.wait_for_load_state("networkidle")
+        return self.page
+
+    def close(self) -> None:
+        self.ctx.close()
+
+
+def test_every_page_renders_with_maps_and_charts(browser: Any, live_server: str) -> None:
+    p = Page(browser, live_server)
+    try:
+        for path in PAGES:
+            page = p.open(path)
+            page.wait_for_timeout(300)
+            png = page.screenshot(full_page=True)
+            assert _spread(png) > 20, path
+            for sel in (".map", ".chart"):
+                for i in range(page.locator(sel).count()):
+                    shot = page.locator(sel).nth(i).screenshot()
+                    assert _spread(shot) > 5, (path, sel, i)
+            # no horizontal scrolling at 1366 px
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        assert p.errors == []
+        assert p.outside == []
+        # the overview's map has the 39 county units drawn
+        page = p.open("/")
+        page.wait_for_selector("#overview-map path.leaflet-interactive")
+        assert page.locator("#overview-map path.leaflet-interactive").count() >= 39
+        assert page.locator("#targets table tbody tr").count() > 0
+    finally:
+        p.close()
+
+
+def test_phone_width_and_keyboard(browser: Any, live_server: str) -> None:
+    p = Page(browser, live_server, width=390, height=844)
+    try:
+        for path in ("/", "/air", "/access"):
+            page = p.open(path)
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                path
+            )
+            assert _spread(page.screenshot()) > 20
+        page = p.open("/tasks")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip"
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
+        assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_upload_errors_submit_approve_publish(
+    browser: Any, live_server: str, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER + "urbanization_rate,620100,2018,abc,%,公报,\n"
+        "no_such_indicator,620100,2018,1,%,公报,\n"
+        "urbanization_rate,999999,2018,80,%,公报,\n",
+        encoding="utf-8",
+    )
+    good = tmp_path / "good.csv"
+    good.write_text(
+        HEADER + "urbanization_rate,620100,2018,79.75,%,兰州统计年鉴 2019,\n", encoding="utf-8"
+    )
+
+    city = Page(browser, live_server)
+    try:
+        page = city.open("/submit")  # redirected to the sign-in form
+        page.fill("#username", "demo_lanzhou")
+        page.fill("#password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/submit$"))
+        assert page.locator("#who").inner_text() == "demo_lanzhou"
+        page.set_input_files("#file", str(bad))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("#problems")
+        rows = page.locator("#problems tbody tr")
+        assert rows.count() >= 3
+        text = page.locator("#problems").inner_text()
+        assert "bad.csv" in text and "abc" in text and "999999" in text
+        assert _spread(page.screenshot(full_page=True)) > 20
+        # the refused upload answers 422, which Chromium logs; nothing else may be logged
+        assert [e for e in city.errors if "422" not in e] == []
+        city.errors.clear()
+        page.set_input_files("#file", str(good))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("#batch-id")
+        batch = page.locator("#batch-id").inner_text()
+        assert city.errors == []
+    finally:
+        city.close()
+
+    admin = Page(browser, live_server)
+    try:
+        page = admin.open("/login?next=/queue")
+        page.fill("#username", "demo_gansu")
+        page.fill("#password", PASSWORD)
+        page.click("#login-form button[type=submit]")
+        page.wait_for_url(re.compile(r"/queue$"))
+        row = page.locator(f'tr[data-batch="{batch}"]')
+        assert row.count() == 1
+        row.locator("button.approve").click()
+        page.wait_for_selector("#done")
+        assert f"{batch}:approved" in page.locator("#done").inner_text()
+    finally:
+        admin.close()
+
+    public = Page(browser, live_server)
+    try:
+        page = public.open("/indicators?indicator=urbanization_rate&region=620100")
+        page.wait_for_selector("#obs-table table")
+        table = page.locator("#obs-table").inner_text()
+        assert "2018" in table and "79.75" in table and "兰州统计年鉴 2019" in table
+        shot = page.locator("#series-chart").screenshot()
+        assert _spread(shot) > 5
+        assert public.errors == []
+    finally:
+        public.close()
