@@ -139,6 +139,9 @@ def test_template_download(fresh_app: Make) -> None:
     c = fresh_app()
     r = c.get("/api/v1/templates/observations", params={"format": "csv"})
     assert r.status_code == 200
-    assert r.text.splitlines()[0] == HEADER.strip()
+    lines = r.text.splitlines()
+    # the template lists its valid codes in leading '#' lines, which `submit` skips
+    assert lines[0].startswith("# Lanxi template: observations")
+    assert [ln for ln in lines if not ln.startswith("#")][0] == HEADER.strip()
     x = c.get("/api/v1/templates/task-progress")
     assert x.content[:2] == b"PK"
