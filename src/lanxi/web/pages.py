@@ -169,12 +169,17 @@ def reports(request: Request, user: Anyone) -> HTMLResponse:
     The forms are plain GET forms on ``/api/v1/reports/{kind}`` (no script needed); kinds the
     caller may not download are shown with a sign-in note instead of a form.
     """
+    from lanxi.errors import PermissionDenied
     from lanxi.reports.catalogue import KIND_INFO
+    from lanxi.reports.content import Lang
     from lanxi.reports.i18n import t as report_t
     from lanxi.services.monitoring.permissions import authorize
-    from lanxi.errors import PermissionDenied
 
-    lang = i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    lang: Lang = (
+        "en"
+        if i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE)) == "en"
+        else "zh"
+    )
     kinds = []
     for info in KIND_INFO.values():
         allowed = True

@@ -108,7 +108,7 @@ def download(
     plan: Text = None,
     section: Text = None,
     lang: Lang = Lang.zh,
-    format: Fmt = Fmt.pdf,  # noqa: A002 - the query parameter's name, as in the list routes
+    format: Fmt = Fmt.pdf,
 ) -> Response:
     """One report as a file, built from the store's data as ``lanxi report KIND`` builds it.
 
