@@ -9,6 +9,7 @@ Who may download which kind is in :data:`lanxi.reports.catalogue.KIND_INFO`; the
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -21,6 +22,11 @@ from lanxi.reports.catalogue import KIND_INFO, MEDIA_TYPES, file_name
 from lanxi.services.monitoring.permissions import Principal, authorize
 
 router = APIRouter(tags=["reports"])
+
+#: Reports built at once per worker process: a build takes seconds of CPU and up to a few hundred
+#: MiB (docs/reports.md), so a burst of downloads waits here instead of filling the machine.
+CONCURRENT_BUILDS = 2
+_builds = threading.BoundedSemaphore(CONCURRENT_BUILDS)
 
 #: The modules a report needs beyond the core install (the ``reports`` extra).
 EXTRA_MODULES = {"weasyprint", "matplotlib", "jinja2", "pydyf", "tinycss2", "cssselect2"}
@@ -126,17 +132,18 @@ def download(
     try:
         from lanxi.reports import build_report, render_bytes
 
-        report = build_report(
-            kind,
-            period=period,
-            region=region,
-            as_of=date,
-            lang=lang.value,
-            plan=plan,
-            section=section,
-            url=str(request.app.state.database_url),
-        )
-        data = render_bytes(report, format.value)
+        with _builds:
+            report = build_report(
+                kind,
+                period=period,
+                region=region,
+                as_of=date,
+                lang=lang.value,
+                plan=plan,
+                section=section,
+                url=str(request.app.state.database_url),
+            )
+            data = render_bytes(report, format.value)
     except ModuleNotFoundError as exc:
         if (exc.name or "").split(".")[0] in EXTRA_MODULES:
             raise _missing_extra(exc) from exc
