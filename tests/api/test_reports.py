@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,27 @@ def test_no_reports_extra_is_a_clear_503(
     r = sqlite_client.get("/api/v1/reports/water-annual", params={"period": "2025"})
     err = _error(r, 503, "not_configured")
     assert "lanxi[reports]" in str(err["message"])
+
+
+def test_public_role_is_refused_the_internal_reports(
+    fresh_app: Callable[[], TestClient], write_url: str
+) -> None:
+    from lanxi.services import auth as auth_svc
+    from lanxi.services.monitoring.permissions import Grant, Role, ensure_user, system_principal
+    from lanxi.services.store import session
+
+    system = system_principal("test")
+    with session(write_url) as s:
+        ensure_user(s, "citizen", [Grant(Role.PUBLIC)], actor=system)
+        auth_svc.set_password(s, "citizen", "citizen-password-1", actor=system)
+    c = fresh_app()
+    login(c, "citizen", "citizen-password-1")
+    for kind in sorted(INTERNAL):
+        err = _error(
+            c.get(f"/api/v1/reports/{kind}", params=_query(kind, "html")), 403, "forbidden"
+        )
+        assert "public role" in str(err["message"])
+    # the page shows the sign-in note, not the forms, to the public role too
+    assert c.get("/reports").text.count('action="/api/v1/reports/') == len(KIND_INFO) - len(
+        INTERNAL
+    )
