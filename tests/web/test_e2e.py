@@ -22,7 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs /usr/bin/chromium (scripts/ensure-chromium.sh)"
 )
-PAGES = ["/", "/indicators", "/tasks", "/water", "/air", "/access"]
+PAGES = ["/", "/indicators", "/tasks", "/water", "/air", "/access", "/reports"]
 HEADER = "indicator_id,region_code,period,value,unit,source,note\n"
 
 
@@ -113,6 +113,29 @@ def test_phone_width_and_keyboard(browser: Any, live_server: str) -> None:
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "main"
         assert p.errors == []
+    finally:
+        p.close()
+
+
+def test_report_download_by_keyboard(browser: Any, live_server: str, tmp_path: Path) -> None:
+    p = Page(browser, live_server)
+    try:
+        page = p.open("/reports")
+        page.focus("#rep-water-annual-period")
+        page.keyboard.press("Tab")  # region
+        page.keyboard.press("Tab")  # language
+        page.keyboard.press("Tab")  # format
+        assert page.evaluate("document.activeElement.id") == "rep-water-annual-format"
+        page.select_option("#rep-water-annual-format", "html")
+        page.keyboard.press("Tab")  # the download button
+        with page.expect_download() as info:
+            page.keyboard.press("Enter")
+        download = info.value
+        assert download.suggested_filename == "water-annual-2025-zh.html"
+        out = tmp_path / download.suggested_filename
+        download.save_as(out)
+        assert "年度水环境责任考核结果" in out.read_text("utf-8")
+        assert p.errors == [] and p.outside == []
     finally:
         p.close()
 

@@ -12,7 +12,7 @@ from tests.web.conftest import PASSWORD
 from lanxi.web import i18n
 from lanxi.web.pages import NAV
 
-PAGES = ["/", "/indicators", "/tasks", "/water", "/air", "/access", "/login"]
+PAGES = ["/", "/indicators", "/tasks", "/water", "/air", "/access", "/reports", "/login"]
 HEADER = "indicator_id,region_code,period,value,unit,source,note\n"
 
 

@@ -23,6 +23,7 @@ from lanxi.api.routes import environment as env_routes
 from lanxi.api.routes import monitoring as monitoring_routes
 from lanxi.api.routes import plans as plan_routes
 from lanxi.api.routes import regions as region_routes
+from lanxi.api.routes import reports as report_routes
 from lanxi.api.routes import tasks as task_routes
 from lanxi.api.security import LoginLimiter
 from lanxi.services.store import engine as store_engine
@@ -73,6 +74,7 @@ ROUTE_MODULES = (
     batch_routes,
     env_routes,
     access_routes,
+    report_routes,
     auth_routes,
 )
 

@@ -49,6 +49,7 @@ NAV = [
     ("/water", "nav_water"),
     ("/air", "nav_air"),
     ("/access", "nav_access"),
+    ("/reports", "nav_reports"),
     ("/submit", "nav_submit"),
     ("/queue", "nav_queue"),
 ]
@@ -159,6 +160,38 @@ def air(request: Request, user: Anyone) -> HTMLResponse:
 def accessibility(request: Request, user: Anyone) -> HTMLResponse:
     """Accessibility: isochrone map and 1-hour coverage for a chosen centre."""
     return render(request, "access.html", page="access")
+
+
+@router.get("/reports", response_class=HTMLResponse)
+def reports(request: Request, user: Anyone) -> HTMLResponse:
+    """Reports: a form per kind (period, region, language, format) that downloads the file.
+
+    The forms are plain GET forms on ``/api/v1/reports/{kind}`` (no script needed); kinds the
+    caller may not download are shown with a sign-in note instead of a form.
+    """
+    from lanxi.errors import PermissionDenied
+    from lanxi.reports.catalogue import KIND_INFO
+    from lanxi.reports.content import Lang
+    from lanxi.reports.i18n import t as report_t
+    from lanxi.services.monitoring.permissions import authorize
+
+    lang: Lang = (
+        "en"
+        if i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE)) == "en"
+        else "zh"
+    )
+    kinds = []
+    for info in KIND_INFO.values():
+        allowed = True
+        if info.action is not None:
+            try:
+                authorize(user, info.action)
+            except PermissionDenied:
+                allowed = False
+        kinds.append(
+            {"info": info, "title": report_t(f"kind.{info.kind}", lang), "allowed": allowed}
+        )
+    return render(request, "reports.html", page="reports", kinds=kinds, report_lang=lang)
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -64,6 +64,7 @@ class Action(StrEnum):
     APPROVE = "approve a batch"
     RETURN = "return a batch"
     READ_UNAPPROVED = "read unapproved data"
+    READ_INTERNAL_REPORTS = "download internal reports"
     MANAGE_USERS = "manage users"
     MANAGE_DEMO = "load or wipe demonstration data"
 
@@ -234,6 +235,13 @@ def authorize(
     if act is Action.READ_UNAPPROVED:
         if user.public_only or not user.grants:
             deny("the public role reads approved data only")
+        return
+    if act is Action.READ_INTERNAL_REPORTS:
+        if user.public_only or not user.grants:
+            deny(
+                "progress, evaluation and settlement reports are for the plan offices' roles;"
+                " the public role downloads the public summary and the environment bulletins"
+            )
         return
     if act in (Action.MANAGE_USERS, Action.MANAGE_DEMO):
         deny(f"only the agglomeration_office role may; you have: {_roles_text(user)}")
