@@ -1,0 +1,155 @@
+"""A cache of the public API's answers, keyed by the version of the data they are made from.
+
+The dashboard's reads are anonymous ``GET`` requests whose answer depends only on the URL and
+the stored data: the public role sees approved data only, the same for every anonymous caller.
+Every change to the plan catalogue and the monitoring data writes the append-only audit log,
+and the environment tables only grow or are reloaded with new ids, so one query —
+``max(audit_log.id)`` and the id range of ``water_samples`` and ``air_observations`` — tells
+whether an answer computed earlier is still the answer. A hit sends the stored bytes (status,
+headers, body) without entering the app: no session, no principal, no serialisation.
+
+What is never cached: any request with an ``Authorization`` header or a session cookie (a
+signed-in user may see unapproved rows), anything but ``GET`` under ``/api/v1``, the sign-in
+routes, answers other than 200, answers that set a cookie, and bodies over :data:`MAX_BODY`.
+The day is part of the key (task status is assessed as of today). Each worker process keeps its
+own cache, so a write in one worker is seen by the others at their next version query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from sqlalchemy import Engine, func, select
+
+from lanxi.api.security import SESSION_COOKIE
+from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
+from lanxi.storage.models import AuditLogRow
+
+#: Largest body kept (bytes); bigger answers (full downloads) are computed each time.
+MAX_BODY = 4 * 1024 * 1024
+#: Entries kept per process; the cache is emptied when full (versions make old entries dead).
+MAX_ENTRIES = 512
+#: Version queries at once per process (each is one short statement on a pooled connection).
+VERSION_QUERIES = 4
+
+#: Header added to an answer sent from the cache.
+HIT_HEADER = (b"x-lanxi-cache", b"hit")
+
+Version = tuple[int, ...]
+
+
+def data_version(engine: Engine) -> Version:
+    """``max(audit_log.id)`` and the min / max id of the water and air tables, in one query."""
+    stmt = select(
+        select(func.max(AuditLogRow.id)).scalar_subquery(),
+        select(func.min(WaterSampleRow.id)).scalar_subquery(),
+        select(func.max(WaterSampleRow.id)).scalar_subquery(),
+        select(func.min(AirObservationRow.id)).scalar_subquery(),
+        select(func.max(AirObservationRow.id)).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def cacheable(scope: dict[str, Any], prefix: str) -> bool:
+    """True for an anonymous ``GET`` of the API outside the sign-in routes."""
+    if scope["type"] != "http" or scope["method"] != "GET":
+        return False
+    path: str = scope["path"]
+    if not path.startswith(prefix + "/") or path.startswith(prefix + "/auth"):
+        return False
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            return False
+        if name == b"cookie" and SESSION_COOKIE.encode() in value:
+            return False
+    return True
+
+
+class AnswerCache:
+    """ASGI middleware: answer a cacheable request from the cache while its data version holds.
+
+    Parameters
+    ----------
+    app : ASGI application
+        The application (the admission limits and the routes).
+    engine : sqlalchemy.Engine
+        The store, for the version query.
+    prefix : str
+        The API's path prefix (``/api/v1``).
+    version : callable, optional
+        ``version(engine)``; default :func:`data_version`.
+    """
+
+    def __init__(
+        self,
+        app: Any,
+        engine: Engine,
+        prefix: str,
+        version: Callable[[Engine], Version] = data_version,
+    ) -> None:
+        self.app = app
+        self.engine = engine
+        self.prefix = prefix
+        self.version = version
+        self._entries: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
+        self._lock = threading.Lock()
+        self._limiters: dict[int, anyio.CapacityLimiter] = {}
+
+    def _limiter(self) -> anyio.CapacityLimiter:
+        # one limiter per event loop (a test client may run the app in several loops)
+        import asyncio
+
+        key = id(asyncio.get_running_loop())
+        lim = self._limiters.get(key)
+        if lim is None:
+            lim = self._limiters[key] = anyio.CapacityLimiter(VERSION_QUERIES)
+        return lim
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Send the cached answer, or run the app and keep its answer if it may be kept."""
+        if not cacheable(scope, self.prefix):
+            await self.app(scope, receive, send)
+            return
+        # the version is read after the request arrived, so an answer never predates a write
+        # the caller could have seen committed; in a thread: the event loop never waits on I/O
+        version = await anyio.to_thread.run_sync(self.version, self.engine, limiter=self._limiter())
+        key = (scope["path"], scope["query_string"], version, dt.date.today())
+        with self._lock:
+            hit = self._entries.get(key)
+        if hit is not None:
+            start, body = hit
+            await send({**start, "headers": [*start.get("headers", []), HIT_HEADER]})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        start_msg: dict[str, Any] = {}
+        chunks: list[bytes] = []
+        keep = True
+
+        async def capture(message: dict[str, Any]) -> None:
+            nonlocal keep
+            if message["type"] == "http.response.start":
+                start_msg.update(message)
+                if message["status"] != 200 or any(
+                    k.lower() == b"set-cookie" for k, _ in message.get("headers", [])
+                ):
+                    keep = False
+            elif message["type"] == "http.response.body" and keep:
+                chunks.append(message.get("body", b""))
+                if sum(map(len, chunks)) > MAX_BODY:
+                    keep = False
+                    chunks.clear()
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if keep and start_msg:
+            with self._lock:
+                if len(self._entries) >= MAX_ENTRIES:
+                    self._entries.clear()
+                self._entries[key] = (dict(start_msg), b"".join(chunks))
