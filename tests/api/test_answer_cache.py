@@ -63,15 +63,18 @@ def test_a_write_is_seen_at_once_and_private_rows_never_leak(
     mine = city.get(OBS, params={**Q, "status": "submitted"})
     assert "x-lanxi-cache" not in mine.headers
     assert "2031" in {o["period"] for o in mine.json()["items"]}
-    # the public does not (the submission changed the version: a fresh answer, still approved-only)
+    # the public does not: a submission waiting for approval leaves the published version alone
     after_submit = public.get(OBS, params=Q)
-    assert "x-lanxi-cache" not in after_submit.headers
+    assert after_submit.headers.get("x-lanxi-cache") == "hit"
     assert "2031" not in {o["period"] for o in after_submit.json()["items"]}
 
     city.cookies.clear()
     login(city, "demo_gansu")
     assert city.post(f"/api/v1/batches/{batch}/approve").status_code == 200
-    assert "2031" in _periods(public)
+    # the approval changed the version: a fresh answer at once
+    after_approve = public.get(OBS, params=Q)
+    assert "x-lanxi-cache" not in after_approve.headers
+    assert "2031" in {o["period"] for o in after_approve.json()["items"]}
 
 
 def test_token_requests_bypass_the_cache(two: tuple[TestClient, TestClient]) -> None:

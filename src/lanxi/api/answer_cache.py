@@ -3,10 +3,11 @@
 The dashboard's reads are anonymous ``GET`` requests whose answer depends only on the URL and
 the stored data: the public role sees approved data only, the same for every anonymous caller.
 Every change to the plan catalogue and the monitoring data writes the append-only audit log,
-and the environment tables only grow or are reloaded with new ids, so one query —
-``max(audit_log.id)`` and the id range of ``water_samples`` and ``air_observations`` — tells
-whether an answer computed earlier is still the answer. A hit sends the stored bytes (status,
-headers, body) without entering the app: no session, no principal, no serialisation.
+and the environment tables only grow or are reloaded with new ids, so one query
+(:func:`data_version`: the audit log, the approved rows, the id range of ``water_samples`` and
+``air_observations``) tells whether an answer computed earlier is still the answer. A hit sends
+the stored bytes (status, headers, body) without entering the app: no session, no principal, no
+serialisation.
 
 What is never cached: any request with an ``Authorization`` header or a session cookie (a
 signed-in user may see unapproved rows), anything but ``GET`` under ``/api/v1``, the sign-in
@@ -27,7 +28,12 @@ from sqlalchemy import Engine, func, select
 
 from lanxi.api.security import SESSION_COOKIE
 from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
-from lanxi.storage.models import AuditLogRow
+from lanxi.storage.models import (
+    AuditLogRow,
+    ObservationRow,
+    TaskProgressReportRow,
+    WorkflowStatus,
+)
 
 #: Largest body kept (bytes); bigger answers (full downloads) are computed each time.
 MAX_BODY = 4 * 1024 * 1024
@@ -42,10 +48,32 @@ HIT_HEADER = (b"x-lanxi-cache", b"hit")
 Version = tuple[int, ...]
 
 
+#: Audit actions that never change what the public sees by themselves: a submission and the new
+#: versions it stores are not approved (the public reads the latest *approved* version of each
+#: key); a submission stored as approved inserts approved rows, which the version counts.
+PRIVATE_ACTIONS = ("submit", "new_version")
+
+
 def data_version(engine: Engine) -> Version:
-    """``max(audit_log.id)`` and the min / max id of the water and air tables, in one query."""
+    """The version of the published data, in one query.
+
+    ``max(audit_log.id)`` over the entries that may change a public answer (catalogue loads,
+    approvals, returns, wipes, …: every action but :data:`PRIVATE_ACTIONS`), the largest id of an
+    approved observation and of an approved task report, and the id range of the water and air
+    tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
+    empty the cache of the public dashboard.
+    """
+    approved = WorkflowStatus.APPROVED.value
     stmt = select(
-        select(func.max(AuditLogRow.id)).scalar_subquery(),
+        select(func.max(AuditLogRow.id))
+        .where(AuditLogRow.action.not_in(PRIVATE_ACTIONS))
+        .scalar_subquery(),
+        select(func.max(ObservationRow.id))
+        .where(ObservationRow.status == approved)
+        .scalar_subquery(),
+        select(func.max(TaskProgressReportRow.id))
+        .where(TaskProgressReportRow.status == approved)
+        .scalar_subquery(),
         select(func.min(WaterSampleRow.id)).scalar_subquery(),
         select(func.max(WaterSampleRow.id)).scalar_subquery(),
         select(func.min(AirObservationRow.id)).scalar_subquery(),
