@@ -83,3 +83,36 @@ def test_token_requests_bypass_the_cache(two: tuple[TestClient, TestClient]) -> 
     r = public.get("/api/v1/groups", headers={"Authorization": "Bearer lx_not-a-token"})
     assert r.status_code == 401
     assert "x-lanxi-cache" not in r.headers
+
+
+def test_version_queries_are_shared_but_never_older_than_the_request() -> None:
+    import asyncio
+    import threading
+    import time
+
+    from lanxi.api.answer_cache import AnswerCache
+
+    calls: list[float] = []
+    lock = threading.Lock()
+
+    def version(_engine: object) -> tuple[int, ...]:
+        with lock:
+            calls.append(time.monotonic())
+            n = len(calls)
+        time.sleep(0.05)
+        return (n,)
+
+    cache = AnswerCache(None, engine=None, prefix="/api/v1", version=version)  # type: ignore[arg-type]
+
+    async def main() -> tuple[list[tuple[int, ...]], tuple[int, ...]]:
+        first = [asyncio.ensure_future(cache.fresh_version()) for _ in range(20)]
+        await asyncio.sleep(0.01)  # the first query runs: these arrive after it started
+        later = [asyncio.ensure_future(cache.fresh_version()) for _ in range(20)]
+        got = await asyncio.gather(*first, *later)
+        return got, await cache.fresh_version()
+
+    got, last = asyncio.run(main())
+    # the first request starts query 1; the 39 that came after it share query 2, which starts
+    # when query 1 ends (so after every one of them arrived); a later request gets a new one
+    assert got == [(1,)] + [(2,)] * 39
+    assert last == (3,) and len(calls) == 3

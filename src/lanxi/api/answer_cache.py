@@ -18,9 +18,13 @@ own cache, so a write in one worker is seen by the others at their next version 
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -39,8 +43,6 @@ from lanxi.storage.models import (
 MAX_BODY = 4 * 1024 * 1024
 #: Entries kept per process; the cache is emptied when full (versions make old entries dead).
 MAX_ENTRIES = 512
-#: Version queries at once per process (each is one short statement on a pooled connection).
-VERSION_QUERIES = 4
 
 #: Header added to an answer sent from the cache.
 HIT_HEADER = (b"x-lanxi-cache", b"hit")
@@ -99,6 +101,18 @@ def cacheable(scope: dict[str, Any], prefix: str) -> bool:
     return True
 
 
+@dataclass
+class _Flight:
+    """The version query running and the one queued behind it, of one event loop."""
+
+    running: asyncio.Future[Version] | None = None
+    queued: asyncio.Future[Version] | None = None
+
+    def done(self, task: asyncio.Future[Version]) -> None:
+        if self.running is task:
+            self.running = None
+
+
 class AnswerCache:
     """ASGI middleware: answer a cacheable request from the cache while its data version holds.
 
@@ -127,26 +141,49 @@ class AnswerCache:
         self.version = version
         self._entries: dict[tuple[Any, ...], tuple[dict[str, Any], bytes]] = {}
         self._lock = threading.Lock()
-        self._limiters: dict[int, anyio.CapacityLimiter] = {}
+        # per event loop (a test client may run the app in several): the version query running
+        # and the one queued behind it
+        self._states: weakref.WeakKeyDictionary[Any, _Flight] = weakref.WeakKeyDictionary()
 
-    def _limiter(self) -> anyio.CapacityLimiter:
-        # one limiter per event loop (a test client may run the app in several loops)
-        import asyncio
+    async def _query(self) -> Version:
+        # in a thread: the event loop never waits on the database
+        return await anyio.to_thread.run_sync(self.version, self.engine)
 
-        key = id(asyncio.get_running_loop())
-        lim = self._limiters.get(key)
-        if lim is None:
-            lim = self._limiters[key] = anyio.CapacityLimiter(VERSION_QUERIES)
-        return lim
+    async def fresh_version(self) -> Version:
+        """The data version read by a query that started after this call (single-flight).
+
+        Requests that arrive while a query runs share the next one, which starts when the running
+        one ends: an answer never predates a write its caller could have seen committed, and a
+        burst of reads costs two queries, not one each.
+        """
+        loop = asyncio.get_running_loop()
+        st = self._states.get(loop)
+        if st is None:
+            st = self._states[loop] = _Flight()
+        if st.queued is not None:  # not started yet: it starts after this request arrived
+            return await asyncio.shield(st.queued)
+        if st.running is None:
+            task = asyncio.ensure_future(self._query())
+            st.running = task
+        else:
+            task = asyncio.ensure_future(self._after(st, st.running))
+            st.queued = task
+        task.add_done_callback(lambda t: st.done(t))
+        return await asyncio.shield(task)
+
+    async def _after(self, st: _Flight, prev: asyncio.Future[Version]) -> Version:
+        with contextlib.suppress(Exception):
+            await asyncio.shield(prev)
+        st.queued = None
+        st.running = asyncio.current_task()
+        return await self._query()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Send the cached answer, or run the app and keep its answer if it may be kept."""
         if not cacheable(scope, self.prefix):
             await self.app(scope, receive, send)
             return
-        # the version is read after the request arrived, so an answer never predates a write
-        # the caller could have seen committed; in a thread: the event loop never waits on I/O
-        version = await anyio.to_thread.run_sync(self.version, self.engine, limiter=self._limiter())
+        version = await self.fresh_version()
         key = (scope["path"], scope["query_string"], version, dt.date.today())
         with self._lock:
             hit = self._entries.get(key)
