@@ -122,7 +122,9 @@ async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
         import httpx  # type: ignore[no-redef]
 
     specs = json.loads(Path(args.specs).read_text())
-    limits = httpx.Limits(max_connections=args.readers + args.submitters + 10)
+    # keep-alive expiry under uvicorn's 5 s: with both at 5 s a reader back from a long pause could
+    # send on a connection the server was closing at that moment (a client-side ReadError)
+    limits = httpx.Limits(max_connections=args.readers + args.submitters + 10, keepalive_expiry=4.0)
     reads: dict[str, Any] = {"lat": [], "status": {}}
     writes: dict[str, Any] = {"lat": [], "status": {}, "accepted": []}
     async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=120) as client:
