@@ -4,8 +4,9 @@ The dashboard's reads are anonymous ``GET`` requests whose answer depends only o
 the stored data: the public role sees approved data only, the same for every anonymous caller.
 Every change to the plan catalogue and the monitoring data writes the append-only audit log,
 and the environment tables only grow or are reloaded with new ids, so one query
-(:func:`data_version`: the audit log, the approved rows, the id range of ``water_samples`` and
-``air_observations``) tells whether an answer computed earlier is still the answer. A hit sends
+(:func:`lanxi.services.read_cache.published_version`: the audit log, the approved rows, the id
+range of ``water_samples`` and ``air_observations``) tells whether an answer computed earlier is
+still the answer. A hit sends
 the stored bytes (status, headers, body) without entering the app: no session, no principal, no
 serialisation.
 
@@ -28,16 +29,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import anyio
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from lanxi.api.security import SESSION_COOKIE
-from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
-from lanxi.storage.models import (
-    AuditLogRow,
-    ObservationRow,
-    TaskProgressReportRow,
-    WorkflowStatus,
-)
+from lanxi.services.read_cache import Version, published_version
 
 #: Largest body kept (bytes); bigger answers (full downloads) are computed each time.
 MAX_BODY = 4 * 1024 * 1024
@@ -46,44 +41,6 @@ MAX_ENTRIES = 512
 
 #: Header added to an answer sent from the cache.
 HIT_HEADER = (b"x-lanxi-cache", b"hit")
-
-Version = tuple[int, ...]
-
-
-#: Audit actions that never change what the public sees by themselves: a submission and the new
-#: versions it stores are not approved (the public reads the latest *approved* version of each
-#: key); a submission stored as approved inserts approved rows, which the version counts.
-PRIVATE_ACTIONS = ("submit", "new_version")
-
-
-def data_version(engine: Engine) -> Version:
-    """The version of the published data, in one query.
-
-    ``max(audit_log.id)`` over the entries that may change a public answer (catalogue loads,
-    approvals, returns, wipes, …: every action but :data:`PRIVATE_ACTIONS`), the largest id of an
-    approved observation and of an approved task report, and the id range of the water and air
-    tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
-    empty the cache of the public dashboard.
-    """
-    approved = WorkflowStatus.APPROVED.value
-    stmt = select(
-        select(func.max(AuditLogRow.id))
-        .where(AuditLogRow.action.not_in(PRIVATE_ACTIONS))
-        .scalar_subquery(),
-        select(func.max(ObservationRow.id))
-        .where(ObservationRow.status == approved)
-        .scalar_subquery(),
-        select(func.max(TaskProgressReportRow.id))
-        .where(TaskProgressReportRow.status == approved)
-        .scalar_subquery(),
-        select(func.min(WaterSampleRow.id)).scalar_subquery(),
-        select(func.max(WaterSampleRow.id)).scalar_subquery(),
-        select(func.min(AirObservationRow.id)).scalar_subquery(),
-        select(func.max(AirObservationRow.id)).scalar_subquery(),
-    )
-    with engine.connect() as conn:
-        row = conn.execute(stmt).one()
-    return tuple(int(v or 0) for v in row)
 
 
 def cacheable(scope: dict[str, Any], prefix: str) -> bool:
@@ -125,7 +82,7 @@ class AnswerCache:
     prefix : str
         The API's path prefix (``/api/v1``).
     version : callable, optional
-        ``version(engine)``; default :func:`data_version`.
+        ``version(engine)``; default :func:`lanxi.services.read_cache.published_version`.
     """
 
     def __init__(
@@ -133,7 +90,7 @@ class AnswerCache:
         app: Any,
         engine: Engine,
         prefix: str,
-        version: Callable[[Engine], Version] = data_version,
+        version: Callable[[Engine], Version] = published_version,
     ) -> None:
         self.app = app
         self.engine = engine
