@@ -30,6 +30,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import socket
 import subprocess
 import sys
@@ -121,7 +122,9 @@ async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
         import httpx  # type: ignore[no-redef]
 
     specs = json.loads(Path(args.specs).read_text())
-    limits = httpx.Limits(max_connections=args.readers + args.submitters + 10)
+    # keep-alive expiry under uvicorn's 5 s: with both at 5 s a reader back from a long pause could
+    # send on a connection the server was closing at that moment (a client-side ReadError)
+    limits = httpx.Limits(max_connections=args.readers + args.submitters + 10, keepalive_expiry=4.0)
     reads: dict[str, Any] = {"lat": [], "status": {}}
     writes: dict[str, Any] = {"lat": [], "status": {}, "accepted": []}
     async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=120) as client:
@@ -131,7 +134,9 @@ async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
         tasks += [_submitter(client, stop, s, writes) for s in specs[: args.submitters]]
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - t0
-    return {"elapsed": elapsed, "reads": reads, "writes": writes}
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = ru.ru_utime + ru.ru_stime
+    return {"elapsed": elapsed, "reads": reads, "writes": writes, "client_cpu": cpu}
 
 
 # --------------------------------------------------------------------------- set-up and report
@@ -295,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             spec_file.write_text(json.dumps(specs))
             out = Path(tmp) / "result.json"
             load_before = os.getloadavg()
+            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu_before = ru0.ru_utime + ru0.ru_stime
             subprocess.run(
                 [
                     sys.executable,
@@ -321,12 +328,17 @@ def main(argv: list[str] | None = None) -> int:
             result = json.loads(out.read_text())
         _stop(proc)
         proc = None
+        # CPU of the waited-for children: the client (reported by itself) and the server
+        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = ru.ru_utime + ru.ru_stime - cpu_before - result["client_cpu"]
         batches, rows, missing = _check(url, result["writes"]["accepted"])
         el = result["elapsed"]
         print(
             f"\n{args.readers} readers (think {args.think} s) + {args.submitters} submitters, "
             f"{el:.1f} s, {args.workers} uvicorn workers on PostgreSQL; load average "
-            f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (nproc {os.cpu_count()})\n"
+            f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (nproc {os.cpu_count()}); "
+            f"CPU: load client {result['client_cpu']:.1f} s, server {server_cpu:.1f} s "
+            f"({result['client_cpu'] / el:.0%} and {server_cpu / el:.0%} of one core)\n"
         )
         print(
             f"{'':<8} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "

@@ -16,6 +16,7 @@ from fastapi import APIRouter, FastAPI
 
 from lanxi import __version__
 from lanxi.api import errors
+from lanxi.api.answer_cache import AnswerCache
 from lanxi.api.routes import access as access_routes
 from lanxi.api.routes import auth as auth_routes
 from lanxi.api.routes import batches as batch_routes
@@ -142,4 +143,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
         html_errors = pages.error_page
     errors.install(app, html_errors)
     app.add_middleware(LimitConcurrency, reads=CONCURRENT_READS, writes=CONCURRENT_WRITES)
+    # outermost: a public read whose data have not changed is answered before the admission
+    # limits, the session and the routes (lanxi.api.answer_cache)
+    app.add_middleware(AnswerCache, engine=eng, prefix=API_PREFIX)
     return app

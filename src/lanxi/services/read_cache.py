@@ -4,6 +4,8 @@ Every change to observations, progress reports, batches, users and roles writes 
 audit log, so ``max(audit_log.id)`` is a version of the monitoring data: a cached result is used
 only while no audited change has happened since it was computed. Used by the API for progress and
 task status (the dashboard's most-read views); each worker process keeps its own cache.
+:func:`published_version` is the finer version of what the public sees, for the API's cache of
+public answers (:mod:`lanxi.api.answer_cache`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,21 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lanxi.storage.models import AuditLogRow
+from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
+from lanxi.storage.models import (
+    AuditLogRow,
+    ObservationRow,
+    TaskProgressReportRow,
+    WorkflowStatus,
+)
 
 T = TypeVar("T")
 MAX_ENTRIES = 256
+#: A data version: a tuple of ids.
+Version = tuple[int, ...]
 _cache: dict[tuple[Hashable, ...], object] = {}
 _lock = threading.Lock()
 
@@ -45,3 +55,39 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], make: Callab
             _cache.clear()
         _cache[key] = value
     return value
+
+
+#: Audit actions that never change what the public sees by themselves: a submission and the new
+#: versions it stores are not approved (the public reads the latest *approved* version of each
+#: key); a submission stored as approved inserts approved rows, which the version counts.
+PRIVATE_ACTIONS = ("submit", "new_version")
+
+
+def published_version(engine: Engine) -> Version:
+    """The version of the published data, in one query.
+
+    ``max(audit_log.id)`` over the entries that may change a public answer (catalogue loads,
+    approvals, returns, wipes, …: every action but :data:`PRIVATE_ACTIONS`), the largest id of an
+    approved observation and of an approved task report, and the id range of the water and air
+    tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
+    empty the cache of the public dashboard.
+    """
+    approved = WorkflowStatus.APPROVED.value
+    stmt = select(
+        select(func.max(AuditLogRow.id))
+        .where(AuditLogRow.action.not_in(PRIVATE_ACTIONS))
+        .scalar_subquery(),
+        select(func.max(ObservationRow.id))
+        .where(ObservationRow.status == approved)
+        .scalar_subquery(),
+        select(func.max(TaskProgressReportRow.id))
+        .where(TaskProgressReportRow.status == approved)
+        .scalar_subquery(),
+        select(func.min(WaterSampleRow.id)).scalar_subquery(),
+        select(func.max(WaterSampleRow.id)).scalar_subquery(),
+        select(func.min(AirObservationRow.id)).scalar_subquery(),
+        select(func.max(AirObservationRow.id)).scalar_subquery(),
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt).one()
+    return tuple(int(v or 0) for v in row)
