@@ -142,6 +142,6 @@ def test_template_download(fresh_app: Make) -> None:
     lines = r.text.splitlines()
     # the template lists its valid codes in leading '#' lines, which `submit` skips
     assert lines[0].startswith("# Lanxi template: observations")
-    assert [ln for ln in lines if not ln.startswith("#")][0] == HEADER.strip()
+    assert next(ln for ln in lines if not ln.startswith("#")) == HEADER.strip()
     x = c.get("/api/v1/templates/task-progress")
     assert x.content[:2] == b"PK"
