@@ -72,3 +72,22 @@ def test_task_status_cache_sees_a_new_report(fresh_app: object) -> None:
     t01 = next(x for x in after["items"] if x["task_id"] == "t01")
     assert (t01["progress"], t01["latest_period"]) == ("已完成", "2024H2")
     assert before != after
+
+
+def test_task_completion_groups_add_up(client: TestClient) -> None:
+    total = client.get("/api/v1/tasks/status", params={"limit": 1}).json()["total"]
+    prov = client.get("/api/v1/tasks/completion", params={"by": "province"}).json()["items"]
+    # every assignment falls in exactly one province group (or the national one)
+    assert sum(g["assignments"] for g in prov) == total
+    assert {"620000", "630000"} <= {g["group"] for g in prov}
+    for g in prov:
+        parts = g["completed"] + g["in_progress"] + g["not_started"] + g["lagging"] + g["no_report"]
+        assert parts == g["assignments"]
+        assert g["share_completed"] == round(g["completed"] / g["assignments"], 4)
+    # by section each task counts once, by its lead agency
+    sec = client.get("/api/v1/tasks/completion", params={"by": "section"}).json()["items"]
+    assert sum(g["assignments"] for g in sec) == 58
+    city = client.get("/api/v1/tasks/completion", params={"by": "city"}).json()["items"]
+    assert {g["name"] for g in city} >= {"兰州市", "西宁市", "海东市"}
+    r = client.get("/api/v1/tasks/completion", params={"by": "county"})
+    assert r.status_code == 422

@@ -227,6 +227,22 @@ class TaskStatusOut(Out):
     synthetic: bool
 
 
+class TaskCompletionOut(Out):
+    """Completion of the task assignments of one group (agency, province, city or section)."""
+
+    group: str
+    name: str | None = None
+    assignments: int
+    completed: int
+    share_completed: float | None = None
+    in_progress: int
+    not_started: int
+    lagging: int
+    no_report: int
+    overdue: int
+    stalled: int
+
+
 class TaskReportOut(Out):
     """An approved task progress report."""
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from lanxi.api.deps import Db, access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
-from lanxi.api.schemas import ProjectOut, TaskOut, TaskReportOut, TaskStatusOut
+from lanxi.api.schemas import (
+    ProjectOut,
+    TaskCompletionOut,
+    TaskOut,
+    TaskReportOut,
+    TaskStatusOut,
+)
 from lanxi.services import plans as plan_svc
 from lanxi.services import read_cache
 from lanxi.services.monitoring import task_reports as report_svc
@@ -60,6 +66,28 @@ def task_status(
     if overdue is not None:
         rows = [r for r in rows if r["overdue"] is overdue]
     return respond(rows, TaskStatusOut, params, "task_status")
+
+
+@router.get(
+    "/tasks/completion",
+    response_model=Page[TaskCompletionOut],
+    responses=DOWNLOADS,
+    dependencies=[access()],
+)
+def task_completion(
+    db: Db,
+    params: Listing,
+    by: Literal["agency", "province", "city", "section"] = "province",
+    as_of: dt.date | None = None,
+) -> Page[TaskCompletionOut] | Response:
+    """Completion of task assignments by agency, province, city or section (approved reports)."""
+    rows = read_cache.cached(
+        db,
+        "task_completion",
+        (by, as_of),
+        lambda: task_svc.completion(db, by, as_of=as_of),
+    )
+    return respond(rows, TaskCompletionOut, params, "task_completion")
 
 
 @router.get(

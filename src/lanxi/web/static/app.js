@@ -239,6 +239,19 @@
       }).catch(function (e) { showError("task-table", e); });
     }
     document.getElementById("task-filter").addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
+    function loadCompletion() {
+      api("/tasks/completion", { by: document.getElementById("by").value, limit: 1000 }).then(function (p) {
+        table("completion-table", p.items, [
+          ["name", t("col_group"), function (r) { return fmt(r.name || r.group); }],
+          ["assignments", t("col_assignments")], ["completed", t("col_completed")],
+          ["share_completed", t("col_share_completed"), function (r) { return r.share_completed == null ? "—" : fmt(100 * r.share_completed, 1) + " %"; }],
+          ["in_progress", t("col_in_progress")], ["lagging", t("col_lagging")], ["not_started", t("col_not_started")],
+          ["overdue", t("overdue_tasks")], ["stalled", t("col_stalled")],
+        ]);
+      }).catch(function (e) { showError("completion-table", e); });
+    }
+    document.getElementById("completion-filter").addEventListener("submit", function (ev) { ev.preventDefault(); loadCompletion(); });
+    loadCompletion();
     var form = document.getElementById("report-form");
     if (form) form.addEventListener("submit", function (ev) {
       ev.preventDefault();
