@@ -116,6 +116,25 @@ def _can_read_unapproved(user: Principal) -> bool:
     return True
 
 
+def visible_status(principal: Principal, status: str | None) -> str | None:
+    """The status filter a reader gets: checked, and ``approved`` for readers of published data.
+
+    Raises
+    ------
+    NotFoundError
+        ``status`` is not one of :data:`STATUSES`.
+    PermissionDenied
+        A reader of published data only asking for another status.
+    """
+    if status is not None and status not in STATUSES:
+        raise NotFoundError(f"no status '{status}': use one of {', '.join(STATUSES)}")
+    if _can_read_unapproved(principal):
+        return status
+    if status not in (None, "approved"):
+        authorize(principal, Action.READ_UNAPPROVED)
+    return "approved"
+
+
 def list_observations(
     session: Session,
     user: str | Principal,
@@ -161,17 +180,11 @@ def list_observations(
     """
     ref = load_reference(session)
     principal = as_principal(session, user, ref)
-    if status is not None and status not in STATUSES:
-        raise NotFoundError(f"no status '{status}': use one of {', '.join(STATUSES)}")
+    status = visible_status(principal, status)
     if indicator is not None and indicator not in ref.indicators:
         raise NotFoundError(f"no indicator '{indicator}' (list them with `lanxi indicators`)")
     if region is not None and region not in ref.regions:
         raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")
-    public = not _can_read_unapproved(principal)
-    if public and status not in (None, "approved"):
-        authorize(principal, Action.READ_UNAPPROVED)
-    if public:
-        status = "approved"
     key = ["indicator_id", "region_code", "period"]
     if history:
         q = select(OBS)

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError
 from lanxi.services.monitoring.common import Record, load_reference
-from lanxi.services.monitoring.permissions import Action, Principal, authorize
-from lanxi.services.monitoring.queries import STATUSES, _can_read_unapproved, _latest_approved
+from lanxi.services.monitoring.permissions import Principal
+from lanxi.services.monitoring.queries import _latest_approved, visible_status
 from lanxi.services.monitoring.submit import PROGRESS, as_principal
 
 
@@ -53,16 +53,11 @@ def list_task_reports(
     """
     ref = load_reference(session)
     principal = as_principal(session, user, ref)
-    if status is not None and status not in STATUSES:
-        raise NotFoundError(f"no status '{status}': use one of {', '.join(STATUSES)}")
+    status = visible_status(principal, status)
     if task is not None and task not in ref.tasks:
         raise NotFoundError(f"no task '{task}' (list them with `lanxi tasks`)")
     if agency is not None and agency not in ref.agencies:
         raise NotFoundError(f"no agency '{agency}' (list them with `lanxi agencies`)")
-    if not _can_read_unapproved(principal):
-        if status not in (None, "approved"):
-            authorize(principal, Action.READ_UNAPPROVED)
-        status = "approved"
     if status == "approved":
         q = _latest_approved(PROGRESS, ["task_id", "agency_id", "period"])
     else:
