@@ -8,6 +8,7 @@ a new load is seen at the next request while repeated dashboard reads cost a che
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 from collections.abc import Callable
@@ -74,17 +75,34 @@ def _records(df: pd.DataFrame) -> list[Record]:
 
 
 def _daily_city_frame(url: str | None) -> pd.DataFrame:
-    try:
-        hourly = env_store.air_frame("hourly", url)
-    except NotFoundError:
-        hourly = None
-    if hourly is not None:
-        city_of = hourly.groupby("station")["city"].first()
-        daily = daily_from_hourly(hourly.drop(columns="city"))
-        daily["city"] = daily["station"].map(city_of)
+    # stored hourly and daily observations as the annual evaluation reads them: a station-day
+    # from its hours when it has any, else from its daily row (environment.fill_days)
+    frames: dict[str, pd.DataFrame] = {}
+    for kind in ("hourly", "daily"):
+        with contextlib.suppress(NotFoundError):
+            frames[kind] = env_store.air_frame(kind, url)
+    if not frames:
+        raise NotFoundError("the store holds no air observations (try `lanxi env demo`)")
+    city_of = (
+        pd.concat([f[["station", "city"]] for f in frames.values()])
+        .dropna(subset=["city"])
+        .groupby("station")["city"]
+        .first()
+    )
+    stored = frames.get("daily")
+    if stored is not None:
+        stored = stored.drop(columns="city").assign(
+            time=pd.to_datetime(stored["time"]).dt.normalize()
+        )
+    if "hourly" in frames:
+        hourly = frames["hourly"].drop(columns="city")
+        daily = daily_from_hourly(hourly)
+        if stored is not None:
+            daily = env_svc.fill_days(daily, hourly, stored)
     else:
-        daily = env_store.air_frame("daily", url)
-        daily["time"] = pd.to_datetime(daily["time"]).dt.normalize()
+        assert stored is not None
+        daily = stored
+    daily["city"] = daily["station"].map(city_of)
     cd = city_daily(daily.dropna(subset=["city"]))
     cols = [c for c in POLLUTANTS if c in cd]
     aqi = compute_aqi(
@@ -113,17 +131,23 @@ def air_daily_aqi(url: str | None = None, *, city: str | None = None) -> list[Re
     return [r for r in rows if city is None or r["city"] == city]
 
 
-def air_annual_cities(url: str | None = None) -> list[Record]:
-    """Annual evaluation per city and station (HJ 663-2013) of the stored air observations."""
+def latest_air_year(url: str | None = None) -> int:
+    """The calendar year of the newest stored air observation."""
+    with session_factory(engine(url))() as s:
+        newest = s.execute(select(func.max(AirObservationRow.time))).scalar()
+    if newest is None:
+        raise NotFoundError("the store holds no air observations (try `lanxi env demo`)")
+    return int(pd.Timestamp(newest).year)
 
-    def make() -> list[Record]:
-        try:
-            frame = env_store.air_frame("hourly", url)
-        except NotFoundError:
-            frame = env_store.air_frame("daily", url)
-        return _records(env_svc.air_annual(frame, file="store"))
 
-    return _cached("air_annual", url, (), make)
+def air_annual_cities(url: str | None = None, year: int | None = None) -> list[Record]:
+    """Annual evaluation per city and station (HJ 663-2013) of the stored air observations.
+
+    The same evaluation as the 年度环境空气质量报告: :func:`lanxi.services.env_store.air_annual`
+    on the hourly and daily observations of ``year`` (default: the newest year in the store).
+    """
+    y = latest_air_year(url) if year is None else year
+    return _cached("air_annual", url, (y,), lambda: _records(env_store.air_annual(y, url=url)))
 
 
 def _samples(url: str | None) -> pd.DataFrame:

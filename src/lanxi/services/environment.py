@@ -151,8 +151,13 @@ def _air_input(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]
     return _air_numeric(engine_df), passing
 
 
-def _fill_days(days: pd.DataFrame, source: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
-    """``days`` plus the rows of ``daily`` whose station-day ``source`` has no row on."""
+def fill_days(days: pd.DataFrame, source: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
+    """``days`` plus the rows of ``daily`` whose station-day ``source`` has no row on.
+
+    The rule of one source per station-day, hourly first (docs/air.md): ``days`` are the daily
+    values computed from the hourly ``source``; a stored daily row is added only for a station-day
+    without any hourly row, and is never mixed with hourly values.
+    """
     covered = pd.MultiIndex.from_arrays([source["station"], source["time"].dt.normalize()])
     keys = pd.MultiIndex.from_arrays([daily["station"], daily["time"]])
     rest = daily[~keys.isin(covered.unique())]
@@ -216,7 +221,7 @@ def air_annual(
     if daily is not None:
         extra, extra_passing = _air_input(daily, f"{file} (daily)")
         cities.append(extra_passing.assign(station=extra["station"].to_numpy()))
-        days = _fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
+        days = fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
     if days.empty:
         raise ValidationError([Problem(file, None, None, "no daily values")])
     ids = pd.concat(cities, ignore_index=True)

@@ -78,9 +78,14 @@ def air_annual(
     request: Request,
     params: Listing,
     level: Annotated[str | None, Query(pattern=r"^(city|station)$")] = None,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
 ) -> Page[Row] | Response:
-    """Annual evaluation (HJ 663-2013) per city and station, good-days ratio, edition used."""
-    rows = env_views.air_annual_cities(_url(request))
+    """Annual evaluation (HJ 663-2013) per city and station, good-days ratio, edition used.
+
+    ``year`` defaults to the newest year in the store; hourly and daily observations are used
+    as in the annual air report (a station-day from its hours when it has any).
+    """
+    rows = env_views.air_annual_cities(_url(request), year=year)
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
     return respond(rows, Row, params, "air_annual")
