@@ -135,6 +135,18 @@ def visible_status(principal: Principal, status: str | None) -> str | None:
     return "approved"
 
 
+def select_versions(table: Table, key: list[str], status: str | None) -> Select[Any]:
+    """The rows a status filter selects from a versioned table.
+
+    ``approved``: the latest approved version of each ``key`` (a later correction still under
+    review does not hide it); otherwise the current versions, of ``status`` when given.
+    """
+    if status == "approved":
+        return _latest_approved(table, key)
+    q = select(table).where(table.c.is_current)
+    return q if status is None else q.where(table.c.status == status)
+
+
 def list_observations(
     session: Session,
     user: str | Principal,
@@ -190,12 +202,8 @@ def list_observations(
         q = select(OBS)
         if status is not None:
             q = q.where(OBS.c.status == status)
-    elif status == "approved":
-        q = _latest_approved(OBS, key)
     else:
-        q = select(OBS).where(OBS.c.is_current)
-        if status is not None:
-            q = q.where(OBS.c.status == status)
+        q = select_versions(OBS, key, status)
     if indicator is not None:
         q = q.where(OBS.c.indicator_id == indicator)
     if region is not None:

@@ -6,13 +6,12 @@ other roles may ask for a status (``submitted`` for an approver's queue) or the 
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError
 from lanxi.services.monitoring.common import Record, load_reference
 from lanxi.services.monitoring.permissions import Principal
-from lanxi.services.monitoring.queries import _latest_approved, visible_status
+from lanxi.services.monitoring.queries import select_versions, visible_status
 from lanxi.services.monitoring.submit import PROGRESS, as_principal
 
 
@@ -58,12 +57,7 @@ def list_task_reports(
         raise NotFoundError(f"no task '{task}' (list them with `lanxi tasks`)")
     if agency is not None and agency not in ref.agencies:
         raise NotFoundError(f"no agency '{agency}' (list them with `lanxi agencies`)")
-    if status == "approved":
-        q = _latest_approved(PROGRESS, ["task_id", "agency_id", "period"])
-    else:
-        q = select(PROGRESS).where(PROGRESS.c.is_current)
-        if status is not None:
-            q = q.where(PROGRESS.c.status == status)
+    q = select_versions(PROGRESS, ["task_id", "agency_id", "period"], status)
     if task is not None:
         q = q.where(PROGRESS.c.task_id == task)
     if agency is not None:
