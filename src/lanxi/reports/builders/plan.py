@@ -170,17 +170,23 @@ def _projects_table(s: Session, region: str | None, lang: Lang) -> Any:
     )
 
 
-def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
-    """规划实施进展报告: targets and their status, task completion, projects, as of a date."""
-    lang = req.lang
+def _progress_report(req: ReportRequest, generated_at: dt.datetime) -> tuple[Report, dt.date]:
+    """A new progress-style report (Open SDG method) as of the request's date, and that date."""
     as_of = _as_of(req)
     report = new_report(
         req,
         generated_at=generated_at,
-        methods=[t("method.opensdg", lang)],
-        subtitle=t("subtitle.as_of", lang, date=as_of.isoformat()),
+        methods=[t("method.opensdg", req.lang)],
+        subtitle=t("subtitle.as_of", req.lang, date=as_of.isoformat()),
     )
     report.as_of = as_of
+    return report, as_of
+
+
+def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
+    """规划实施进展报告: targets and their status, task completion, projects, as of a date."""
+    lang = req.lang
+    report, as_of = _progress_report(req, generated_at)
     with session(url) as s:
         region = _region_code(s, req.region)
         recs = progress_svc.progress_records(s, plan=req.plan, region=region, as_of=as_of)
@@ -348,14 +354,7 @@ def summary(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -
 def public(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
     """公众版进展摘要: approved (published) data only; no agency-level or internal detail."""
     lang = req.lang
-    as_of = _as_of(req)
-    report = new_report(
-        req,
-        generated_at=generated_at,
-        methods=[t("method.opensdg", lang)],
-        subtitle=t("subtitle.as_of", lang, date=as_of.isoformat()),
-    )
-    report.as_of = as_of
+    report, as_of = _progress_report(req, generated_at)
     report.notes.append(t("note.public", lang))
     with session(url) as s:
         region = _region_code(s, req.region)
