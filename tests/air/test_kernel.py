@@ -99,3 +99,35 @@ def test_kernel_reports_every_bad_value_of_every_column() -> None:
         compute_aqi(frame, kind="hourly", edition="2026")
     found = {(p.row, p.field) for p in info.value.problems}
     assert found == {(2, "pm2_5"), (4, "pm2_5"), (1, "o3_8h"), (3, "so2_24h")}
+
+
+@pytest.mark.parametrize("edition", ["2012", "2026"])
+@pytest.mark.parametrize("kind", ["hourly", "daily"])
+def test_kernel_equals_reference_when_every_block_mixes_grid_off_grid_top_and_missing(
+    edition: str, kind: str
+) -> None:
+    """Shuffled values: each block of the kernel holds on-grid, off-grid (the vectorized 式(1)
+    path), above-the-top, NaN and (validate=False) negative values at once; and a block of only
+    off-grid daily means (the path 2012 daily reports take)."""
+    rng = np.random.default_rng(11)
+    data = {}
+    for p in POLLUTANTS:
+        values = grid(p, edition, kind)
+        values = np.concatenate([values, [-3.0, -0.1]])
+        data[p] = rng.permutation(np.resize(values, 30_000))
+    data["pm10"][:8_192] = rng.uniform(0, 400, 8_192)  # two whole blocks off the grid, below top
+    frame = pd.DataFrame(data)
+    out = compute_aqi(frame, kind=kind, edition=edition, validate=False)  # type: ignore[arg-type]
+    std = breakpoints(edition)  # type: ignore[arg-type]
+    for p in POLLUTANTS:
+        if p not in std.indicators[kind]:  # type: ignore[index]
+            continue
+        values = data[p].copy()
+        negative = values < 0
+        values[negative] = np.nan  # the reference refuses negatives; the kernel gives NaN
+        expected = iaqi(p, values, kind=kind, edition=edition).astype(np.float32)  # type: ignore[arg-type]
+        got = out[f"iaqi_{p}"].to_numpy()
+        assert np.array_equal(got, expected, equal_nan=True), p
+    best = out[[f"iaqi_{p}" for p in POLLUTANTS if f"iaqi_{p}" in out]].max(axis=1)
+    aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
+    assert np.array_equal(aqi, best.to_numpy(dtype=float), equal_nan=True)

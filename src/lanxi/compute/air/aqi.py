@@ -74,8 +74,11 @@ _TABLE_OF_ANY: dict[str, str] = {
 #: Float noise tolerance when rounding an interpolated IAQI up (5.0000000001 is 5, not 6).
 CEIL_EPS = 1e-9
 
-#: Rows processed at a time; bounds the temporaries of a 16-million-row frame to a few MB.
+#: Rows processed at a time (at most); bounds the temporaries of a 16-million-row frame to a few MB.
 CHUNK = 1 << 18
+
+#: Fewest rows of one thread-pool task of :func:`compute_aqi` (a task costs some 10 µs).
+MIN_CHUNK = 1 << 14
 
 
 # --------------------------------------------------------------------------- one table
@@ -315,7 +318,7 @@ def compute_aqi(
     counts SO2 1-h as IAQI 200 and O3 8-h as IAQI 300.
 
     The rows run through one compiled loop (:mod:`lanxi.compute.air.kernel`, bit for bit the
-    arithmetic of :func:`iaqi`) in chunks of :data:`CHUNK` rows on a thread pool.
+    arithmetic of :func:`iaqi`) in chunks of up to :data:`CHUNK` rows on a thread pool.
 
     Examples
     --------
@@ -350,14 +353,16 @@ def compute_aqi(
         for s in SLOTS
     )
     n = len(df)
-    starts = list(range(0, n, CHUNK))
+    size = _chunk_rows(n)
+    starts = list(range(0, n, size))
     iaqis = np.empty((len(used), n), dtype=np.float32)
     aqi = np.empty(n, dtype=np.int16)
     missing = np.empty(n, dtype=np.bool_)
     level = np.empty(n, dtype=np.int8)
     codes = np.empty(n, dtype=np.int16)
     editions = np.empty(n, dtype=np.int8)
-    seen = np.zeros((len(starts), (1 << len(used)) + 1), dtype=np.bool_)
+    # codes -1 … 2**7 - 1 (seven pollutants at most); the kernel fills whole 64-bit words
+    seen = np.zeros((len(starts), (1 << len(POLLUTANTS)) + 1), dtype=np.bool_)
     slots = np.array([SLOTS.index(p) for p in used], dtype=np.int64)
     check = np.array([SLOTS.index(s) for s in given if s not in used], dtype=np.int64)
 
@@ -371,11 +376,11 @@ def compute_aqi(
                 spec.lut, spec.lut_start, spec.lut_max, spec.divisor,
                 spec.threshold, spec.level_of,
                 iaqis, aqi, missing, level, codes, editions, seen[i],
-                start, min(start + CHUNK, n),
+                start, min(start + size, n),
             )
         )  # fmt: skip
 
-    bad = _run(chunk, len(starts))
+    bad = _run(chunk, len(starts), warm=bool(aqi_rows.signatures))
     if validate and bad:
         validate_air_frame(df, time_col=time_col, require_time=edition is None)
     return _assemble(df, used, iaqis, aqi, missing, level, codes, seen, editions, stds)
@@ -392,22 +397,40 @@ def _readonly(values: np.ndarray | None) -> np.ndarray:
     return out
 
 
-def _run(fn: Callable[[int], int], n_chunks: int) -> int:
-    """Sum of ``fn(i)`` over the chunks.
+def _chunk_rows(n: int) -> int:
+    """Rows per thread-pool task: four tasks per core (balance), within MIN_CHUNK … CHUNK."""
+    per_task = -(-n // (4 * (os.cpu_count() or 1)))
+    per_task = -(-per_task // 4096) * 4096  # whole blocks of the kernel
+    return max(MIN_CHUNK, min(CHUNK, per_task))
 
-    The first chunk runs in this thread (numba compiles on first use), the rest on a thread pool
-    (the kernel releases the GIL).
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _pool() -> ThreadPoolExecutor:
+    """The module's thread pool (one thread per core), made on first use and kept.
+
+    Starting threads on every call costs more than a small frame's whole computation.
+    """
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="lanxi-aqi")
+    return _POOL
+
+
+def _run(fn: Callable[[int], int], n_chunks: int, *, warm: bool = True) -> int:
+    """Sum of ``fn(i)`` over the chunks, on the module's thread pool (the kernels release the GIL).
+
+    A single chunk runs in this thread. When the kernel is not ``warm`` (numba compiles it, or
+    loads it from its cache, on first use) the first chunk runs here before the others start.
     """
     if n_chunks == 0:
         return 0
-    total = fn(0)
-    workers = min(n_chunks - 1, os.cpu_count() or 1)
-    if workers > 1:
-        with ThreadPoolExecutor(workers) as pool:
-            total += sum(pool.map(fn, range(1, n_chunks)))
-    else:
-        total += sum(fn(i) for i in range(1, n_chunks))
-    return total
+    if n_chunks == 1 or (os.cpu_count() or 1) == 1:
+        return sum(fn(i) for i in range(n_chunks))
+    first = 0 if warm else 1
+    total = 0 if warm else fn(0)
+    return total + sum(_pool().map(fn, range(first, n_chunks)))
 
 
 def _assemble(
@@ -430,16 +453,17 @@ def _assemble(
         for code in range(1 << len(used))
     ]
     # keep only the combinations that occur: the kernel marked them, one remap pass renumbers
-    occurs = np.flatnonzero(np.any(seen, axis=0)[1:])
+    occurs = np.flatnonzero(np.any(seen, axis=0)[1 : len(combos) + 1])
     remap = np.full(len(combos) + 1, -1, dtype=np.int16)
     remap[occurs + 1] = np.arange(occurs.size, dtype=np.int16)
-    starts = list(range(0, n, CHUNK))
+    size = _chunk_rows(n)
+    starts = list(range(0, n, size))
 
     def renumber(i: int) -> int:
-        remap_codes(codes, remap, starts[i], min(starts[i] + CHUNK, n))
+        remap_codes(codes, remap, starts[i], min(starts[i] + size, n))
         return 0
 
-    _run(renumber, len(starts))
+    _run(renumber, len(starts), warm=bool(remap_codes.signatures))
     std = next(iter(stds.values())) if stds else breakpoints("2026")
     cats = std.categories  # levels, names and colours are the same in both editions
 

@@ -202,7 +202,7 @@ def build_spec(stds: Mapping[Edition, AqiStandard], kind: Kind) -> KernelSpec:
     )
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def aqi_rows(
     cols: tuple[np.ndarray, ...],
     slots: np.ndarray,
@@ -245,20 +245,22 @@ def aqi_rows(
       ``fixed`` is -1; written to ``edition_out``.
     * ``code_out``: bit ``k`` set when IAQI ``k`` equals the AQI and the AQI exceeds the
       edition's threshold (ties all set), -1 when the AQI is missing; ``seen[code + 1]`` marks
-      the codes that occur.
+      the codes that occur (``seen`` has 129 entries: codes -1 … 127, seven pollutants).
 
-    Returns the count of negative or infinite values (validation).
+    Returns the count of blocks holding a negative or infinite value (validation).
 
     Rows go in blocks of :data:`BLOCK`: IAQI column by column (each column bound once per block;
     a call or a binding per row would cost reference counting), then the AQI of the block while
     its IAQIs are still in the cache. Everything is inlined for the same reason.
     """
+    # Reductions over a block are float min/max selects, never ``flag |= test`` or a count:
+    # LLVM vectorizes the former and not the latter, which costs 2-3x per value (docs/air.md).
     bad = 0
     n_out = slots.size
     fb = len(cols) - 1  # SO2 24-hour: the HJ 633-2012 fallback column
     fb_col = cols[fb]
     has_fb = fb_col.size > 0
-    last = level_of.size - 1
+    last = np.uint64(level_of.size - 1)
     best = np.empty(BLOCK, np.float32)
     bits = np.empty(BLOCK, np.int16)
     none = np.float32(-1.0)
@@ -266,14 +268,23 @@ def aqi_rows(
         b1 = min(b0 + BLOCK, stop)
         m = b1 - b0
         mixed = False
-        for i in range(b0, b1):
-            edition_out[i] = fixed if fixed >= 0 else (1 if times[i] >= boundary else 0)
-            mixed |= edition_out[i] != edition_out[b0]
+        if fixed >= 0:
+            edition_out[b0:b1] = fixed
+        else:
+            lo_e, hi_e = 1, 0
+            for i in range(b0, b1):
+                e = 1 if times[i] >= boundary else 0
+                edition_out[i] = e
+                lo_e = min(lo_e, e)
+                hi_e = max(hi_e, e)
+            mixed = lo_e != hi_e
+        lo, hi = 0.0, 0.0  # smallest and largest value of the block (NaN ignored)
         for q in range(check.size):
             col = cols[check[q]]
             for i in range(b0, b1):
                 x = col[i]
-                bad += (x < 0.0) | (x == np.inf)
+                lo = x if x < lo else lo
+                hi = x if x > hi else hi
         best[:m] = none
         for k in range(n_out):
             s = slots[k]
@@ -283,44 +294,74 @@ def aqi_rows(
             t0 = table_id[e0, s]
             need = mixed or t0 < 0  # per-row editions, or not an indicator (NaN): scalar loop
             if not mixed and t0 >= 0:
-                # exact table: one gather per value (loops without branches vectorize); values
-                # off its grid or above the top take the scalar loop below
-                base = lut_start[t0]
+                # exact table: one gather per value; values off its grid or above the top take
+                # the scalar loop below
                 k_max = lut_max[t0]
                 d = divisor[t0]
                 r = scale[e0, s]
+                g_hi = 0.0  # largest grid index (NaN ignored)
+                off = 0.0  # largest distance of a value from the table's grid (2012)
+                # block slices and unsigned gathers: no negative-index wraparound test per
+                # access, which keeps LLVM from vectorizing (about 1.7x per value, docs/air.md)
+                xs = col[b0:b1]
+                out = row[b0:b1]
+                tab = lut[lut_start[t0] :]
                 if r != 0.0:  # GB/T 8170: the rounded value is on the table's grid
-                    for i in range(b0, b1):
-                        x = col[i]
-                        bad += (x < 0.0) | (x == np.inf)
+                    for j in range(m):
+                        x = xs[j]
+                        lo = x if x < lo else lo
+                        hi = x if x > hi else hi
                         g = np.rint(np.rint(x * r * SNAP) / SNAP)
-                        need |= g > k_max  # above the top (NaN compares False)
-                        g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0  # NaN → NaN entry
-                        row[i] = lut[base + np.int64(g)]
+                        g_hi = g if g > g_hi else g_hi
+                        ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
+                        g = g if ok else k_max + 1.0  # NaN, negative → the NaN entry
+                        out[j] = tab[np.uint64(g)]
                 else:  # as given: the table where the value sits exactly on its grid
-                    for i in range(b0, b1):
-                        x = col[i]
-                        bad += (x < 0.0) | (x == np.inf)
+                    for j in range(m):
+                        x = xs[j]
+                        lo = x if x < lo else lo
+                        hi = x if x > hi else hi
                         g = np.rint(x * d)
-                        need |= (g > k_max) | ((g / d != x) & (x == x))
+                        g_hi = g if g > g_hi else g_hi
+                        gap = np.abs(g / d - x)
+                        off = gap if gap > off else off
                         g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0
-                        row[i] = lut[base + np.int64(g)]
+                        out[j] = tab[np.uint64(g)]
+                if off > 0.0:  # off the grid (e.g. daily means): 式(1) for the whole block
+                    x_hi = 0.0
+                    top_t = top[t0]
+                    sl = slope[t0]
+                    ic = intercept[t0]
+                    segs = seg_all[seg_start[t0] :]
+                    for j in range(m):
+                        x = xs[j]
+                        x_hi = x if x > x_hi else x_hi
+                        c = x if (x >= 0.0) & (x <= top_t) else top_t  # NaN, < 0: any segment
+                        seg = segs[np.uint64(c)]
+                        v = sl[seg] * x
+                        v = v + ic[seg]
+                        v = v - CEIL_EPS
+                        v = np.ceil(v) + 0.0
+                        out[j] = np.float32(v) if x >= 0.0 else np.float32(np.nan)
+                    off = 0.0 if x_hi <= top_t else off  # above the top: the scalar loop
+                need = (g_hi > k_max) | (off > 0.0)
             if need:
                 for i in range(b0, b1):
                     x = col[i]
                     if mixed:
-                        bad += (x < 0.0) | (x == np.inf)
+                        lo = x if x < lo else lo
+                        hi = x if x > hi else hi
                     e = edition_out[i]
                     t = table_id[e, s]
                     if not mixed and t >= 0:  # the table gave it unless off its grid or top
                         r = scale[e, s]
                         if r != 0.0:
                             g = np.rint(np.rint(x * r * SNAP) / SNAP)
-                            off = g > lut_max[t]
+                            off_grid = g > lut_max[t]
                         else:
                             g = np.rint(x * divisor[t])
-                            off = (g > lut_max[t]) | (g / divisor[t] != x)
-                        if not (off and x == x):
+                            off_grid = (g > lut_max[t]) | (g / divisor[t] != x)
+                        if not (off_grid and x == x):
                             continue
                     v = np.nan
                     if t >= 0 and x >= 0.0:
@@ -345,30 +386,53 @@ def aqi_rows(
                             v = v - CEIL_EPS
                             v = np.ceil(v) + 0.0
                     row[i] = np.float32(v)
+            out = row[b0:b1]
             for j in range(m):
-                f = row[b0 + j]
-                best[j] = max(best[j], f if f == f else none)
+                f = out[j]
+                best[j] = f if f > best[j] else best[j]  # NaN never wins; best starts at -1
+        bad += (lo < 0.0) | (hi == np.inf)
         bits[:m] = 0
         for k in range(n_out):
-            row = iaqi_out[k]
+            out = iaqi_out[k, b0:b1]
             for j in range(m):
-                bits[j] |= np.int16(row[b0 + j] == best[j]) << k
+                bits[j] |= np.int16(out[j] == best[j]) << k
+        thr = threshold[edition_out[b0]]
+        eds = edition_out[b0:b1]
+        aqis = aqi_out[b0:b1]
+        miss = missing_out[b0:b1]
+        levels = level_out[b0:b1]
+        codes = code_out[b0:b1]
         for j in range(m):
-            i = b0 + j
             b = best[j]
             has = b >= 0
-            a = int(b) if has else 0
-            code = bits[j] if b > threshold[edition_out[i]] else np.int16(0)
+            a = np.uint64(b) if has else np.uint64(0)
+            code = bits[j] if b > (threshold[eds[j]] if mixed else thr) else np.int16(0)
             code = code if has else np.int16(-1)
-            aqi_out[i] = a
-            missing_out[i] = not has
-            level_out[i] = level_of[min(a, last)] if has else -1
-            code_out[i] = code
-            seen[code + 1] = True
+            aqis[j] = a
+            miss[j] = not has
+            levels[j] = level_of[min(a, last)] if has else -1
+            codes[j] = code
+        # which codes occur: OR of one bit per code (codes -1 … 127 → bits 0 … 128), an
+        # integer reduction that vectorizes, where a store into seen[code] would not
+        w0 = np.uint64(0)
+        w1 = np.uint64(0)
+        w2 = np.uint64(0)
+        one = np.uint64(1)
+        for j in range(m):
+            u = np.uint64(codes[j] + 1)
+            w0 |= (one << u) if u < 64 else np.uint64(0)
+            w1 |= (one << (u - np.uint64(64))) if (u >= 64) & (u < 128) else np.uint64(0)
+            w2 |= one if u >= 128 else np.uint64(0)
+        for q in range(64):
+            seen[q] |= (w0 >> np.uint64(q)) & one != 0
+        for q in range(min(64, seen.size - 64)):
+            seen[64 + q] |= (w1 >> np.uint64(q)) & one != 0
+        if seen.size > 128:
+            seen[128] |= w2 != 0
     return bad
 
 
-@numba.njit(nogil=True, cache=True)
+@numba.njit(nogil=True, cache=True, error_model="numpy")
 def remap_codes(
     codes: np.ndarray, remap: np.ndarray, start: int, stop: int
 ) -> None:  # pragma: no cover - compiled
