@@ -158,8 +158,12 @@ def good_days_percent(good: int, days: int, decimals: int) -> float:
     """
     if days <= 0:
         return float("nan")
-    scale = 10**decimals
-    return round(Fraction(100 * scale * good, days)) / scale
+    return _percent_units(good, days, decimals) / 10**decimals
+
+
+def _percent_units(good: int, days: int, decimals: int) -> int:
+    """``100 · good / days`` in units of ``10**-decimals`` %, rounded half to even, exactly."""
+    return round(Fraction(100 * 10**decimals * good, days))
 
 
 def _evaluate_group(
@@ -233,11 +237,11 @@ def _evaluate_group(
     row["aqi_days"] = valid_aqi
     row["good_days"] = good
     raw_ratio = good / valid_aqi if valid_aqi else float("nan")
-    row["good_days_ratio"] = (
-        raw_ratio
-        if rounding is None
-        else good_days_percent(good, valid_aqi, rounding.percent_decimals) / 100
-    )
+    if rounding is None or not valid_aqi:
+        row["good_days_ratio"] = raw_ratio
+    else:  # a fraction whose percent has `percent_decimals` decimals: 2/3 → 0.667
+        d = rounding.percent_decimals
+        row["good_days_ratio"] = _percent_units(good, valid_aqi, d) / 10 ** (d + 2)
     row["good_days_ratio_raw"] = raw_ratio
     return row
 
