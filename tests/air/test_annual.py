@@ -205,7 +205,7 @@ def test_rounding_can_be_switched_off() -> None:
     assert r["rounding"] == "none"
     assert r["composite_index"] == pytest.approx(r["composite_index_raw"])
     rounded = annual_evaluation(_constant_year(pm2_5=35.4)).iloc[0]
-    assert rounded["rounding"].startswith("GB/T 8170 (HJ 663-2013")
+    assert rounded["rounding"] == "HJ 663-2013 数据修约 (GB/T 8170)"
 
 
 def test_composite_index_worked_example_3_06() -> None:

@@ -268,7 +268,7 @@ def _hj663_2013(
     out["edition"] = edition
     out["method"] = "HJ 663-2013"
     out["limits"] = f"{lim.citation} 二级"
-    out["rounding"] = "none" if rnd is None else f"GB/T 8170 ({rnd.citation})"
+    out["rounding"] = "none" if rnd is None else rnd.citation
     return out
 
 
