@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -13,8 +14,12 @@ from lanxi.compute.air.annual import (
     annual_evaluation,
     annual_limits,
     city_daily,
+    good_days_percent,
     hj663_percentile,
 )
+from lanxi.errors import ValidationError
+from lanxi.standards import load_standard
+from lanxi.standards.hj663 import _parse_rounding, rounding_rules
 
 
 def _year(year: int = 2025, n: int = 365) -> pd.DataFrame:
@@ -51,19 +56,24 @@ def test_annual_hand_computed_2025_uses_2012_limits() -> None:
     out = annual_evaluation(_year(2025))
     r = out.iloc[0]
     assert r["edition"] == "2012" and r["method"] == "HJ 663-2013"
-    # CO: k = 1 + 364 × 0.95 = 346.8 → 3.46 + 0.8 × 0.01 = 3.468
-    assert r["co_p95"] == pytest.approx(3.468)
-    # O3: k = 1 + 364 × 0.9 = 328.6 → 328 + 0.6 = 328.6
-    assert r["o3_8h_p90"] == pytest.approx(328.6)
+    # CO: k = 1 + 364 × 0.95 = 346.8 → 3.46 + 0.8 × 0.01 = 3.468, reported 3.5 (GB/T 8170)
+    assert r["co_p95_raw"] == pytest.approx(3.468) and r["co_p95"] == 3.5
+    # O3: k = 1 + 364 × 0.9 = 328.6 → 328 + 0.6 = 328.6, reported 329
+    assert r["o3_8h_p90_raw"] == pytest.approx(328.6) and r["o3_8h_p90"] == 329.0
     assert r["so2_annual_mean"] == 10.0
     assert bool(r["no2_complies"]) and bool(r["pm10_complies"])  # equal to the limit complies
     assert not bool(r["pm2_5_complies"]) and not bool(r["o3_8h_complies"])
     assert bool(r["co_complies"])
     assert not bool(r["complies_grade_ii"])
-    expected = 10 / 60 + 40 / 40 + 70 / 70 + 36 / 35 + 3.468 / 4 + 328.6 / 160
-    assert r["composite_index"] == pytest.approx(expected)
+    # the index of the rounded statistics, 6.12649 → 6.13; unrounded 6.11599
+    assert r["composite_index"] == 6.13
+    assert r["i_co"] == 3.5 / 4 and r["i_o3_8h"] == 329 / 160
+    raw = 10 / 60 + 40 / 40 + 70 / 70 + 36 / 35 + 3.468 / 4 + 328.6 / 160
+    assert r["composite_index_raw"] == pytest.approx(raw)
     assert r["good_days"] == 300 and r["aqi_days"] == 365
-    assert r["good_days_ratio"] == pytest.approx(300 / 365)
+    # 300 / 365 = 82.19 % → 82.2 %
+    assert round(100 * r["good_days_ratio"], 9) == 82.2
+    assert r["good_days_ratio_raw"] == pytest.approx(300 / 365)
     assert all(bool(r[f"{p}_valid"]) for p in ("so2", "no2", "pm10", "pm2_5", "co", "o3_8h"))
 
 
@@ -127,3 +137,147 @@ def test_city_daily_is_station_mean_and_method_is_swappable() -> None:
 def test_missing_pollutant_gives_no_index() -> None:
     r = annual_evaluation(_year(2025).drop(columns="co")).iloc[0]
     assert math.isnan(r["composite_index"]) and r["n_co"] == 0
+
+
+# ----------------------------------------------------------------- HJ 663 数据修约 (GB/T 8170)
+
+
+def _constant_year(year: int = 2025, **values: float) -> pd.DataFrame:
+    """A complete year of identical days (every statistic equals the daily value)."""
+    base = {"so2": 10.0, "no2": 20.0, "pm10": 50.0, "pm2_5": 30.0, "co": 1.0, "o3_8h": 100.0}
+    base.update(values)
+    days = pd.date_range(f"{year}-01-01", f"{year}-12-31", freq="D")
+    return pd.DataFrame({"station": "S1", "time": days, **base, "aqi": 60})
+
+
+@pytest.mark.parametrize(
+    ("pm2_5", "reported", "complies"),
+    [
+        (35.4, 35.0, True),  # 35.4 → 35 ≤ 35 达标, although 35.4 > 35
+        (35.5, 36.0, False),  # 35.5 → 36 超标
+        (34.5, 34.0, True),  # half to even: 34.5 → 34
+        (36.5, 36.0, False),  # half to even: 36.5 → 36
+        (35.6, 36.0, False),
+    ],
+)
+def test_pm2_5_annual_mean_is_rounded_before_compliance(
+    pm2_5: float, reported: float, complies: bool
+) -> None:
+    r = annual_evaluation(_constant_year(pm2_5=pm2_5)).iloc[0]  # 2025: limit 35 (GB 3095-2012)
+    assert r["pm2_5_annual_mean"] == reported
+    assert r["pm2_5_annual_mean_raw"] == pytest.approx(pm2_5)
+    assert bool(r["pm2_5_complies"]) is complies
+    assert bool(r["complies_grade_ii"]) is complies  # the other five comply
+    assert r["i_pm2_5"] == reported / 35
+
+
+def test_an_exact_half_from_averaging_rounds_to_even() -> None:
+    # leap year 2024, 183 days at 35 and 183 at 36: mean exactly 35.5 → 36, 超标
+    df = _constant_year(2024)
+    df["pm2_5"] = np.where(np.arange(len(df)) % 2 == 0, 35.0, 36.0)
+    df["pm10"] = np.where(np.arange(len(df)) % 2 == 0, 70.0, 71.0)  # 70.5 → 70 (even), 达标
+    r = annual_evaluation(df).iloc[0]
+    assert len(df) == 366 and r["pm2_5_annual_mean_raw"] == 35.5
+    assert r["pm2_5_annual_mean"] == 36.0 and not bool(r["pm2_5_complies"])
+    assert r["pm10_annual_mean"] == 70.0 and bool(r["pm10_complies"])
+
+
+@pytest.mark.parametrize(
+    ("co", "reported", "complies"),
+    [(4.05, 4.0, True), (4.15, 4.2, False), (4.04, 4.0, True), (4.06, 4.1, False)],
+)
+def test_co_p95_is_rounded_to_one_decimal(co: float, reported: float, complies: bool) -> None:
+    # 4.05 is stored as 4.0499999…: GB/T 8170 treats it as written, a 5 after an even 0 → 4.0
+    r = annual_evaluation(_constant_year(co=co)).iloc[0]
+    assert r["co_p95"] == reported and bool(r["co_complies"]) is complies
+
+
+def test_o3_p90_and_gases_round_to_integers() -> None:
+    r = annual_evaluation(_constant_year(o3_8h=160.5, so2=60.4, no2=40.5)).iloc[0]
+    assert r["o3_8h_p90"] == 160.0 and bool(r["o3_8h_complies"])  # 160.5 → 160 (even)
+    assert r["so2_annual_mean"] == 60.0 and bool(r["so2_complies"])
+    assert r["no2_annual_mean"] == 40.0 and bool(r["no2_complies"])
+
+
+def test_rounding_can_be_switched_off() -> None:
+    r = annual_evaluation(_constant_year(pm2_5=35.4), rounding=False).iloc[0]
+    assert r["pm2_5_annual_mean"] == pytest.approx(35.4) and not bool(r["pm2_5_complies"])
+    assert r["rounding"] == "none"
+    assert r["composite_index"] == pytest.approx(r["composite_index_raw"])
+    rounded = annual_evaluation(_constant_year(pm2_5=35.4)).iloc[0]
+    assert rounded["rounding"] == "HJ 663-2013 数据修约 (GB/T 8170)"
+
+
+def test_composite_index_worked_example_3_06() -> None:
+    # 城市环境空气质量排名技术规定 worked example (docs/air.md):
+    # 21/35 + 39/70 + 9/60 + 15/40 + 192/160 + 0.7/4 = 3.0571 → 3.06. Here the statistics need
+    # rounding first (21.4 → 21, 38.6 → 39, 9.2 → 9, 14.8 → 15, 192.3 → 192, 0.72 → 0.7).
+    df = _constant_year(pm2_5=21.4, pm10=38.6, so2=9.2, no2=14.8, o3_8h=192.3, co=0.72)
+    r = annual_evaluation(df).iloc[0]
+    assert [r[c] for c in ("pm2_5_annual_mean", "pm10_annual_mean", "so2_annual_mean")] == [
+        21.0,
+        39.0,
+        9.0,
+    ]
+    assert r["no2_annual_mean"] == 15.0 and r["o3_8h_p90"] == 192.0 and r["co_p95"] == 0.7
+    assert r["composite_index"] == 3.06
+    # the single indices are summed unrounded: rounded to 0.01 first they would give 3.07
+    # (0.60 + 0.56 + 0.15 + 0.38 + 1.20 + 0.18)
+    assert r["i_pm10"] == pytest.approx(39 / 70) and r["i_no2"] == 0.375
+    # unrounded statistics: 21.4/35 + 38.6/70 + 9.2/60 + 14.8/40 + 192.3/160 + 0.72/4 = 3.0681
+    assert r["composite_index_raw"] == pytest.approx(3.0680655, abs=1e-7)
+
+
+def test_good_days_ratio_is_rounded_to_a_tenth_of_a_percent() -> None:
+    days = pd.DataFrame(
+        {"station": "S1", "time": pd.date_range("2025-01-01", periods=3), "aqi": [50, 80, 150]}
+    )
+    r = annual_evaluation(days).iloc[0]
+    assert r["good_days"] == 2 and r["aqi_days"] == 3
+    assert r["good_days_ratio"] == 0.667  # 66.666… % → 66.7 %
+    assert r["good_days_ratio_raw"] == pytest.approx(2 / 3)
+    assert good_days_percent(2, 3, 1) == 66.7
+    # exact ties, half to even: 1/16 = 6.25 % → 6.2 %, 3/16 = 18.75 % → 18.8 %
+    assert good_days_percent(1, 16, 1) == 6.2 and good_days_percent(3, 16, 1) == 18.8
+    assert good_days_percent(73, 365, 1) == 20.0
+    assert math.isnan(good_days_percent(0, 0, 1))
+
+
+def test_city_statistics_are_rounded_too() -> None:
+    a = _constant_year(pm2_5=35.0).assign(city="兰州")
+    b = _constant_year(pm2_5=35.8).assign(station="S2", city="兰州")
+    city = annual_evaluation(city_daily(pd.concat([a, b])).assign(aqi=60), by="city").iloc[0]
+    # city days: (35.0 + 35.8) / 2 = 35.4 → 35, 达标; the stations: 35 达标, 36 超标
+    assert city["pm2_5_annual_mean"] == 35.0 and bool(city["pm2_5_complies"])
+    assert city["pm2_5_annual_mean_raw"] == pytest.approx(35.4)
+    st = annual_evaluation(pd.concat([a, b])).set_index("station")
+    assert st.loc["S2", "pm2_5_annual_mean"] == 36.0 and not bool(st.loc["S2", "pm2_5_complies"])
+
+
+def test_rounding_rules_are_data_with_a_citation() -> None:
+    rules = rounding_rules("hj663_2013")
+    assert rules.concentration_decimals == {
+        "so2": 0,
+        "no2": 0,
+        "pm10": 0,
+        "pm2_5": 0,
+        "co": 1,
+        "o3_8h": 0,
+    }
+    assert rules.composite_index_decimals == 2 and rules.percent_decimals == 1
+    assert rules.compare_rounded and rules.citation.startswith("HJ 663-2013")
+    with pytest.raises(ValueError, match="no rounding rules"):
+        rounding_rules("hj663_2026")
+
+
+def test_malformed_rounding_file_lists_every_problem() -> None:
+    std = load_standard("hj663_2013_rounding")
+    data = copy.deepcopy(std.data)
+    del data["concentration"]["co"]
+    data["concentration"]["pm25"] = 0
+    data["composite_index"] = -1
+    data["method"] = "half_up"
+    with pytest.raises(ValidationError) as info:
+        _parse_rounding(std.model_copy(update={"data": data}), "hj663_2013")
+    fields = {p.field for p in info.value.problems}
+    assert fields == {"concentration.co", "concentration.pm25", "composite_index", "method"}

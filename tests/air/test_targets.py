@@ -46,6 +46,22 @@ def test_target_set_in_2021_is_assessed_with_hj633_2012_even_in_2027() -> None:
     assert out.loc["t.2027", "cities"] == 2
 
 
+def test_ratio_is_rounded_to_a_tenth_before_it_is_compared() -> None:
+    # 188 good days of 209: 89.952 % → 90.0 % (HJ 663 数据修约, GB/T 8170), which meets ≥ 90 %
+    days = _city_days(2025, {"A": [20.0] * 188 + [160.0] * 21})
+    t = GoodDaysTarget("t", "p", date(2021, 10, 10), 2025, "ge", 90.0)
+    r = assess_good_days_targets(days, [t]).iloc[0]
+    assert r["good_days_ratio_raw"] == pytest.approx(100 * 188 / 209)  # 89.952…
+    assert r["good_days_ratio"] == 90.0 and bool(r["meets"])
+    assert r["good_days_ratio_in_year"] == 90.0  # 2025: the same edition
+    r = assess_good_days_targets(days, [t], rounding=False).iloc[0]
+    assert r["good_days_ratio"] == pytest.approx(89.952, abs=1e-3) and not bool(r["meets"])
+    # 187 of 209 = 89.474 % → 89.5 %, short of 90 % either way
+    days = _city_days(2025, {"A": [20.0] * 187 + [160.0] * 22})
+    r = assess_good_days_targets(days, [t]).iloc[0]
+    assert r["good_days_ratio"] == 89.5 and not bool(r["meets"])
+
+
 def test_targets_without_data_in_their_year_or_cities_are_left_out() -> None:
     days = _city_days(2025, {"A": [10.0, 20.0]})
     later = GoodDaysTarget("t.2035", "p", date(2018, 2, 22), 2035, "ge", 85.0)

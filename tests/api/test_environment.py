@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from fastapi.testclient import TestClient
 
 
@@ -46,7 +48,9 @@ def test_good_days_ratio_matches_the_calendar(client: TestClient) -> None:
     lz = next(a for a in annual if a["unit"] == "兰州市")
     good = sum(1 for d in days if d["aqi"] <= 100)
     assert lz["good_days"] == good
-    assert abs(lz["good_days_ratio"] - good / len(days)) < 1e-12
+    assert abs(lz["good_days_ratio_raw"] - good / len(days)) < 1e-12
+    # reported to 0.1 % (HJ 663 数据修约, GB/T 8170 half to even)
+    assert lz["good_days_ratio"] == round(Fraction(1000 * good, len(days))) / 1000
     assert lz["method"] == "HJ 663-2013"
 
 

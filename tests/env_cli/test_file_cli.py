@@ -112,7 +112,9 @@ def test_air_annual_daily_station_and_city(tmp_path: Path) -> None:
     city = df[df["level"] == "city"].iloc[0]
     assert city["unit"] == "兰州" and city["pm2_5_annual_mean"] == pytest.approx(35.0)
     assert bool(city["pm2_5_complies"])  # 35 ≤ 35 (GB 3095-2012 grade Ⅱ)
-    assert city["co_p95"] == pytest.approx(3.468)
+    # k = 1 + 364 × 0.95 = 346.8 → 3.468 mg/m³, reported rounded (HJ 663 数据修约, GB/T 8170)
+    assert city["co_p95"] == 3.5 and city["co_p95_raw"] == pytest.approx(3.468)
+    assert city["rounding"] == "HJ 663-2013 数据修约 (GB/T 8170)"
     assert city["edition"] == 2012
     b = df[df["unit"] == "B"].iloc[0]
     assert not bool(b["pm2_5_complies"]) and not bool(b["complies_grade_ii"])

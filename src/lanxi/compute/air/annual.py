@@ -21,7 +21,12 @@ Method ``"hj663_2013"`` — 环境空气质量评价技术规范（试行） HJ 
 * good-days ratio (优良天数比例): days with AQI ≤ 100 over days with an AQI;
 * comprehensive index (环境空气质量综合指数, 城市环境空气质量排名技术规定, 环办监测〔2018〕19号):
   :math:`I = \sum_i C_i / S_i` over the six pollutants, :math:`C_i` the annual statistic above and
-  :math:`S_i` the grade Ⅱ limit of the same averaging time.
+  :math:`S_i` the grade Ⅱ limit of the same averaging time;
+* rounding (数据修约, GB/T 8170 half to even, :func:`lanxi.standards.hj663.rounding_rules`): the
+  statistics are reported rounded (µg/m³ to integers, CO to 0.1 mg/m³) and compliance is judged on
+  the rounded values; :math:`I` is the sum of the unrounded :math:`C_i/S_i` of the rounded
+  statistics, rounded to two decimals; the good-days ratio is rounded to 0.1 %. The unrounded
+  values stay in ``*_raw`` columns.
 
 A city's daily value of a pollutant is the arithmetic mean of its stations' valid daily values
 (HJ 663-2013, 城市点位); its annual statistics and AQI are computed from those city days.
@@ -35,11 +40,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.air.aqi import round_gbt8170
 from lanxi.standards.hj633 import (
     Edition,
     ValidityRules,
@@ -47,6 +54,7 @@ from lanxi.standards.hj633 import (
     limits,
     validity_rules,
 )
+from lanxi.standards.hj663 import StatisticRounding, rounding_rules
 
 #: Pollutants of the annual evaluation and the daily column each statistic is computed from.
 STATISTICS: dict[str, tuple[str, str, float | None]] = {
@@ -125,10 +133,44 @@ def annual_limits(
     return AnnualLimits(edition=edition, values=out, citation=table.citation)
 
 
+def round_statistic(value: float, decimals: int) -> float:
+    """Round one statistic per GB/T 8170 (half to even); NaN stays NaN.
+
+    Examples
+    --------
+    >>> round_statistic(35.5, 0), round_statistic(34.5, 0), round_statistic(3.468, 1)
+    (36.0, 34.0, 3.5)
+    """
+    if np.isnan(value):
+        return float("nan")
+    return float(round_gbt8170(np.array([value], dtype=np.float64), decimals)[0])
+
+
+def good_days_percent(good: int, days: int, decimals: int) -> float:
+    """优良天数比例 in percent, rounded exactly per GB/T 8170 (half to even); NaN without days.
+
+    The ratio is rounded as a fraction of integers, so no float error decides a tie.
+
+    Examples
+    --------
+    >>> good_days_percent(2, 3, 1), good_days_percent(1, 16, 1), good_days_percent(3, 16, 1)
+    (66.7, 6.2, 18.8)
+    """
+    if days <= 0:
+        return float("nan")
+    return _percent_units(good, days, decimals) / 10**decimals
+
+
+def _percent_units(good: int, days: int, decimals: int) -> int:
+    """``100 · good / days`` in units of ``10**-decimals`` %, rounded half to even, exactly."""
+    return round(Fraction(100 * 10**decimals * good, days))
+
+
 def _evaluate_group(
     days: pd.DataFrame,
     lim: AnnualLimits,
     rules: ValidityRules,
+    rounding: StatisticRounding | None,
     aqi_col: str,
     time_col: str,
 ) -> dict[str, object]:
@@ -138,6 +180,7 @@ def _evaluate_group(
     month_min[2] = rules.february_min_days
     month_min[0] = 0
     index = 0.0
+    index_raw = 0.0
     complete = True
     complies = True
     for name, (col, _key, p) in STATISTICS.items():
@@ -148,11 +191,17 @@ def _evaluate_group(
         )
         n = int(np.count_nonzero(~np.isnan(vals)))
         if p is None:
-            stat = float(np.nanmean(vals)) if n else float("nan")
+            raw = float(np.nanmean(vals)) if n else float("nan")
             label = f"{name}_annual_mean" if name != "o3_8h" else name
         else:
-            stat = hj663_percentile(vals, p)
+            raw = hj663_percentile(vals, p)
             label = f"{name}_p{round(p * 100)}"
+        # HJ 663 数据修约: the statistic is reported rounded per GB/T 8170 (µg/m³ to integers,
+        # CO to 0.1 mg/m³) and, 修约值比较法, compared with the limit after rounding
+        stat = (
+            raw if rounding is None else round_statistic(raw, rounding.concentration_decimals[name])
+        )
+        judged = stat if rounding is None or rounding.compare_rounded else raw
         # GB 3095 表4: ≥ 324 daily values a year and ≥ 27 in every month (February ≥ 25)
         per_month = np.bincount(months[~np.isnan(vals)], minlength=13) if n else np.zeros(13)
         months_short = int(np.count_nonzero(per_month[1:] < month_min[1:]))
@@ -160,16 +209,25 @@ def _evaluate_group(
         row[f"n_{name}"] = n
         row[f"{name}_months_short"] = months_short
         row[label] = stat
+        row[f"{label}_raw"] = raw
         row[f"{name}_valid"] = valid
         limit = lim.values[name]
-        meets = bool(stat <= limit) if n else None
+        meets = bool(judged <= limit) if n else None
         row[f"{name}_complies"] = meets
         row[f"i_{name}"] = stat / limit if n else float("nan")
         if n:
             index += stat / limit
+            index_raw += raw / limit
         complete = complete and n > 0
         complies = complies and bool(meets) and valid
-    row["composite_index"] = index if complete else float("nan")
+    # the single indices are summed unrounded; only the sum is rounded (worked example: 3.06)
+    if not complete:
+        row["composite_index"] = row["composite_index_raw"] = float("nan")
+    else:
+        row["composite_index"] = (
+            index if rounding is None else round_statistic(index, rounding.composite_index_decimals)
+        )
+        row["composite_index_raw"] = index_raw
     row["complies_grade_ii"] = complies
     aqi = (
         pd.to_numeric(days[aqi_col], errors="coerce") if aqi_col in days else pd.Series(dtype=float)
@@ -178,7 +236,13 @@ def _evaluate_group(
     good = int((aqi <= 100).sum())
     row["aqi_days"] = valid_aqi
     row["good_days"] = good
-    row["good_days_ratio"] = good / valid_aqi if valid_aqi else float("nan")
+    raw_ratio = good / valid_aqi if valid_aqi else float("nan")
+    if rounding is None or not valid_aqi:
+        row["good_days_ratio"] = raw_ratio
+    else:  # a fraction whose percent has `percent_decimals` decimals: 2/3 → 0.667
+        d = rounding.percent_decimals
+        row["good_days_ratio"] = _percent_units(good, valid_aqi, d) / 10 ** (d + 2)
+    row["good_days_ratio_raw"] = raw_ratio
     return row
 
 
@@ -190,18 +254,21 @@ def _hj663_2013(
     stage: Stage,
     aqi_col: str,
     time_col: str = "time",
+    rounding: bool = True,
 ) -> pd.DataFrame:
     lim = annual_limits(edition, stage=stage)
     rules = validity_rules(edition)
+    rnd = rounding_rules("hj663_2013") if rounding else None
     rows = []
     for (key, year), days in daily.groupby([group_col, "year"], sort=True):
         row: dict[str, object] = {group_col: key, "year": int(year)}
-        row.update(_evaluate_group(days, lim, rules, aqi_col, time_col))
+        row.update(_evaluate_group(days, lim, rules, rnd, aqi_col, time_col))
         rows.append(row)
     out = pd.DataFrame(rows)
     out["edition"] = edition
     out["method"] = "HJ 663-2013"
     out["limits"] = f"{lim.citation} 二级"
+    out["rounding"] = "none" if rnd is None else rnd.citation
     return out
 
 
@@ -240,6 +307,7 @@ def annual_evaluation(
     stage: Stage = "transitional",
     time_col: str = "time",
     aqi_col: str = "aqi",
+    rounding: bool = True,
 ) -> pd.DataFrame:
     """Annual statistics, grade Ⅱ compliance, good-days ratio and comprehensive index.
 
@@ -258,16 +326,25 @@ def annual_evaluation(
         Key of :data:`METHODS`; only ``"hj663_2013"`` exists.
     stage : {"transitional", "final"}
         Stage of the GB 3095-2026 limits.
+    rounding : bool
+        Apply HJ 663's 数据修约 (GB/T 8170, :func:`lanxi.standards.hj663.rounding_rules`): report
+        the statistics rounded and judge compliance on the rounded values (default). ``False``
+        reports and compares the unrounded values.
 
     Returns
     -------
     pandas.DataFrame
         One row per ``by`` and year: ``n_<p>`` valid days, ``so2_annual_mean``,
-        ``no2_annual_mean``, ``pm10_annual_mean``, ``pm2_5_annual_mean``, ``co_p95``, ``o3_8h_p90``,
+        ``no2_annual_mean``, ``pm10_annual_mean``, ``pm2_5_annual_mean``, ``o3_8h_p90`` (rounded to
+        integers, µg/m³) and ``co_p95`` (to 0.1 mg/m³), each with its unrounded ``<stat>_raw``;
         ``<p>_valid`` (≥ 324 days and every month ≥ 27, February ≥ 25), ``<p>_months_short``
-        (months below their minimum), ``<p>_complies``, ``i_<p>`` (:math:`C_i/S_i`),
-        ``composite_index`` (NaN when a pollutant has no data), ``complies_grade_ii``,
-        ``aqi_days``, ``good_days``, ``good_days_ratio``, ``edition``, ``method``, ``limits``.
+        (months below their minimum), ``<p>_complies`` (rounded statistic ≤ limit), ``i_<p>``
+        (:math:`C_i/S_i` of the rounded statistic, not rounded), ``composite_index`` (their sum
+        rounded to 0.01; NaN when a pollutant has no data) and ``composite_index_raw`` (the sum of
+        the unrounded statistics' indices), ``complies_grade_ii``, ``aqi_days``, ``good_days``,
+        ``good_days_ratio`` (a fraction whose percent is rounded to 0.1 %: 2 of 3 days → 0.667)
+        and ``good_days_ratio_raw``, ``edition``, ``method``, ``limits``, ``rounding`` (the rule
+        applied, or ``"none"``). With ``rounding=False`` every column holds the unrounded value.
 
     Raises
     ------
@@ -277,7 +354,8 @@ def annual_evaluation(
     References
     ----------
     HJ 663-2013 环境空气质量评价技术规范（试行）;
-    城市环境空气质量排名技术规定 (环办监测〔2018〕19号); GB 3095-2012 / GB 3095-2026 表1 and 表4.
+    城市环境空气质量排名技术规定 (环办监测〔2018〕19号); GB 3095-2012 / GB 3095-2026 表1 and 表4;
+    GB/T 8170-2008 数值修约规则与极限数值的表示和判定.
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; known: {sorted(METHODS)}")
@@ -289,7 +367,13 @@ def annual_evaluation(
         ed = edition or edition_for(date(int(year), 12, 31))
         frames.append(
             METHODS[method](
-                part, group_col=by, edition=ed, stage=stage, aqi_col=aqi_col, time_col=time_col
+                part,
+                group_col=by,
+                edition=ed,
+                stage=stage,
+                aqi_col=aqi_col,
+                time_col=time_col,
+                rounding=rounding,
             )
         )
     if not frames:

@@ -9,7 +9,9 @@ beside it, for information.
 
 The ratio of a group of cities is the arithmetic mean of the cities' ratios (the practice of
 the national bulletins, 地级及以上城市平均优良天数比例); a city's ratio is its days with
-AQI ≤ 100 over its days with an AQI.
+AQI ≤ 100 over its days with an AQI. The ratio is reported rounded to 0.1 % per GB/T 8170 (HJ 663
+数据修约, :func:`lanxi.standards.hj663.rounding_rules`) and compared with the target as reported
+(89.95 % meets 90 %); the mean is taken of the unrounded city ratios and rounded once.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.air.annual import round_statistic
 from lanxi.compute.air.aqi import compute_aqi
 from lanxi.standards.hj633 import POLLUTANTS, Edition, edition_for
+from lanxi.standards.hj663 import rounding_rules
 
 #: Comparison of a target (``comparison`` in the plan data) → test of the value against it.
 COMPARISONS: dict[str, Callable[[float, float], bool]] = {
@@ -85,6 +89,7 @@ def assess_good_days_targets(
     *,
     city_col: str = "city",
     time_col: str = "time",
+    rounding: bool = True,
 ) -> pd.DataFrame:
     """Each target whose year is in the data, with the ratio under the edition it was set under.
 
@@ -95,15 +100,19 @@ def assess_good_days_targets(
         means, ``o3_8h`` the daily maximum 8-hour mean, ``o3_1h`` the daily maximum 1-hour).
     targets : sequence of GoodDaysTarget
     city_col, time_col : str
+    rounding : bool
+        Round the ratios to 0.1 % (GB/T 8170 half to even, HJ 663 数据修约) and judge ``meets``
+        on the rounded ratio (default); ``False`` keeps and compares the unrounded mean.
 
     Returns
     -------
     pandas.DataFrame
         One row per target with data in its year: ``target_id``, ``plan``, ``target_year``,
         ``comparison``, ``target_value`` (%), ``set_on``, ``edition`` (HJ 633 edition in force on
-        ``set_on``), ``cities`` (number assessed), ``good_days_ratio`` (%, mean of the cities'),
-        ``meets``, ``edition_in_year`` and ``good_days_ratio_in_year`` (the same under the edition
-        in force on 31 December of the target year), ``note``.
+        ``set_on``), ``cities`` (number assessed), ``good_days_ratio`` (%, mean of the cities',
+        rounded to 0.1 %), ``good_days_ratio_raw`` (unrounded), ``meets`` (on the rounded ratio),
+        ``edition_in_year`` and ``good_days_ratio_in_year`` (the same under the edition in force
+        on 31 December of the target year, rounded), ``note``.
 
     Examples
     --------
@@ -115,6 +124,11 @@ def assess_good_days_targets(
     (75.0, False, '2012')
     """
     years = pd.to_datetime(city_days[time_col], format="mixed").dt.year
+    decimals = rounding_rules("hj663_2013").percent_decimals if rounding else None
+
+    def reported(x: float) -> float:
+        return x if decimals is None else round_statistic(x, decimals)
+
     rows = []
     for t in targets:
         days = city_days[years == t.target_year]
@@ -126,8 +140,10 @@ def assess_good_days_targets(
         in_year = edition_for(date(t.target_year, 12, 31))
         ratio = _ratio(days, set_under, city_col, time_col)
         ratio_year = ratio if in_year == set_under else _ratio(days, in_year, city_col, time_col)
-        value = float(ratio.mean()) if len(ratio) else float("nan")
+        raw = float(ratio.mean()) if len(ratio) else float("nan")
+        value = reported(raw)
         meets = bool(COMPARISONS[t.comparison](value, t.value)) if len(ratio) else None
+        value_year = reported(float(ratio_year.mean())) if len(ratio) else np.nan
         rows.append(
             {
                 "target_id": t.target_id,
@@ -139,13 +155,14 @@ def assess_good_days_targets(
                 "edition": set_under,
                 "cities": len(ratio),
                 "good_days_ratio": value,
+                "good_days_ratio_raw": raw,
                 "meets": meets,
                 "edition_in_year": in_year,
-                "good_days_ratio_in_year": float(ratio_year.mean()) if len(ratio) else np.nan,
+                "good_days_ratio_in_year": value_year,
                 "note": (
                     f"assessed with HJ 633-{set_under}, in force when the target was set "
                     f"({t.set_on.isoformat()}); HJ 633-{in_year} in {t.target_year} gives "
-                    f"{float(ratio_year.mean()):.1f} %"
+                    f"{value_year:.1f} %"
                 ),
             }
         )

@@ -106,7 +106,10 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
     for r in recs:
         r["target_ratio"] = ratio_for_target.get((r["level"], r["unit"]))
         if target is not None and r["target_ratio"] is not None:
-            r["meets_target"] = 100 * r["target_ratio"] >= float(target["target_value"])
+            # the ratio is reported to 0.1 % (HJ 663 数据修约) and compared as reported; round()
+            # drops the float noise of ×100 (0.58 × 100 = 57.99999999999999)
+            pct = round(100 * r["target_ratio"], 6)
+            r["meets_target"] = pct >= float(target["target_value"])
         r["days_valid"] = all(
             r.get(f"{p}_valid") for p in ("so2", "no2", "pm10", "pm2_5", "co", "o3_8h")
         )
@@ -202,13 +205,14 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         )
     )
     pol = Section(id="pollutants", title=t("section.pollutants", lang))
+    # as rounded by HJ 663 数据修约 (hj663_2013_rounding.yaml): µg/m³ integers, CO 0.1 mg/m³
     pcols = [
-        col("so2_annual_mean", lang, "float", digits=1),
-        col("no2_annual_mean", lang, "float", digits=1),
-        col("pm10_annual_mean", lang, "float", digits=1),
-        col("pm2_5_annual_mean", lang, "float", digits=1),
-        col("co_p95", lang, "float", digits=2),
-        col("o3_8h_p90", lang, "float", digits=1),
+        col("so2_annual_mean", lang, "float", digits=0),
+        col("no2_annual_mean", lang, "float", digits=0),
+        col("pm10_annual_mean", lang, "float", digits=0),
+        col("pm2_5_annual_mean", lang, "float", digits=0),
+        col("co_p95", lang, "float", digits=1),
+        col("o3_8h_p90", lang, "float", digits=0),
         col("composite_index", lang, "float", digits=2),
         col("complies_grade_ii", lang, "bool"),
     ]
