@@ -264,171 +264,164 @@ def aqi_rows(
     best = np.empty(BLOCK, np.float32)
     bits = np.empty(BLOCK, np.int16)
     none = np.float32(-1.0)
-    for b0 in range(start, stop, BLOCK):
-        b1 = min(b0 + BLOCK, stop)
-        m = b1 - b0
-        mixed = False
+    one = np.uint64(1)
+    for a0 in range(start, stop, BLOCK):
+        a1 = min(a0 + BLOCK, stop)
         if fixed >= 0:
-            edition_out[b0:b1] = fixed
+            edition_out[a0:a1] = fixed
         else:
-            lo_e, hi_e = 1, 0
-            for i in range(b0, b1):
-                e = 1 if times[i] >= boundary else 0
-                edition_out[i] = e
-                lo_e = min(lo_e, e)
-                hi_e = max(hi_e, e)
-            mixed = lo_e != hi_e
-        lo, hi = 0.0, 0.0  # smallest and largest value of the block (NaN ignored)
-        for q in range(check.size):
-            col = cols[check[q]]
-            for i in range(b0, b1):
-                x = col[i]
-                lo = x if x < lo else lo
-                hi = x if x > hi else hi
-        best[:m] = none
-        for k in range(n_out):
-            s = slots[k]
-            col = cols[s]
-            row = iaqi_out[k]
+            for i in range(a0, a1):
+                edition_out[i] = 1 if times[i] >= boundary else 0
+        # rows a0:a1 go in runs of one edition (one run unless the block straddles 2026-03-01)
+        b1 = a0
+        while b1 < a1:
+            b0 = b1
             e0 = edition_out[b0]
-            t0 = table_id[e0, s]
-            need = mixed or t0 < 0  # per-row editions, or not an indicator (NaN): scalar loop
-            if not mixed and t0 >= 0:
-                # exact table: one gather per value; values off its grid or above the top take
-                # the scalar loop below
-                k_max = lut_max[t0]
-                d = divisor[t0]
-                r = scale[e0, s]
-                g_hi = 0.0  # largest grid index (NaN ignored)
-                off = 0.0  # largest distance of a value from the table's grid (2012)
-                # block slices and unsigned gathers: no negative-index wraparound test per
-                # access, which keeps LLVM from vectorizing (about 1.7x per value, docs/air.md)
-                xs = col[b0:b1]
-                out = row[b0:b1]
-                tab = lut[lut_start[t0] :]
-                if r != 0.0:  # GB/T 8170: the rounded value is on the table's grid
-                    for j in range(m):
-                        x = xs[j]
-                        lo = x if x < lo else lo
-                        hi = x if x > hi else hi
-                        g = np.rint(np.rint(x * r * SNAP) / SNAP)
-                        g_hi = g if g > g_hi else g_hi
-                        ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
-                        g = g if ok else k_max + 1.0  # NaN, negative → the NaN entry
-                        out[j] = tab[np.uint64(g)]
-                else:  # as given: the table where the value sits exactly on its grid
-                    for j in range(m):
-                        x = xs[j]
-                        lo = x if x < lo else lo
-                        hi = x if x > hi else hi
-                        g = np.rint(x * d)
-                        g_hi = g if g > g_hi else g_hi
-                        gap = np.abs(g / d - x)
-                        off = gap if gap > off else off
-                        g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0
-                        out[j] = tab[np.uint64(g)]
-                if off > 0.0:  # off the grid (e.g. daily means): 式(1) for the whole block
-                    x_hi = 0.0
-                    top_t = top[t0]
-                    sl = slope[t0]
-                    ic = intercept[t0]
-                    segs = seg_all[seg_start[t0] :]
-                    for j in range(m):
-                        x = xs[j]
-                        x_hi = x if x > x_hi else x_hi
-                        c = x if (x >= 0.0) & (x <= top_t) else top_t  # NaN, < 0: any segment
-                        seg = segs[np.uint64(c)]
-                        v = sl[seg] * x
-                        v = v + ic[seg]
-                        v = v - CEIL_EPS
-                        v = np.ceil(v) + 0.0
-                        out[j] = np.float32(v) if x >= 0.0 else np.float32(np.nan)
-                    off = 0.0 if x_hi <= top_t else off  # above the top: the scalar loop
-                need = (g_hi > k_max) | (off > 0.0)
-            if need:
-                for i in range(b0, b1):
-                    x = col[i]
-                    if mixed:
-                        lo = x if x < lo else lo
-                        hi = x if x > hi else hi
-                    e = edition_out[i]
-                    t = table_id[e, s]
-                    if not mixed and t >= 0:  # the table gave it unless off its grid or top
-                        r = scale[e, s]
-                        if r != 0.0:
+            while b1 < a1 and edition_out[b1] == e0:
+                b1 += 1
+            m = b1 - b0
+            lo, hi = 0.0, 0.0  # smallest and largest value of the run (NaN ignored)
+            for q in range(check.size):
+                xs = cols[check[q]][b0:b1]
+                for j in range(m):
+                    x = xs[j]
+                    lo = x if x < lo else lo
+                    hi = x if x > hi else hi
+            best[:m] = none
+            for k in range(n_out):
+                s = slots[k]
+                xs = cols[s][b0:b1]
+                out = iaqi_out[k, b0:b1]
+                t = table_id[e0, s]
+                need = t < 0  # not an indicator of this edition and report: NaN
+                if t >= 0:
+                    # exact table: one gather per value; values off its grid (式(1) below) or
+                    # above the top (the scalar loop) are done again
+                    k_max = lut_max[t]
+                    d = divisor[t]
+                    r = scale[e0, s]
+                    g_hi = 0.0  # largest grid index (NaN ignored)
+                    off = 0.0  # largest distance of a value from the table's grid (2012)
+                    # run slices and unsigned gathers: no negative-index wraparound test per
+                    # access, which keeps LLVM from vectorizing (about 1.7x per value)
+                    tab = lut[lut_start[t] :]
+                    if r != 0.0:  # GB/T 8170: the rounded value is on the table's grid
+                        for j in range(m):
+                            x = xs[j]
+                            lo = x if x < lo else lo
+                            hi = x if x > hi else hi
                             g = np.rint(np.rint(x * r * SNAP) / SNAP)
-                            off_grid = g > lut_max[t]
-                        else:
-                            g = np.rint(x * divisor[t])
-                            off_grid = (g > lut_max[t]) | (g / divisor[t] != x)
-                        if not (off_grid and x == x):
-                            continue
-                    v = np.nan
-                    if t >= 0 and x >= 0.0:
-                        c = x
-                        r = scale[e, s]
-                        if r != 0.0:  # GB/T 8170 as round_gbt8170: round(x * r, 6), rint, / r
-                            c = np.rint(np.rint(x * r * SNAP) / SNAP) / r
-                        if c > top[t]:
-                            v = action_value[t]  # cap 500, the fixed IAQI, or NaN (no IAQI)
-                            if action[t] == FALLBACK and has_fb and fb_col[i] >= 0.0:
-                                # HJ 633-2012 表1 说明(2): report the SO2 24-hour IAQI instead
-                                t = table_id[e, fb]
-                                c = fb_col[i]
-                                r = scale[e, fb]
-                                if r != 0.0:
-                                    c = np.rint(np.rint(c * r * SNAP) / SNAP) / r
-                                v = action_value[t]
-                        if c <= top[t]:
-                            seg = seg_all[seg_start[t] + int(c)]
-                            v = slope[t, seg] * c
-                            v = v + intercept[t, seg]
+                            g_hi = g if g > g_hi else g_hi
+                            ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
+                            g = g if ok else k_max + 1.0  # NaN, negative → the NaN entry
+                            out[j] = tab[np.uint64(g)]
+                    else:  # as given: the table where the value sits exactly on its grid
+                        for j in range(m):
+                            x = xs[j]
+                            lo = x if x < lo else lo
+                            hi = x if x > hi else hi
+                            g = np.rint(x * d)
+                            g_hi = g if g > g_hi else g_hi
+                            gap = np.abs(g / d - x)
+                            off = gap if gap > off else off
+                            g = g if (g >= 0.0) & (g <= k_max) else k_max + 1.0
+                            out[j] = tab[np.uint64(g)]
+                    if off > 0.0:  # off the grid (e.g. daily means): 式(1) for the whole run
+                        x_hi = 0.0
+                        top_t = top[t]
+                        sl = slope[t]
+                        ic = intercept[t]
+                        segs = seg_all[seg_start[t] :]
+                        for j in range(m):
+                            x = xs[j]
+                            x_hi = x if x > x_hi else x_hi
+                            c = x if (x >= 0.0) & (x <= top_t) else top_t  # NaN, < 0: any seg
+                            seg = segs[np.uint64(c)]
+                            v = sl[seg] * x
+                            v = v + ic[seg]
                             v = v - CEIL_EPS
                             v = np.ceil(v) + 0.0
-                    row[i] = np.float32(v)
-            out = row[b0:b1]
+                            out[j] = np.float32(v) if x >= 0.0 else np.float32(np.nan)
+                        off = 0.0 if x_hi <= top_t else off  # above the top: scalar loop
+                    need = (g_hi > k_max) | (off > 0.0)
+                if need:  # rare: NaN columns, values above the top (rules above 800 µg/m³)
+                    for j in range(m):
+                        x = xs[j]
+                        i = b0 + j
+                        if t >= 0:  # the table or 式(1) gave it unless above the top
+                            r = scale[e0, s]
+                            if r != 0.0:
+                                g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                                above = g > lut_max[t]
+                            else:
+                                g = np.rint(x * divisor[t])
+                                above = (g > lut_max[t]) | ((g / divisor[t] != x) & (x > top[t]))
+                            if not (above and x == x):
+                                continue
+                        v = np.nan
+                        tt = t
+                        if tt >= 0 and x >= 0.0:
+                            c = x
+                            r = scale[e0, s]
+                            if r != 0.0:  # GB/T 8170 as round_gbt8170: round(x * r, 6), rint, / r
+                                c = np.rint(np.rint(x * r * SNAP) / SNAP) / r
+                            if c > top[tt]:
+                                v = action_value[tt]  # cap 500, the fixed IAQI, or NaN (no IAQI)
+                                if action[tt] == FALLBACK and has_fb and fb_col[i] >= 0.0:
+                                    # HJ 633-2012 表1 说明(2): report the SO2 24-hour IAQI instead
+                                    tt = table_id[e0, fb]
+                                    c = fb_col[i]
+                                    r = scale[e0, fb]
+                                    if r != 0.0:
+                                        c = np.rint(np.rint(c * r * SNAP) / SNAP) / r
+                                    v = action_value[tt]
+                            if c <= top[tt]:
+                                seg = seg_all[seg_start[tt] + int(c)]
+                                v = slope[tt, seg] * c
+                                v = v + intercept[tt, seg]
+                                v = v - CEIL_EPS
+                                v = np.ceil(v) + 0.0
+                        out[j] = np.float32(v)
+                for j in range(m):
+                    f = out[j]
+                    best[j] = f if f > best[j] else best[j]  # NaN never wins; best starts at -1
+            bad += (lo < 0.0) | (hi == np.inf)
+            bits[:m] = 0
+            for k in range(n_out):
+                out = iaqi_out[k, b0:b1]
+                for j in range(m):
+                    bits[j] |= np.int16(out[j] == best[j]) << k
+            thr = threshold[e0]
+            aqis = aqi_out[b0:b1]
+            miss = missing_out[b0:b1]
+            levels = level_out[b0:b1]
+            codes = code_out[b0:b1]
             for j in range(m):
-                f = out[j]
-                best[j] = f if f > best[j] else best[j]  # NaN never wins; best starts at -1
-        bad += (lo < 0.0) | (hi == np.inf)
-        bits[:m] = 0
-        for k in range(n_out):
-            out = iaqi_out[k, b0:b1]
+                b = best[j]
+                has = b >= 0
+                a = np.uint64(b) if has else np.uint64(0)
+                code = bits[j] if b > thr else np.int16(0)
+                code = code if has else np.int16(-1)
+                aqis[j] = a
+                miss[j] = not has
+                levels[j] = level_of[min(a, last)] if has else -1
+                codes[j] = code
+            # which codes occur: OR of one bit per code (codes -1 … 127 → bits 0 … 128), an
+            # integer reduction that vectorizes, where a store into seen[code] would not
+            w0 = np.uint64(0)
+            w1 = np.uint64(0)
+            w2 = np.uint64(0)
             for j in range(m):
-                bits[j] |= np.int16(out[j] == best[j]) << k
-        thr = threshold[edition_out[b0]]
-        eds = edition_out[b0:b1]
-        aqis = aqi_out[b0:b1]
-        miss = missing_out[b0:b1]
-        levels = level_out[b0:b1]
-        codes = code_out[b0:b1]
-        for j in range(m):
-            b = best[j]
-            has = b >= 0
-            a = np.uint64(b) if has else np.uint64(0)
-            code = bits[j] if b > (threshold[eds[j]] if mixed else thr) else np.int16(0)
-            code = code if has else np.int16(-1)
-            aqis[j] = a
-            miss[j] = not has
-            levels[j] = level_of[min(a, last)] if has else -1
-            codes[j] = code
-        # which codes occur: OR of one bit per code (codes -1 … 127 → bits 0 … 128), an
-        # integer reduction that vectorizes, where a store into seen[code] would not
-        w0 = np.uint64(0)
-        w1 = np.uint64(0)
-        w2 = np.uint64(0)
-        one = np.uint64(1)
-        for j in range(m):
-            u = np.uint64(codes[j] + 1)
-            w0 |= (one << u) if u < 64 else np.uint64(0)
-            w1 |= (one << (u - np.uint64(64))) if (u >= 64) & (u < 128) else np.uint64(0)
-            w2 |= one if u >= 128 else np.uint64(0)
-        for q in range(64):
-            seen[q] |= (w0 >> np.uint64(q)) & one != 0
-        for q in range(min(64, seen.size - 64)):
-            seen[64 + q] |= (w1 >> np.uint64(q)) & one != 0
-        if seen.size > 128:
-            seen[128] |= w2 != 0
+                u = np.uint64(codes[j] + 1)
+                w0 |= (one << u) if u < 64 else np.uint64(0)
+                w1 |= (one << (u - np.uint64(64))) if (u >= 64) & (u < 128) else np.uint64(0)
+                w2 |= one if u >= 128 else np.uint64(0)
+            for q in range(64):
+                seen[q] |= (w0 >> np.uint64(q)) & one != 0
+            for q in range(min(64, seen.size - 64)):
+                seen[64 + q] |= (w1 >> np.uint64(q)) & one != 0
+            if seen.size > 128:
+                seen[128] |= w2 != 0
     return bad
 
 
