@@ -359,7 +359,7 @@ def compute_aqi(
     aqi = np.empty(n, dtype=np.int16)
     missing = np.empty(n, dtype=np.bool_)
     level = np.empty(n, dtype=np.int8)
-    codes = np.empty(n, dtype=np.int16)
+    codes = np.empty(n, dtype=np.int8)
     editions = np.empty(n, dtype=np.int8)
     # codes -1 … 2**7 - 1 (seven pollutants at most); the kernel fills whole 64-bit words
     seen = np.zeros((len(starts), (1 << len(POLLUTANTS)) + 1), dtype=np.bool_)
@@ -454,8 +454,8 @@ def _assemble(
     ]
     # keep only the combinations that occur: the kernel marked them, one remap pass renumbers
     occurs = np.flatnonzero(np.any(seen, axis=0)[1 : len(combos) + 1])
-    remap = np.full(len(combos) + 1, -1, dtype=np.int16)
-    remap[occurs + 1] = np.arange(occurs.size, dtype=np.int16)
+    remap = np.full(len(combos) + 1, -1, dtype=np.int8)
+    remap[occurs + 1] = np.arange(occurs.size, dtype=np.int8)
     size = _chunk_rows(n)
     starts = list(range(0, n, size))
 

@@ -262,7 +262,7 @@ def aqi_rows(
     has_fb = fb_col.size > 0
     last = np.uint64(level_of.size - 1)
     best = np.empty(BLOCK, np.float32)
-    bits = np.empty(BLOCK, np.int16)
+    bits = np.empty(BLOCK, np.int8)
     none = np.float32(-1.0)
     one = np.uint64(1)
     for a0 in range(start, stop, BLOCK):
@@ -390,7 +390,7 @@ def aqi_rows(
             for k in range(n_out):
                 out = iaqi_out[k, b0:b1]
                 for j in range(m):
-                    bits[j] |= np.int16(out[j] == best[j]) << k
+                    bits[j] |= np.int8(out[j] == best[j]) << k
             thr = threshold[e0]
             aqis = aqi_out[b0:b1]
             miss = missing_out[b0:b1]
@@ -400,8 +400,8 @@ def aqi_rows(
                 b = best[j]
                 has = b >= 0
                 a = np.uint64(b) if has else np.uint64(0)
-                code = bits[j] if b > thr else np.int16(0)
-                code = code if has else np.int16(-1)
+                code = bits[j] if b > thr else np.int8(0)
+                code = code if has else np.int8(-1)
                 aqis[j] = a
                 miss[j] = not has
                 levels[j] = level_of[min(a, last)] if has else -1
