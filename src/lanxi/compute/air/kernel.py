@@ -281,6 +281,7 @@ def aqi_rows(
                 b1 += 1
             m = b1 - b0
             lo, hi = 0.0, 0.0  # smallest and largest value of the run (NaN ignored)
+            g_top = 0.0  # largest grid index of the table columns: inf when a value is
             for q in range(check.size):
                 xs = cols[check[q]][b0:b1]
                 for j in range(m):
@@ -288,12 +289,12 @@ def aqi_rows(
                     lo = x if x < lo else lo
                     hi = x if x > hi else hi
             best[:m] = none
+            bits[:m] = 0
             for k in range(n_out):
                 s = slots[k]
                 xs = cols[s][b0:b1]
                 out = iaqi_out[k, b0:b1]
                 t = table_id[e0, s]
-                need = t < 0  # not an indicator of this edition and report: NaN
                 if t >= 0:
                     # exact table: one gather per value; values off its grid (式(1) below) or
                     # above the top (the scalar loop) are done again
@@ -309,7 +310,6 @@ def aqi_rows(
                         for j in range(m):
                             x = xs[j]
                             lo = x if x < lo else lo
-                            hi = x if x > hi else hi
                             g = np.rint(np.rint(x * r * SNAP) / SNAP)
                             g_hi = g if g > g_hi else g_hi
                             ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
@@ -319,7 +319,6 @@ def aqi_rows(
                         for j in range(m):
                             x = xs[j]
                             lo = x if x < lo else lo
-                            hi = x if x > hi else hi
                             g = np.rint(x * d)
                             g_hi = g if g > g_hi else g_hi
                             gap = np.abs(g / d - x)
@@ -344,23 +343,31 @@ def aqi_rows(
                             out[j] = np.float32(v) if x >= 0.0 else np.float32(np.nan)
                         off = 0.0 if x_hi <= top_t else off  # above the top: scalar loop
                     need = (g_hi > k_max) | (off > 0.0)
-                if need:  # rare: NaN columns, values above the top (rules above 800 µg/m³)
+                    g_top = g_hi if g_hi > g_top else g_top
+                else:  # not an indicator of this edition and report: NaN, values checked
+                    for j in range(m):
+                        x = xs[j]
+                        lo = x if x < lo else lo
+                        hi = x if x > hi else hi
+                        out[j] = np.float32(np.nan)
+                    continue  # NaN never counts towards the AQI
+                if need:  # rare: values above the top (cap 500, the rules above 800 µg/m³)
                     for j in range(m):
                         x = xs[j]
                         i = b0 + j
-                        if t >= 0:  # the table or 式(1) gave it unless above the top
-                            r = scale[e0, s]
-                            if r != 0.0:
-                                g = np.rint(np.rint(x * r * SNAP) / SNAP)
-                                above = g > lut_max[t]
-                            else:
-                                g = np.rint(x * divisor[t])
-                                above = (g > lut_max[t]) | ((g / divisor[t] != x) & (x > top[t]))
-                            if not (above and x == x):
-                                continue
+                        # the table or 式(1) gave it unless above the top
+                        r = scale[e0, s]
+                        if r != 0.0:
+                            g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                            above = g > lut_max[t]
+                        else:
+                            g = np.rint(x * divisor[t])
+                            above = (g > lut_max[t]) | ((g / divisor[t] != x) & (x > top[t]))
+                        if not (above and x == x):
+                            continue
                         v = np.nan
                         tt = t
-                        if tt >= 0 and x >= 0.0:
+                        if x >= 0.0:
                             c = x
                             r = scale[e0, s]
                             if r != 0.0:  # GB/T 8170 as round_gbt8170: round(x * r, 6), rint, / r
@@ -382,15 +389,15 @@ def aqi_rows(
                                 v = v - CEIL_EPS
                                 v = np.ceil(v) + 0.0
                         out[j] = np.float32(v)
+                # AQI so far (式(2)) and the columns that reach it (ties all kept), in one pass;
+                # NaN never wins, best starts at -1
+                kbit = np.int8(1 << k)
                 for j in range(m):
                     f = out[j]
-                    best[j] = f if f > best[j] else best[j]  # NaN never wins; best starts at -1
-            bad += (lo < 0.0) | (hi == np.inf)
-            bits[:m] = 0
-            for k in range(n_out):
-                out = iaqi_out[k, b0:b1]
-                for j in range(m):
-                    bits[j] |= np.int8(out[j] == best[j]) << k
+                    b = best[j]
+                    bits[j] = kbit if f > b else (bits[j] | kbit if f == b else bits[j])
+                    best[j] = f if f > b else b
+            bad += (lo < 0.0) | (hi == np.inf) | (g_top == np.inf)
             thr = threshold[e0]
             aqis = aqi_out[b0:b1]
             miss = missing_out[b0:b1]
