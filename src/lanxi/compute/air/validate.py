@@ -134,7 +134,12 @@ def air_frame_problems(
     if time_col in df.columns:
         raw = df[time_col]
         if isinstance(raw.dtype, np.dtype) and raw.dtype.kind == "M":
-            bad = np.isnat(raw.to_numpy())  # a tenth of the time of Series.isna on 16 M rows
+            stamps = raw.to_numpy()
+            # NaT is the smallest int64: one min reduction (no 16 M-row mask) finds whether any
+            if stamps.size and stamps.view(np.int64).min() == np.iinfo(np.int64).min:
+                bad = np.isnat(stamps)
+            else:
+                bad = np.zeros(0, dtype=bool)
         elif isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(raw):
             bad = raw.isna().to_numpy()
         else:
