@@ -459,8 +459,10 @@ def _assemble(
     size = _chunk_rows(n)
     starts = list(range(0, n, size))
 
+    level_1 = np.empty_like(level)
+
     def renumber(i: int) -> int:
-        remap_codes(codes, remap, starts[i], min(starts[i] + size, n))
+        remap_codes(codes, remap, level, level_1, starts[i], min(starts[i] + size, n))
         return 0
 
     _run(renumber, len(starts), warm=bool(remap_codes.signatures))
@@ -472,7 +474,7 @@ def _assemble(
 
     out: dict[str, object] = {f"iaqi_{p}": iaqis[k] for k, p in enumerate(used)}
     out["aqi"] = pd.arrays.IntegerArray(aqi, missing)
-    out["level"] = pd.arrays.IntegerArray(level + np.int8(1), missing)
+    out["level"] = pd.arrays.IntegerArray(level_1, missing)
     out["category"] = categorical(level, [c.category for c in cats])
     out["category_en"] = categorical(level, [c.category_en for c in cats])
     out["color"] = categorical(level, [c.hex for c in cats])

@@ -434,8 +434,21 @@ def aqi_rows(
 
 @numba.njit(nogil=True, cache=True, error_model="numpy")
 def remap_codes(
-    codes: np.ndarray, remap: np.ndarray, start: int, stop: int
+    codes: np.ndarray,
+    remap: np.ndarray,
+    level: np.ndarray,
+    level_1: np.ndarray,
+    start: int,
+    stop: int,
 ) -> None:  # pragma: no cover - compiled
-    """``codes[i] = remap[codes[i] + 1]`` in place, rows ``start:stop`` (primary categories)."""
-    for i in range(start, stop):
-        codes[i] = remap[codes[i] + 1]
+    """Finish rows ``start:stop``: renumber the primary-pollutant codes, and the 1-based levels.
+
+    ``codes[i] = remap[codes[i] + 1]`` in place (the categories that occur), and
+    ``level_1[i] = level[i] + 1`` (the nullable ``level`` column).
+    """
+    c = codes[start:stop]
+    lv = level[start:stop]
+    l1 = level_1[start:stop]
+    for j in range(stop - start):
+        c[j] = remap[np.uint64(c[j] + 1)]
+        l1[j] = lv[j] + 1
