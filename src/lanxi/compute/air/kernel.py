@@ -263,6 +263,7 @@ def aqi_rows(
     last = np.uint64(level_of.size - 1)
     best = np.empty(BLOCK, np.float32)
     bits = np.empty(BLOCK, np.int8)
+    formula = np.zeros(n_out, np.bool_)  # per output column: its values were off the grid
     none = np.float32(-1.0)
     one = np.uint64(1)
     for a0 in range(start, stop, BLOCK):
@@ -315,6 +316,8 @@ def aqi_rows(
                             ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
                             g = g if ok else k_max + 1.0  # NaN, negative → the NaN entry
                             out[j] = tab[np.uint64(g)]
+                    elif formula[k]:  # this column was off the grid before: 式(1) at once
+                        off = 1.0
                     else:  # as given: the table where the value sits exactly on its grid
                         for j in range(m):
                             x = xs[j]
@@ -331,8 +334,10 @@ def aqi_rows(
                         sl = slope[t]
                         ic = intercept[t]
                         segs = seg_all[seg_start[t] :]
+                        formula[k] = True  # daily means stay off the grid: no table next run
                         for j in range(m):
                             x = xs[j]
+                            lo = x if x < lo else lo
                             x_hi = x if x > x_hi else x_hi
                             c = x if (x >= 0.0) & (x <= top_t) else top_t  # NaN, < 0: any seg
                             seg = segs[np.uint64(c)]
@@ -342,6 +347,7 @@ def aqi_rows(
                             v = np.ceil(v) + 0.0
                             out[j] = np.float32(v) if x >= 0.0 else np.float32(np.nan)
                         off = 0.0 if x_hi <= top_t else off  # above the top: scalar loop
+                        g_hi = x_hi if x_hi == np.inf else g_hi  # an infinite value: bad
                     need = (g_hi > k_max) | (off > 0.0)
                     g_top = g_hi if g_hi > g_top else g_top
                 else:  # not an indicator of this edition and report: NaN, values checked
