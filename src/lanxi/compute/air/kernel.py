@@ -282,7 +282,7 @@ def aqi_rows(
                 b1 += 1
             m = b1 - b0
             lo, hi = 0.0, 0.0  # smallest and largest value of the run (NaN ignored)
-            g_top = 0.0  # largest grid index of the table columns: inf when a value is
+            g_top = 0.0  # largest grid index of the table columns: inf for an infinite value
             for q in range(check.size):
                 xs = cols[check[q]][b0:b1]
                 for j in range(m):
