@@ -247,11 +247,14 @@ def aqi_rows(
       edition's threshold (ties all set), -1 when the AQI is missing; ``seen[code + 1]`` marks
       the codes that occur (``seen`` has 129 entries: codes -1 … 127, seven pollutants).
 
-    Returns the count of blocks holding a negative or infinite value (validation).
+    Returns the count of runs holding a negative or infinite value (validation).
 
-    Rows go in blocks of :data:`BLOCK`: IAQI column by column (each column bound once per block;
-    a call or a binding per row would cost reference counting), then the AQI of the block while
-    its IAQIs are still in the cache. Everything is inlined for the same reason.
+    Rows go in blocks of :data:`BLOCK`, each split into runs of one edition (one run unless the
+    block straddles 2026-03-01). A run goes column by column (the exact table, or 式(1) where
+    the values are off its grid, both vectorized; the scalar loop only where a value is above
+    the last breakpoint), keeping the AQI and the columns that reach it as it goes, then the
+    level and codes of the run while its IAQIs are still in the cache. Everything is inlined: a
+    call or a binding per row would cost reference counting.
     """
     # Reductions over a block are float min/max selects, never ``flag |= test`` or a count:
     # LLVM vectorizes the former and not the latter, which costs 2-3x per value (docs/air.md).
