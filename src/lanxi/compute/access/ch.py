@@ -156,11 +156,13 @@ def _witness(
     skip: int,
     max_d: float,
     settle_limit: int,
+    max_hops: int,
     o_start: np.ndarray,
     o_len: np.ndarray,
     o_to: np.ndarray,
     o_wt: np.ndarray,
     dist: np.ndarray,
+    hops: np.ndarray,
     touched: np.ndarray,
     heap_d: np.ndarray,
     heap_v: np.ndarray,
@@ -174,6 +176,7 @@ def _witness(
     """
     cap = heap_d.size
     dist[src] = 0.0
+    hops[src] = 0
     touched[0] = src
     nt = 1
     heap_d[0] = 0.0
@@ -213,6 +216,9 @@ def _witness(
         settled += 1
         if settled > settle_limit:
             break
+        h = hops[u] + 1
+        if h > max_hops:
+            continue
         s = o_start[u]
         for k in range(s, s + o_len[u]):
             v = o_to[k]
@@ -224,6 +230,7 @@ def _witness(
                     touched[nt] = v
                     nt += 1
                 dist[v] = nd
+                hops[v] = h
                 if size < cap:
                     i = size
                     size += 1
@@ -243,6 +250,7 @@ def _witness(
 def _shortcuts(
     v: int,
     settle_limit: int,
+    max_hops: int,
     o_start: np.ndarray,
     o_len: np.ndarray,
     o_to: np.ndarray,
@@ -252,6 +260,7 @@ def _shortcuts(
     i_to: np.ndarray,
     i_wt: np.ndarray,
     dist: np.ndarray,
+    hops: np.ndarray,
     touched: np.ndarray,
     heap_d: np.ndarray,
     heap_v: np.ndarray,
@@ -259,6 +268,7 @@ def _shortcuts(
     sc_u: np.ndarray,
     sc_w: np.ndarray,
     sc_d: np.ndarray,
+    stats: np.ndarray,
 ) -> int:  # pragma: no cover - compiled
     """The shortcuts contracting ``v`` needs, written to ``sc_*`` (sized ``in × out``); count."""
     os_ = o_start[v]
@@ -284,11 +294,13 @@ def _shortcuts(
             v,
             wu + max_out,
             settle_limit,
+            max_hops,
             o_start,
             o_len,
             o_to,
             o_wt,
             dist,
+            hops,
             touched,
             heap_d,
             heap_v,
@@ -306,6 +318,8 @@ def _shortcuts(
                 sc_w[n_sc] = w
                 sc_d[n_sc] = c
                 n_sc += 1
+        stats[0] += 1
+        stats[1] += nt
         for t in range(nt):
             dist[touched[t]] = _INF
     return n_sc
@@ -358,8 +372,11 @@ def _contract_kernel(
     weights: np.ndarray,
     settle_sim: int,
     settle_contract: int,
+    hops_sim: int,
+    hops_contract: int,
     edge_weight: float,
     lazy: bool,
+    update_neighbours: bool,
 ) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int
 ]:  # pragma: no cover - compiled
@@ -411,6 +428,9 @@ def _contract_kernel(
                 i_len[y] += 1
     # --- search buffers
     dist = np.full(n, _INF)
+    hops = np.zeros(n, dtype=np.int64)
+    ed = np.zeros(n, dtype=np.float64)
+    stats = np.zeros(8, dtype=np.int64)
     touched = np.empty(n, dtype=np.int32)
     hcap = 1 << 16
     heap_d = np.empty(hcap, dtype=np.float64)
@@ -445,10 +465,11 @@ def _contract_kernel(
             sc_w = np.empty(sc_cap, dtype=np.int64)
             sc_d = np.empty(sc_cap, dtype=np.float64)
         s = _shortcuts(
-            x, settle_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-            dist, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d,
+            x, settle_sim, hops_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+            dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
         )  # fmt: skip
-        hp[x] = edge_weight * (s - i_len[x] - o_len[x])
+        ed[x] = s - i_len[x] - o_len[x]
+        hp[x] = edge_weight * ed[x]
         hv[x] = x
     for x in range(n):
         pos[x] = x
@@ -467,16 +488,24 @@ def _contract_kernel(
             sc_u = np.empty(sc_cap, dtype=np.int64)
             sc_w = np.empty(sc_cap, dtype=np.int64)
             sc_d = np.empty(sc_cap, dtype=np.float64)
+        have = False
         if lazy and size > 1:
+            # re-evaluate with the contraction's own search: if v stays on top, its shortcuts
+            # are the ones just found
             s = _shortcuts(
-                v, settle_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-                dist, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d,
+                v, settle_contract, hops_contract, o_start, o_len, o_to, o_wt,
+                i_start, i_len, i_to, i_wt,
+                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
-            pr = edge_weight * (s - i_len[v] - o_len[v]) + deleted[v] + level[v]
+            have = True
+            stats[2] += 1
+            ed[v] = s - i_len[v] - o_len[v]
+            pr = edge_weight * ed[v] + deleted[v] + level[v]
             if pr > hp[0]:
                 hp[0] = pr
                 _heap_down(hp, hv, pos, 0, size)
                 if hv[0] != v:
+                    stats[3] += 1
                     continue
         # pop v
         size -= 1
@@ -486,10 +515,12 @@ def _contract_kernel(
             pos[hv[0]] = 0
             _heap_down(hp, hv, pos, 0, size)
         pos[v] = -1
-        s = _shortcuts(
-            v, settle_contract, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-            dist, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d,
-        )  # fmt: skip
+        if not have:
+            s = _shortcuts(
+                v, settle_contract, hops_contract, o_start, o_len, o_to, o_wt,
+                i_start, i_len, i_to, i_wt,
+                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
+            )  # fmt: skip
         # room: each shortcut may move two lists (double capacity) and append one entry each
         o_need = 0
         i_need = 0
@@ -559,6 +590,16 @@ def _contract_kernel(
             deleted[x] += 1
             if level[v] + 1 > level[x]:
                 level[x] = level[v] + 1
+            if not update_neighbours:
+                pr = edge_weight * ed[x] + deleted[x] + level[x]
+                i = pos[x]
+                old = hp[i]
+                hp[i] = pr
+                if pr < old:
+                    _heap_up(hp, hv, pos, i)
+                else:
+                    _heap_down(hp, hv, pos, i, size)
+                continue
             need = i_len[x] * o_len[x]
             if need > sc_cap:
                 sc_cap = 2 * need
@@ -566,10 +607,11 @@ def _contract_kernel(
                 sc_w = np.empty(sc_cap, dtype=np.int64)
                 sc_d = np.empty(sc_cap, dtype=np.float64)
             s2 = _shortcuts(
-                x, settle_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-                dist, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d,
+                x, settle_sim, hops_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
-            pr = edge_weight * (s2 - i_len[x] - o_len[x]) + deleted[x] + level[x]
+            ed[x] = s2 - i_len[x] - o_len[x]
+            pr = edge_weight * ed[x] + deleted[x] + level[x]
             i = pos[x]
             old = hp[i]
             hp[i] = pr
@@ -584,7 +626,7 @@ def _contract_kernel(
         arc_w[:n_arc].copy(),
         arc_fwd[:n_arc].copy(),
         level,
-        order,
+        stats,
         n_shortcuts,
     )
 
@@ -836,6 +878,7 @@ class ContractionHierarchy:
     bw_weights: np.ndarray
     n_shortcuts: int
     build_seconds: float
+    build_stats: dict[str, int] = field(repr=False)
     _index: pd.Index = field(repr=False)
 
     @property
@@ -965,8 +1008,11 @@ def contract(
     *,
     settle_limit: int = DEFAULT_SETTLE_CONTRACT,
     settle_limit_priority: int = DEFAULT_SETTLE_SIM,
+    hop_limit: int = 1_000_000,
+    hop_limit_priority: int = 1_000_000,
     edge_weight: float = 2.0,
     lazy: bool = True,
+    update_neighbours: bool = True,
 ) -> ContractionHierarchy:
     """Build the contraction hierarchy of a network.
 
@@ -999,14 +1045,17 @@ def contract(
         raise ValueError("arc times must be finite and non-negative")
     n = network.n_nodes
     t0 = time.process_time()
-    rank, lo, hi, aw, fwd, _level, _order, n_sc = _contract_kernel(
+    rank, lo, hi, aw, fwd, _level, stats, n_sc = _contract_kernel(
         np.ascontiguousarray(m.indptr, dtype=np.int64),
         np.ascontiguousarray(m.indices, dtype=np.int64),
         w,
         int(settle_limit_priority),
         int(settle_limit),
+        int(hop_limit_priority),
+        int(hop_limit),
         float(edge_weight),
         bool(lazy),
+        bool(update_neighbours),
     )
     rlo, rhi = rank[lo], rank[hi]
     fw = _csr(rlo[fwd], rhi[fwd], aw[fwd], n)
@@ -1019,5 +1068,11 @@ def contract(
         *bw,
         n_shortcuts=int(n_sc),
         build_seconds=dt,
+        build_stats={
+            "witness_searches": int(stats[0]),
+            "witness_touched": int(stats[1]),
+            "lazy_updates": int(stats[2]),
+            "lazy_requeued": int(stats[3]),
+        },
         _index=pd.Index(network.node_ids),
     )

@@ -11,6 +11,10 @@ Two engines, both compiled and exact:
 * ``engine="scipy"``: :func:`scipy.sparse.csgraph.dijkstra` (a Fibonacci-heap Dijkstra), origins
   in chunks whose distance block stays under ``max_bytes``, ``workers`` processes; kept as the
   reference the kernels are tested against.
+* ``engine="ch"`` (:func:`travel_time_matrix` only): a contraction hierarchy
+  (:mod:`lanxi.compute.access.ch`) — built once (pass ``hierarchy=`` to reuse one), then each
+  OD matrix costs two small upward searches per origin and destination plus bucket scans. Worth
+  its build for large OD sets on large graphs.
 
 The functions:
 
@@ -51,12 +55,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from lanxi.compute.access import kernels
+from lanxi.compute.access.ch import ContractionHierarchy, contract
 from lanxi.compute.access.graph import Network
 
 __all__ = ["Direction", "Engine", "nearest_centre", "reach", "travel_time_matrix"]
 
 Direction = Literal["from", "to"]
-Engine = Literal["auto", "heap", "scipy"]
+Engine = Literal["auto", "heap", "scipy", "ch"]
 
 #: Default bound on the size of one chunk's distance block (256 MiB).
 DEFAULT_MAX_BYTES = 256 * 2**20
@@ -123,9 +128,11 @@ def _run_threads(jobs: list[tuple[object, ...]], fn: Callable[..., None], worker
         fn(*j)
 
 
-def _check_engine(engine: str) -> None:
-    if engine not in ("auto", "heap", "scipy"):
-        raise ValueError(f"engine must be 'auto', 'heap' or 'scipy', not {engine!r}")
+def _check_engine(engine: str, allow_ch: bool = False) -> None:
+    if engine == "ch" and not allow_ch:
+        raise ValueError("engine='ch' is for travel_time_matrix only; use 'auto', 'heap' or 'scipy'")
+    if engine not in ("auto", "heap", "scipy", "ch"):
+        raise ValueError(f"engine must be 'auto', 'heap', 'scipy' or 'ch', not {engine!r}")
 
 
 def _kernel_od(
@@ -187,6 +194,7 @@ def travel_time_matrix(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     engine: Engine = "auto",
+    hierarchy: ContractionHierarchy | None = None,
 ) -> np.ndarray:
     """Many-to-many shortest travel times in minutes.
 
@@ -207,10 +215,14 @@ def travel_time_matrix(
     workers : int
         Threads (kernel engines) or processes (``engine="scipy"``; each gets a copy of the matrix,
         shared by ``fork`` where available) to spread the origins over; ``1``: this thread.
-    engine : {"auto", "heap", "scipy"}
+    engine : {"auto", "heap", "scipy", "ch"}
         ``"auto"``: the compiled bucket search (heap search when some arc takes zero time);
-        ``"heap"``: the compiled binary-heap search; ``"scipy"``: ``scipy.sparse.csgraph``.
-        All three give the same times (to float rounding).
+        ``"heap"``: the compiled binary-heap search; ``"scipy"``: ``scipy.sparse.csgraph``;
+        ``"ch"``: a contraction hierarchy, built here unless ``hierarchy`` is given. All four
+        give the same times (to float rounding).
+    hierarchy : ContractionHierarchy, optional
+        A hierarchy built by :func:`~lanxi.compute.access.ch.contract` from this network, reused
+        instead of building one (implies ``engine="ch"``; ``"auto"`` or ``"ch"`` only).
 
     Returns
     -------
@@ -221,9 +233,23 @@ def travel_time_matrix(
     -----
     One search per origin, each stopped when every destination is settled or at ``limit``:
     ``O(n_origins · (E + V log V))`` time at worst (heap), ``O(n_origins · (E + V + L/Δ))``
-    with buckets (``L`` the largest time found, ``Δ`` the shortest arc time).
+    with buckets (``L`` the largest time found, ``Δ`` the shortest arc time). ``engine="ch"``:
+    the build (once) plus one upward search per origin and per destination and the bucket scans
+    (see :mod:`lanxi.compute.access.ch`).
     """
-    _check_engine(engine)
+    _check_engine(engine, allow_ch=True)
+    if hierarchy is not None or engine == "ch":
+        if engine not in ("auto", "ch"):
+            raise ValueError(f"a hierarchy is queried with engine='ch', not {engine!r}")
+        if hierarchy is None:
+            hierarchy = contract(network)
+        elif hierarchy.n_nodes != network.n_nodes or not np.array_equal(
+            hierarchy.node_ids, network.node_ids
+        ):
+            raise ValueError("the hierarchy was not built from this network (node ids differ)")
+        return hierarchy.travel_time_matrix(
+            origins, destinations, limit=limit, direction=direction, workers=workers
+        )
     m = _oriented(network, direction)
     n = network.n_nodes
     src = np.arange(n) if origins is None else network.index(origins)
