@@ -173,3 +173,28 @@ def test_hierarchy_must_match_network_and_engine():
 
     with pytest.raises(ValueError, match="travel_time_matrix only"):
         reach(a, engine="ch")  # type: ignore[arg-type]
+
+
+@settings(max_examples=80, deadline=None)
+@given(net=graphs(), settle=st.sampled_from([1, 500]))
+def test_property_two_way_graphs_take_the_symmetric_path(net, settle):
+    # Every edge two-way: the contraction checks each pair of neighbours once (symmetric mode).
+    two_way = network_from_arrays(
+        *[net.edges[c].to_numpy() for c in ("u", "v", "minutes")], n_nodes=net.n_nodes
+    )
+    from lanxi.compute.access.ch import _is_symmetric
+
+    assert _is_symmetric(two_way.times)
+    ch = contract(two_way, settle_limit=settle, settle_limit_priority=settle)
+    ref = travel_time_matrix(two_way, engine="heap")
+    got = ch.travel_time_matrix()
+    assert np.array_equal(np.isinf(got), np.isinf(ref))
+    np.testing.assert_allclose(got, ref, rtol=1e-12)
+
+
+def test_symmetry_check_sees_stored_zeros():
+    one_way_zero = network_from_arrays(np.array([0]), np.array([1]), np.array([0.0]), oneway=True)
+    from lanxi.compute.access.ch import _is_symmetric
+
+    assert not _is_symmetric(one_way_zero.times)
+    np.testing.assert_array_equal(contract(one_way_zero).travel_time_matrix(), [[0, 0], [INF, 0]])

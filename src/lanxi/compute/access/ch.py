@@ -54,6 +54,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from numba import njit
 
 from lanxi.compute.access.graph import Network
@@ -251,6 +252,7 @@ def _shortcuts(
     v: int,
     settle_limit: int,
     max_hops: int,
+    symmetric: bool,
     o_start: np.ndarray,
     o_len: np.ndarray,
     o_to: np.ndarray,
@@ -265,6 +267,7 @@ def _shortcuts(
     heap_d: np.ndarray,
     heap_v: np.ndarray,
     is_tgt: np.ndarray,
+    cand: np.ndarray,
     sc_u: np.ndarray,
     sc_w: np.ndarray,
     sc_d: np.ndarray,
@@ -273,26 +276,44 @@ def _shortcuts(
     """The shortcuts contracting ``v`` needs, written to ``sc_*`` (sized ``in × out``); count."""
     os_ = o_start[v]
     oe = os_ + o_len[v]
-    max_out = 0.0
-    for k in range(os_, oe):
-        if o_wt[k] > max_out:
-            max_out = o_wt[k]
     n_sc = 0
-    for a in range(i_start[v], i_start[v] + i_len[v]):
-        u = i_to[a]
-        wu = i_wt[a]
-        n_tgt = 0
-        for k in range(os_, oe):
+    # symmetric graph: in-list = out-list and t(u, w) = t(w, u), so each unordered pair of
+    # neighbours is checked once, from the earlier one in the out-list, and gives both arcs
+    a_lo = os_ if symmetric else i_start[v]
+    a_hi = oe if symmetric else i_start[v] + i_len[v]
+    for a in range(a_lo, a_hi):
+        if symmetric:
+            u = o_to[a]
+            wu = o_wt[a]
+            t_lo = a + 1
+        else:
+            u = i_to[a]
+            wu = i_wt[a]
+            t_lo = os_
+        # candidates u → v → w; a direct arc u → w no longer than the candidate is a witness
+        for k in range(t_lo, oe):
             w = o_to[k]
-            if w != u and not is_tgt[w]:
+            if w != u:
+                cand[w] = wu + o_wt[k]
+        for k in range(o_start[u], o_start[u] + o_len[u]):
+            y = o_to[k]
+            if cand[y] >= 0.0 and o_wt[k] <= cand[y]:
+                cand[y] = -1.0
+        n_tgt = 0
+        max_d = 0.0
+        for k in range(t_lo, oe):
+            w = o_to[k]
+            if w != u and cand[w] >= 0.0:
                 is_tgt[w] = True
                 n_tgt += 1
+                if cand[w] > max_d:
+                    max_d = cand[w]
         if n_tgt == 0:
             continue
         nt = _witness(
             u,
             v,
-            wu + max_out,
+            max_d,
             settle_limit,
             max_hops,
             o_start,
@@ -307,17 +328,23 @@ def _shortcuts(
             is_tgt,
             n_tgt,
         )
-        for k in range(os_, oe):
+        for k in range(t_lo, oe):
             w = o_to[k]
-            if w == u:
+            if w == u or cand[w] < 0.0:
                 continue
             is_tgt[w] = False
-            c = wu + o_wt[k]
+            c = cand[w]
+            cand[w] = -1.0
             if dist[w] > c:
                 sc_u[n_sc] = u
                 sc_w[n_sc] = w
                 sc_d[n_sc] = c
                 n_sc += 1
+                if symmetric:
+                    sc_u[n_sc] = w
+                    sc_w[n_sc] = u
+                    sc_d[n_sc] = c
+                    n_sc += 1
         stats[0] += 1
         stats[1] += nt
         for t in range(nt):
@@ -377,6 +404,7 @@ def _contract_kernel(
     edge_weight: float,
     lazy: bool,
     update_neighbours: bool,
+    symmetric: bool,
 ) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int
 ]:  # pragma: no cover - compiled
@@ -436,6 +464,7 @@ def _contract_kernel(
     heap_d = np.empty(hcap, dtype=np.float64)
     heap_v = np.empty(hcap, dtype=np.int32)
     is_tgt = np.zeros(n, dtype=np.bool_)
+    cand = np.full(n, -1.0)
     sc_cap = 1024
     sc_u = np.empty(sc_cap, dtype=np.int64)
     sc_w = np.empty(sc_cap, dtype=np.int64)
@@ -465,8 +494,8 @@ def _contract_kernel(
             sc_w = np.empty(sc_cap, dtype=np.int64)
             sc_d = np.empty(sc_cap, dtype=np.float64)
         s = _shortcuts(
-            x, settle_sim, hops_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-            dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
+            x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+            dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
         )  # fmt: skip
         ed[x] = s - i_len[x] - o_len[x]
         hp[x] = edge_weight * ed[x]
@@ -493,9 +522,9 @@ def _contract_kernel(
             # re-evaluate with the contraction's own search: if v stays on top, its shortcuts
             # are the ones just found
             s = _shortcuts(
-                v, settle_contract, hops_contract, o_start, o_len, o_to, o_wt,
+                v, settle_contract, hops_contract, symmetric, o_start, o_len, o_to, o_wt,
                 i_start, i_len, i_to, i_wt,
-                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
+                dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
             have = True
             stats[2] += 1
@@ -517,9 +546,9 @@ def _contract_kernel(
         pos[v] = -1
         if not have:
             s = _shortcuts(
-                v, settle_contract, hops_contract, o_start, o_len, o_to, o_wt,
+                v, settle_contract, hops_contract, symmetric, o_start, o_len, o_to, o_wt,
                 i_start, i_len, i_to, i_wt,
-                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
+                dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
         # room: each shortcut may move two lists (double capacity) and append one entry each
         o_need = 0
@@ -607,8 +636,8 @@ def _contract_kernel(
                 sc_w = np.empty(sc_cap, dtype=np.int64)
                 sc_d = np.empty(sc_cap, dtype=np.float64)
             s2 = _shortcuts(
-                x, settle_sim, hops_sim, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
-                dist, hops, touched, heap_d, heap_v, is_tgt, sc_u, sc_w, sc_d, stats,
+                x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+                dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
             ed[x] = s2 - i_len[x] - o_len[x]
             pr = edge_weight * ed[x] + deleted[x] + level[x]
@@ -999,8 +1028,21 @@ class ContractionHierarchy:
 
 
 #: Default witness-search bounds (settled nodes) while estimating priorities and contracting.
-DEFAULT_SETTLE_SIM = 50
+DEFAULT_SETTLE_SIM = 20
 DEFAULT_SETTLE_CONTRACT = 500
+#: Default hop bound of the priority estimates (the contraction's own searches have none).
+DEFAULT_HOPS_SIM = 2
+
+
+def _is_symmetric(m: sp.csr_matrix) -> bool:
+    """Whether every arc has a reverse arc of the same time (stored zeros count as arcs)."""
+    a = m.sorted_indices()
+    b = m.T.tocsr().sorted_indices()
+    return bool(
+        np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
 
 
 def contract(
@@ -1009,10 +1051,10 @@ def contract(
     settle_limit: int = DEFAULT_SETTLE_CONTRACT,
     settle_limit_priority: int = DEFAULT_SETTLE_SIM,
     hop_limit: int = 1_000_000,
-    hop_limit_priority: int = 1_000_000,
+    hop_limit_priority: int = DEFAULT_HOPS_SIM,
     edge_weight: float = 2.0,
     lazy: bool = True,
-    update_neighbours: bool = True,
+    update_neighbours: bool = False,
 ) -> ContractionHierarchy:
     """Build the contraction hierarchy of a network.
 
@@ -1045,6 +1087,7 @@ def contract(
         raise ValueError("arc times must be finite and non-negative")
     n = network.n_nodes
     t0 = time.process_time()
+    symmetric = _is_symmetric(m)
     rank, lo, hi, aw, fwd, _level, stats, n_sc = _contract_kernel(
         np.ascontiguousarray(m.indptr, dtype=np.int64),
         np.ascontiguousarray(m.indices, dtype=np.int64),
@@ -1056,6 +1099,7 @@ def contract(
         float(edge_weight),
         bool(lazy),
         bool(update_neighbours),
+        symmetric,
     )
     rlo, rhi = rank[lo], rank[hi]
     fw = _csr(rlo[fwd], rhi[fwd], aw[fwd], n)
