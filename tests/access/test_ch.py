@@ -127,9 +127,7 @@ def test_property_equals_exact_engine(net, limit, direction, settle, workers):
     # settle_limit=1 cuts every witness search short: only superfluous shortcuts, same answers.
     ch = contract(net, settle_limit=settle, settle_limit_priority=settle)
     ref = travel_time_matrix(net, limit=limit, direction=direction, engine="heap")
-    got = travel_time_matrix(
-        net, limit=limit, direction=direction, workers=workers, hierarchy=ch
-    )
+    got = travel_time_matrix(net, limit=limit, direction=direction, workers=workers, hierarchy=ch)
     assert np.array_equal(np.isinf(got), np.isinf(ref))
     np.testing.assert_allclose(got, ref, rtol=1e-12)
     assert np.all(np.diag(got) == 0.0)

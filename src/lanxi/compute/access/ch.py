@@ -408,10 +408,11 @@ def _contract_kernel(
 ) -> tuple[
     np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, int
 ]:  # pragma: no cover - compiled
-    """Contract the graph; returns rank, the upward arcs (lower, higher, weight, is_forward) ×…
+    """Contract the graph: the ranks, the hierarchy's arcs and statistics.
 
     Returns ``rank``, ``arc_lo``, ``arc_hi``, ``arc_w``, ``arc_fwd`` (True: ``lo → hi``, False:
-    ``hi → lo``), ``level``, ``order`` (node contracted at each step) and the shortcut count.
+    ``hi → lo``), ``level``, ``stats`` (witness searches, nodes they touched, lazy updates,
+    re-queued nodes) and the shortcut count.
     """
     n = indptr.size - 1
     # --- initial adjacency (self-loops dropped; the CSR has no parallel arcs)
@@ -456,7 +457,7 @@ def _contract_kernel(
                 i_len[y] += 1
     # --- search buffers
     dist = np.full(n, _INF)
-    hops = np.zeros(n, dtype=np.int64)
+    hops = np.zeros(n, dtype=np.int32)
     ed = np.zeros(n, dtype=np.float64)
     stats = np.zeros(8, dtype=np.int64)
     touched = np.empty(n, dtype=np.int32)
@@ -494,7 +495,8 @@ def _contract_kernel(
             sc_w = np.empty(sc_cap, dtype=np.int64)
             sc_d = np.empty(sc_cap, dtype=np.float64)
         s = _shortcuts(
-            x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+            x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt,
+            i_start, i_len, i_to, i_wt,
             dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
         )  # fmt: skip
         ed[x] = s - i_len[x] - o_len[x]
@@ -636,7 +638,8 @@ def _contract_kernel(
                 sc_w = np.empty(sc_cap, dtype=np.int64)
                 sc_d = np.empty(sc_cap, dtype=np.float64)
             s2 = _shortcuts(
-                x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt, i_start, i_len, i_to, i_wt,
+                x, settle_sim, hops_sim, symmetric, o_start, o_len, o_to, o_wt,
+                i_start, i_len, i_to, i_wt,
                 dist, hops, touched, heap_d, heap_v, is_tgt, cand, sc_u, sc_w, sc_d, stats,
             )  # fmt: skip
             ed[x] = s2 - i_len[x] - o_len[x]
@@ -858,8 +861,10 @@ def _scan(
                     row[j] = _INF
 
 
-def _csr(lo: np.ndarray, hi: np.ndarray, w: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    """CSR (indptr, indices int32, weights) of arcs keyed by ``lo``, sorted by ``lo`` then ``hi``."""
+def _csr(
+    lo: np.ndarray, hi: np.ndarray, w: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """CSR (indptr, int32 indices, weights) of arcs keyed by ``lo``, sorted by ``lo``, ``hi``."""
     order = np.lexsort((hi, lo))
     ip = np.zeros(n + 1, dtype=np.int64)
     np.add.at(ip, lo.astype(np.int64) + 1, 1)
@@ -1102,14 +1107,18 @@ def contract(
         symmetric,
     )
     rlo, rhi = rank[lo], rank[hi]
-    fw = _csr(rlo[fwd], rhi[fwd], aw[fwd], n)
-    bw = _csr(rlo[~fwd], rhi[~fwd], aw[~fwd], n)
+    fw_ip, fw_ix, fw_w = _csr(rlo[fwd], rhi[fwd], aw[fwd], n)
+    bw_ip, bw_ix, bw_w = _csr(rlo[~fwd], rhi[~fwd], aw[~fwd], n)
     dt = time.process_time() - t0
     return ContractionHierarchy(
         np.asarray(network.node_ids),
         rank,
-        *fw,
-        *bw,
+        fw_ip,
+        fw_ix,
+        fw_w,
+        bw_ip,
+        bw_ix,
+        bw_w,
         n_shortcuts=int(n_sc),
         build_seconds=dt,
         build_stats={

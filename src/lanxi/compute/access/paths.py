@@ -130,7 +130,9 @@ def _run_threads(jobs: list[tuple[object, ...]], fn: Callable[..., None], worker
 
 def _check_engine(engine: str, allow_ch: bool = False) -> None:
     if engine == "ch" and not allow_ch:
-        raise ValueError("engine='ch' is for travel_time_matrix only; use 'auto', 'heap' or 'scipy'")
+        raise ValueError(
+            "engine='ch' is for travel_time_matrix only; use 'auto', 'heap' or 'scipy'"
+        )
     if engine not in ("auto", "heap", "scipy", "ch"):
         raise ValueError(f"engine must be 'auto', 'heap', 'scipy' or 'ch', not {engine!r}")
 
