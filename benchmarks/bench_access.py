@@ -140,7 +140,7 @@ def rss_mib() -> float:
 
 
 def bench_lanxi_od(
-    g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int, engine: str = "auto"
+    g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int, engine: str = "dijkstra"
 ):
     gc.collect()
     tracemalloc.start()

@@ -196,3 +196,29 @@ def test_symmetry_check_sees_stored_zeros():
 
     assert not _is_symmetric(one_way_zero.times)
     np.testing.assert_array_equal(contract(one_way_zero).travel_time_matrix(), [[0, 0], [INF, 0]])
+
+
+def test_auto_engine_picks_the_hierarchy_only_for_large_unbounded_matrices(monkeypatch):
+    from lanxi.compute.access import paths
+
+    built: list[int] = []
+    real = paths.contract
+
+    def spy(network, **kw):
+        built.append(network.n_nodes)
+        return real(network, **kw)
+
+    monkeypatch.setattr(paths, "contract", spy)
+    monkeypatch.setattr(paths, "CH_AUTO_MIN_NODES", 5)
+    monkeypatch.setattr(paths, "CH_AUTO_MIN_PAIRS_SIDE", 3)
+    net = network_from_arrays(*_cycle(5))
+    ref = travel_time_matrix(net, engine="dijkstra")
+    np.testing.assert_array_equal(travel_time_matrix(net), ref)  # 5 × 5 on 5 nodes: CH
+    assert built == [5]
+    travel_time_matrix(net, [0, 1], [0, 1, 2])  # two origins: below the rule
+    travel_time_matrix(net, limit=10.0)  # bounded: below the rule
+    travel_time_matrix(net, engine="dijkstra")
+    assert built == [5]
+    monkeypatch.setattr(paths, "CH_AUTO_MIN_NODES", 6)
+    travel_time_matrix(net)  # network too small
+    assert built == [5]

@@ -1,12 +1,13 @@
 """Shortest travel times on a :class:`~lanxi.compute.access.graph.Network`.
 
-Two engines, both compiled and exact:
+Engines, all exact:
 
-* ``engine="auto"`` (the default): the numba kernels of
-  :mod:`lanxi.compute.access.kernels` — one search per origin, Dinitz's bucket queue when every
-  arc time is positive (a binary heap otherwise), buffers reused across origins so a bounded
-  search costs only the ball it explores, and an OD search that stops once every destination is
-  settled. Origins are spread over ``workers`` threads (the kernels release the GIL).
+* ``engine="dijkstra"`` (what ``engine="auto"``, the default, runs except for the large OD
+  matrices named below): the numba kernels of :mod:`lanxi.compute.access.kernels` — one search
+  per origin, Dinitz's bucket queue when every arc time is positive (a binary heap otherwise),
+  buffers reused across origins so a bounded search costs only the ball it explores, and an OD
+  search that stops once every destination is settled. Origins are spread over ``workers``
+  threads (the kernels release the GIL).
   ``engine="heap"`` forces the binary heap (for comparison).
 * ``engine="scipy"``: :func:`scipy.sparse.csgraph.dijkstra` (a Fibonacci-heap Dijkstra), origins
   in chunks whose distance block stays under ``max_bytes``, ``workers`` processes; kept as the
@@ -14,7 +15,9 @@ Two engines, both compiled and exact:
 * ``engine="ch"`` (:func:`travel_time_matrix` only): a contraction hierarchy
   (:mod:`lanxi.compute.access.ch`) — built once (pass ``hierarchy=`` to reuse one), then each
   OD matrix costs two small upward searches per origin and destination plus bucket scans. Worth
-  its build for large OD sets on large graphs.
+  its build for large OD sets on large graphs: ``engine="auto"`` uses it for unbounded matrices
+  of at least 2,000 × 2,000 on networks of at least 100,000 nodes (``CH_AUTO_MIN_NODES``,
+  ``CH_AUTO_MIN_PAIRS_SIDE``).
 
 The functions:
 
@@ -61,10 +64,18 @@ from lanxi.compute.access.graph import Network
 __all__ = ["Direction", "Engine", "nearest_centre", "reach", "travel_time_matrix"]
 
 Direction = Literal["from", "to"]
-Engine = Literal["auto", "heap", "scipy", "ch"]
+Engine = Literal["auto", "dijkstra", "heap", "scipy", "ch"]
 
 #: Default bound on the size of one chunk's distance block (256 MiB).
 DEFAULT_MAX_BYTES = 256 * 2**20
+
+#: ``engine="auto"`` answers an unbounded OD matrix from a contraction hierarchy (built for the
+#: call) when the network has at least ``CH_AUTO_MIN_NODES`` nodes and there are at least
+#: ``CH_AUTO_MIN_PAIRS_SIDE`` origins and as many destinations. Measured on the benchmark grid
+#: (``docs/accessibility.md``, Performance; 2,000 × 2,000, one core): build + queries took
+#: 1/2.8 of the one-search-per-origin time at 10⁵ nodes and 1/4.4 at 10⁶.
+CH_AUTO_MIN_NODES = 100_000
+CH_AUTO_MIN_PAIRS_SIDE = 2_000
 
 
 def _oriented(network: Network, direction: Direction) -> sp.csr_matrix:
@@ -133,8 +144,10 @@ def _check_engine(engine: str, allow_ch: bool = False) -> None:
         raise ValueError(
             "engine='ch' is for travel_time_matrix only; use 'auto', 'heap' or 'scipy'"
         )
-    if engine not in ("auto", "heap", "scipy", "ch"):
-        raise ValueError(f"engine must be 'auto', 'heap', 'scipy' or 'ch', not {engine!r}")
+    if engine not in ("auto", "dijkstra", "heap", "scipy", "ch"):
+        raise ValueError(
+            f"engine must be 'auto', 'dijkstra', 'heap', 'scipy' or 'ch', not {engine!r}"
+        )
 
 
 def _kernel_od(
@@ -144,7 +157,7 @@ def _kernel_od(
     if src.size == 0 or cols.size == 0:
         return out
     ip, ix, w = m.indptr, m.indices, np.ascontiguousarray(m.data, dtype=np.float64)
-    delta = kernels.bucket_width(w) if engine == "auto" else 0.0
+    delta = kernels.bucket_width(w) if engine in ("auto", "dijkstra") else 0.0
     src = np.ascontiguousarray(src, dtype=np.int64)
     cols = np.ascontiguousarray(cols, dtype=np.int64)
     lim = float(limit)
@@ -171,7 +184,7 @@ def _kernel_reach(
     if src.size == 0:
         return out
     ip, ix, wt = m.indptr, m.indices, np.ascontiguousarray(m.data, dtype=np.float64)
-    delta = kernels.bucket_width(wt) if engine == "auto" else 0.0
+    delta = kernels.bucket_width(wt) if engine in ("auto", "dijkstra") else 0.0
     nw = np.ones(m.shape[0]) if w is None else np.ascontiguousarray(w, dtype=np.float64)
     src = np.ascontiguousarray(src, dtype=np.int64)
     lim = float(limit)
@@ -184,6 +197,17 @@ def _kernel_reach(
     fn = kernels.reach_rows_bucket if delta > 0 else kernels.reach_rows
     _run_threads(jobs, fn, workers)
     return out
+
+
+def _ch_pays(network: Network, origins: object, destinations: object, limit: float) -> bool:
+    """The automatic choice of the contraction hierarchy (see ``CH_AUTO_MIN_NODES``)."""
+    if np.isfinite(limit) or network.n_nodes < CH_AUTO_MIN_NODES:
+        return False
+    sides = [
+        network.n_nodes if ids is None else int(np.size(np.asarray(ids, dtype=object)))
+        for ids in (origins, destinations)
+    ]
+    return min(sides) >= CH_AUTO_MIN_PAIRS_SIDE
 
 
 def travel_time_matrix(
@@ -217,11 +241,14 @@ def travel_time_matrix(
     workers : int
         Threads (kernel engines) or processes (``engine="scipy"``; each gets a copy of the matrix,
         shared by ``fork`` where available) to spread the origins over; ``1``: this thread.
-    engine : {"auto", "heap", "scipy", "ch"}
-        ``"auto"``: the compiled bucket search (heap search when some arc takes zero time);
-        ``"heap"``: the compiled binary-heap search; ``"scipy"``: ``scipy.sparse.csgraph``;
-        ``"ch"``: a contraction hierarchy, built here unless ``hierarchy`` is given. All four
-        give the same times (to float rounding).
+    engine : {"auto", "dijkstra", "heap", "scipy", "ch"}
+        ``"dijkstra"``: the compiled bucket search (heap search when some arc takes zero time),
+        one per origin; ``"auto"``: the same, or a contraction hierarchy built for the call when
+        ``limit`` is infinite, the network has at least ``CH_AUTO_MIN_NODES`` (100,000) nodes
+        and there are at least ``CH_AUTO_MIN_PAIRS_SIDE`` (2,000) origins and as many
+        destinations; ``"heap"``: the compiled binary-heap search; ``"scipy"``:
+        ``scipy.sparse.csgraph``; ``"ch"``: a contraction hierarchy, built here unless
+        ``hierarchy`` is given. All give the same times (to float rounding).
     hierarchy : ContractionHierarchy, optional
         A hierarchy built by :func:`~lanxi.compute.access.ch.contract` from this network, reused
         instead of building one (implies ``engine="ch"``; ``"auto"`` or ``"ch"`` only).
@@ -240,6 +267,9 @@ def travel_time_matrix(
     (see :mod:`lanxi.compute.access.ch`).
     """
     _check_engine(engine, allow_ch=True)
+    n = network.n_nodes
+    if engine == "auto" and hierarchy is None and _ch_pays(network, origins, destinations, limit):
+        engine = "ch"
     if hierarchy is not None or engine == "ch":
         if engine not in ("auto", "ch"):
             raise ValueError(f"a hierarchy is queried with engine='ch', not {engine!r}")
@@ -253,7 +283,6 @@ def travel_time_matrix(
             origins, destinations, limit=limit, direction=direction, workers=workers
         )
     m = _oriented(network, direction)
-    n = network.n_nodes
     src = np.arange(n) if origins is None else network.index(origins)
     if engine != "scipy":
         all_cols = np.arange(n) if destinations is None else network.index(destinations)
@@ -350,7 +379,8 @@ def reach(
     direction : {"from", "to"}
         Reach outwards from the origin, or the catchment that can reach it.
     max_bytes, workers, engine
-        As in :func:`travel_time_matrix`.
+        As in :func:`travel_time_matrix`, except that ``"ch"`` is refused (a reach is a bounded
+        search from every origin) and ``"auto"`` is ``"dijkstra"``.
     cluster_size : int
         ``engine="scipy"`` only: origins per cluster (see Notes); ``0`` searches the whole graph
         from every origin.
