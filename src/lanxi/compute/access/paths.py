@@ -16,7 +16,7 @@ Engines, all exact:
   (:mod:`lanxi.compute.access.ch`) — built once (pass ``hierarchy=`` to reuse one), then each
   OD matrix costs two small upward searches per origin and destination plus bucket scans. Worth
   its build for large OD sets on large graphs: ``engine="auto"`` uses it for unbounded matrices
-  of at least 2,000 × 2,000 on networks of at least 100,000 nodes (``CH_AUTO_MIN_NODES``,
+  of at least 2,000 × 2,000 on networks of at least 50,000 nodes (``CH_AUTO_MIN_NODES``,
   ``CH_AUTO_MIN_PAIRS_SIDE``).
 
 The functions:
@@ -73,8 +73,9 @@ DEFAULT_MAX_BYTES = 256 * 2**20
 #: call) when the network has at least ``CH_AUTO_MIN_NODES`` nodes and there are at least
 #: ``CH_AUTO_MIN_PAIRS_SIDE`` origins and as many destinations. Measured on the benchmark grid
 #: (``docs/accessibility.md``, Performance; 2,000 × 2,000, one core): build + queries took
-#: 1/2.8 of the one-search-per-origin time at 10⁵ nodes and 1/4.4 at 10⁶.
-CH_AUTO_MIN_NODES = 100_000
+#: 1/2.5 of the one-search-per-origin time at 2·10⁴ nodes, 1/2.7 at 5·10⁴, 1/2.8 at 10⁵ and
+#: 1/4.4 at 10⁶.
+CH_AUTO_MIN_NODES = 50_000
 CH_AUTO_MIN_PAIRS_SIDE = 2_000
 
 
@@ -244,7 +245,7 @@ def travel_time_matrix(
     engine : {"auto", "dijkstra", "heap", "scipy", "ch"}
         ``"dijkstra"``: the compiled bucket search (heap search when some arc takes zero time),
         one per origin; ``"auto"``: the same, or a contraction hierarchy built for the call when
-        ``limit`` is infinite, the network has at least ``CH_AUTO_MIN_NODES`` (100,000) nodes
+        ``limit`` is infinite, the network has at least ``CH_AUTO_MIN_NODES`` (50,000) nodes
         and there are at least ``CH_AUTO_MIN_PAIRS_SIDE`` (2,000) origins and as many
         destinations; ``"heap"``: the compiled binary-heap search; ``"scipy"``:
         ``scipy.sparse.csgraph``; ``"ch"``: a contraction hierarchy, built here unless
