@@ -3,13 +3,15 @@
 What it measures, on a seeded grid with random removals, diagonals and three road classes:
 
 1. OD matrix: ``travel_time_matrix`` for ``--od`` random origins × ``--od`` random destinations
-   with the default engine (compiled bucket search, one search per origin, stopped when every
-   destination is settled) on 1 thread and on ``--workers`` threads, and with
+   with ``engine="dijkstra"`` (compiled bucket search, one search per origin, stopped when every
+   destination is settled; what ``"auto"`` runs below 50,000 nodes or 2,000 × 2,000) on 1 thread
+   and on ``--workers`` threads, and with
    ``engine="scipy"`` (the previous engine, scipy's Fibonacci-heap Dijkstra) on 1 process.
    With ``engine="ch"`` (``--no-ch`` to skip): the contraction hierarchy's build
    (``contract``, timed and reported apart, like pandana's) and its many-to-many bucket query on
-   the same OD sets (1 thread and ``--workers`` threads), answers checked against the default
-   engine, with the shortcut count and the hierarchy's size.
+   the same OD sets (1 thread and ``--workers`` threads), answers checked against
+   ``"dijkstra"``, with the shortcut count, the hierarchy's size and the build's tracemalloc
+   peak (numba's allocations are traced).
 2. 1-hour reach: ``reach(limit=60)`` from every node (``--reach-origins`` to sample instead), the
    search cut at 60 minutes.
 3. The same with networkx (``single_source_dijkstra_path_length``, pure Python, one process) on
@@ -39,6 +41,14 @@ One million nodes (reach on a 20,000-origin sample, extrapolated; no pandana rea
 
     .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --workers 2 \
         --reach-origins 20000 --nx-origins 2 --no-scipy --no-pandana-reach
+
+The one-core runs of ``docs/accessibility.md`` (CH engine against pandana and networkx)::
+
+    .venv/bin/python benchmarks/bench_access.py --nodes 100000 --od 2000 --clock cpu \
+        --reach-origins 20000 --no-pandana-reach
+    .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --clock cpu \
+        --reach-origins 2000 --nx-origins 2 --igraph-origins 5 --no-scipy --no-pandana-reach \
+        --pandana-pairs 20000
 """
 
 from __future__ import annotations
