@@ -385,7 +385,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(
             f"          OD, engine='ch', 1 thread: {fmt_s(t_ch)} ({pairs / t_ch:,.0f} pairs/s; "
-            f"tracemalloc peak {peak_ch:,.0f} MiB) → {t_od / t_ch:,.1f}× the default engine; "
+            f"tracemalloc peak {peak_ch:,.0f} MiB) → {t_od / t_ch:,.1f}× engine='dijkstra'; "
             f"with its build {fmt_s(t_ch + t_ch_build)} ({t_od / (t_ch + t_ch_build):,.2f}×); "
             "same answers (rtol 1e-12)"
         )
@@ -465,9 +465,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         if t_ch is not None and t_ch_w is not None and t_ch_build is not None:
             print(
-                f"          → lanxi engine='ch': 1 thread {pairs / p1 / t_ch:,.1f}× "
+                f"          → lanxi engine='ch' (1 thread) vs pandana 1 thread "
+                f"{pairs / p1 / t_ch:,.1f}× "
                 f"(queries only, like for like: both hierarchies built beforehand); "
-                f"{lw} {pairs / pw / t_ch_w:,.1f}×; builds: pandana {fmt_s(build)}, "
+                f"pandana {lw} vs lanxi {a.workers} thread(s) {pairs / pw / t_ch_w:,.1f}×; "
+                f"builds: pandana {fmt_s(build)}, "
                 f"lanxi {fmt_s(t_ch_build)}; build + OD: pandana {fmt_s(build + pairs / p1)}, "
                 f"lanxi {fmt_s(t_ch_build + t_ch)} "
                 f"({(build + pairs / p1) / (t_ch_build + t_ch):,.1f}×)"
