@@ -3,9 +3,15 @@
 What it measures, on a seeded grid with random removals, diagonals and three road classes:
 
 1. OD matrix: ``travel_time_matrix`` for ``--od`` random origins × ``--od`` random destinations
-   with the default engine (compiled bucket search, one search per origin, stopped when every
-   destination is settled) on 1 thread and on ``--workers`` threads, and with
+   with ``engine="dijkstra"`` (compiled bucket search, one search per origin, stopped when every
+   destination is settled; what ``"auto"`` runs below 50,000 nodes or 2,000 × 2,000) on 1 thread
+   and on ``--workers`` threads, and with
    ``engine="scipy"`` (the previous engine, scipy's Fibonacci-heap Dijkstra) on 1 process.
+   With ``engine="ch"`` (``--no-ch`` to skip): the contraction hierarchy's build
+   (``contract``, timed and reported apart, like pandana's) and its many-to-many bucket query on
+   the same OD sets (1 thread and ``--workers`` threads), answers checked against
+   ``"dijkstra"``, with the shortcut count, the hierarchy's size and the build's tracemalloc
+   peak (numba's allocations are traced).
 2. 1-hour reach: ``reach(limit=60)`` from every node (``--reach-origins`` to sample instead), the
    search cut at 60 minutes.
 3. The same with networkx (``single_source_dijkstra_path_length``, pure Python, one process) on
@@ -35,6 +41,14 @@ One million nodes (reach on a 20,000-origin sample, extrapolated; no pandana rea
 
     .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --workers 2 \
         --reach-origins 20000 --nx-origins 2 --no-scipy --no-pandana-reach
+
+The one-core runs of ``docs/accessibility.md`` (CH engine against pandana and networkx)::
+
+    .venv/bin/python benchmarks/bench_access.py --nodes 100000 --od 2000 --clock cpu \
+        --reach-origins 20000 --no-pandana-reach
+    .venv/bin/python benchmarks/bench_access.py --nodes 1000000 --od 2000 --clock cpu \
+        --reach-origins 2000 --nx-origins 2 --igraph-origins 5 --no-scipy --no-pandana-reach \
+        --pandana-pairs 20000
 """
 
 from __future__ import annotations
@@ -53,7 +67,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lanxi.compute.access import Network, network_from_arrays, reach, travel_time_matrix
+from lanxi.compute.access import (
+    ContractionHierarchy,
+    Network,
+    contract,
+    network_from_arrays,
+    reach,
+    travel_time_matrix,
+)
 
 # Road classes of the synthetic graph: (every k-th grid line, speed km/h).
 EXPRESSWAY = (50, 100.0)
@@ -129,7 +150,7 @@ def rss_mib() -> float:
 
 
 def bench_lanxi_od(
-    g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int, engine: str = "auto"
+    g: Graph, orig: np.ndarray, dest: np.ndarray, workers: int, engine: str = "dijkstra"
 ):
     gc.collect()
     tracemalloc.start()
@@ -141,10 +162,52 @@ def bench_lanxi_od(
     return od, dt, peak / 2**20
 
 
+def bench_lanxi_ch(
+    g: Graph, orig: np.ndarray, dest: np.ndarray
+) -> tuple[ContractionHierarchy, float, float, np.ndarray, float, float]:
+    """Build the hierarchy (timed apart), then query the OD matrix with it (1 thread).
+
+    Returns the hierarchy, build time, build peak (tracemalloc: numba's allocations are traced),
+    the matrix, the query time (without tracemalloc, which slows the query loop ~2.5×) and the
+    query's peak (a second, traced run).
+    """
+    gc.collect()
+    tracemalloc.start()
+    t0 = clock()
+    ch = contract(g.net)
+    build = clock() - t0
+    _, build_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    gc.collect()
+    t0 = clock()
+    od = travel_time_matrix(g.net, orig, dest, hierarchy=ch)
+    dt = clock() - t0
+    tracemalloc.start()
+    travel_time_matrix(g.net, orig, dest, hierarchy=ch)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return ch, build, build_peak / 2**20, od, dt, peak / 2**20
+
+
 def bench_lanxi_reach(g: Graph, origins: np.ndarray | None, workers: int, limit: float = 60.0):
     t0 = clock()
     r = reach(g.net, origins, limit=limit, workers=workers)
     return r, clock() - t0
+
+
+def bench_lanxi_od_ch(
+    g: Graph,
+    ch: ContractionHierarchy,
+    orig: np.ndarray,
+    dest: np.ndarray,
+    workers: int,
+    expected: np.ndarray,
+) -> tuple[np.ndarray, float, None]:
+    t0 = clock()
+    od = travel_time_matrix(g.net, orig, dest, hierarchy=ch, workers=workers)
+    dt = clock() - t0
+    assert np.array_equal(od, expected)
+    return od, dt, None
 
 
 def bench_igraph(g: Graph, orig: np.ndarray, dest: np.ndarray, od: np.ndarray, k: int):
@@ -256,6 +319,7 @@ def main(argv: list[str] | None = None) -> None:
         default=30.0,
         help="bound of pandana's precompute/aggregate reach (60 needs > 7 GiB at 10^5 nodes)",
     )
+    ap.add_argument("--no-ch", action="store_true", help="skip the contraction-hierarchy engine")
     ap.add_argument("--no-networkx", action="store_true")
     ap.add_argument("--no-igraph", action="store_true")
     ap.add_argument("--no-scipy", action="store_true", help="skip the engine='scipy' OD run")
@@ -307,6 +371,32 @@ def main(argv: list[str] | None = None) -> None:
             f"[scipy]   OD, engine='scipy' (csgraph Dijkstra), 1 process: {fmt_s(t_sc)} "
             f"({pairs / t_sc:,.0f} pairs/s; peak {peak_s:,.0f} MiB) → lanxi {t_sc / t_od:,.2f}×"
         )
+    t_ch = t_ch_w = t_ch_build = None
+    if not a.no_ch:
+        contract(network_from_arrays(g.u[:50], g.v[:50], g.minutes[:50]))  # compile / load
+        ch, t_ch_build, build_peak, od_ch, t_ch, peak_ch = bench_lanxi_ch(g, orig, dest)
+        np.testing.assert_allclose(od_ch, od, rtol=1e-12)  # same answers as the exact engine
+        assert np.array_equal(np.isinf(od_ch), np.isinf(od))
+        print(
+            f"[lanxi-ch] contraction hierarchy build {fmt_s(t_ch_build)} (not in the OD time): "
+            f"{ch.n_shortcuts:,} shortcuts ({ch.n_shortcuts / g.net.n_arcs:.2f} per input arc), "
+            f"{ch.n_arcs:,} hierarchy arcs, {ch.nbytes / 2**20:,.0f} MiB; "
+            f"build tracemalloc peak {build_peak:,.0f} MiB"
+        )
+        print(
+            f"          OD, engine='ch', 1 thread: {fmt_s(t_ch)} ({pairs / t_ch:,.0f} pairs/s; "
+            f"tracemalloc peak {peak_ch:,.0f} MiB) → {t_od / t_ch:,.1f}× engine='dijkstra'; "
+            f"with its build {fmt_s(t_ch + t_ch_build)} ({t_od / (t_ch + t_ch_build):,.2f}×); "
+            "same answers (rtol 1e-12)"
+        )
+        t_ch_w = t_ch
+        if a.workers > 1:
+            _, t_ch_w, _ = bench_lanxi_od_ch(g, ch, orig, dest, a.workers, od_ch)
+            print(
+                f"          OD, engine='ch', {a.workers} threads: {fmt_s(t_ch_w)} "
+                f"({pairs / t_ch_w:,.0f} pairs/s)"
+            )
+        del ch
     r_orig = None if a.reach_origins <= 0 else rng.choice(n, min(a.reach_origins, n), replace=False)
     n_r = n if r_orig is None else r_orig.size
     note = "" if r_orig is None else f" (measured on {n_r:,} origins, extrapolated)"
@@ -339,6 +429,11 @@ def main(argv: list[str] | None = None) -> None:
             f"          1-hour reach {fmt_s(t_nx_reach)} → lanxi (1 thread) "
             f"{t_nx_reach / t_reach_all:,.1f}×"
         )
+        if t_ch is not None and t_ch_build is not None:
+            print(
+                f"          OD → lanxi engine='ch' (1 thread) {t_nx / t_ch:,.0f}× "
+                f"({t_nx / (t_ch + t_ch_build):,.1f}× with the hierarchy build)"
+            )
     elif not a.no_networkx:
         print("\n[networkx] not installed — skipped")
 
@@ -368,6 +463,17 @@ def main(argv: list[str] | None = None) -> None:
             f"          {lw}: {fmt_s(pairs / pw)} ({pw:,.0f} pairs/s) → lanxi "
             f"({a.workers} thread(s)) {pairs / pw / t_od_w:,.1f}×"
         )
+        if t_ch is not None and t_ch_w is not None and t_ch_build is not None:
+            print(
+                f"          → lanxi engine='ch' (1 thread) vs pandana 1 thread "
+                f"{pairs / p1 / t_ch:,.1f}× "
+                f"(queries only, like for like: both hierarchies built beforehand); "
+                f"pandana {lw} vs lanxi {a.workers} thread(s) {pairs / pw / t_ch_w:,.1f}×; "
+                f"builds: pandana {fmt_s(build)}, "
+                f"lanxi {fmt_s(t_ch_build)}; build + OD: pandana {fmt_s(build + pairs / p1)}, "
+                f"lanxi {fmt_s(t_ch_build + t_ch)} "
+                f"({(build + pairs / p1) / (t_ch_build + t_ch):,.1f}×)"
+            )
         if p_reach is not None and rm is not None:
             ours, t_ours = bench_lanxi_reach(g, None, a.workers, limit=rm)
             print(

@@ -5,6 +5,7 @@ network files and the bundled planning-level network live in :mod:`lanxi.io.netw
 ``docs/accessibility.md`` for the definitions and their sources.
 """
 
+from lanxi.compute.access.ch import ContractionHierarchy, contract
 from lanxi.compute.access.coverage import (
     CoverageResult,
     coverage,
@@ -16,8 +17,10 @@ from lanxi.compute.access.isochrone import isochrone_polygon, reachable_nodes
 from lanxi.compute.access.paths import nearest_centre, reach, travel_time_matrix
 
 __all__ = [
+    "ContractionHierarchy",
     "CoverageResult",
     "Network",
+    "contract",
     "coverage",
     "coverage_by_group",
     "isochrone_polygon",

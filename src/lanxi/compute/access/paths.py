@@ -1,16 +1,23 @@
 """Shortest travel times on a :class:`~lanxi.compute.access.graph.Network`.
 
-Two engines, both compiled and exact:
+Engines, all exact:
 
-* ``engine="auto"`` (the default): the numba kernels of
-  :mod:`lanxi.compute.access.kernels` — one search per origin, Dinitz's bucket queue when every
-  arc time is positive (a binary heap otherwise), buffers reused across origins so a bounded
-  search costs only the ball it explores, and an OD search that stops once every destination is
-  settled. Origins are spread over ``workers`` threads (the kernels release the GIL).
+* ``engine="dijkstra"`` (what ``engine="auto"``, the default, runs except for the large OD
+  matrices named below): the numba kernels of :mod:`lanxi.compute.access.kernels` — one search
+  per origin, Dinitz's bucket queue when every arc time is positive (a binary heap otherwise),
+  buffers reused across origins so a bounded search costs only the ball it explores, and an OD
+  search that stops once every destination is settled. Origins are spread over ``workers``
+  threads (the kernels release the GIL).
   ``engine="heap"`` forces the binary heap (for comparison).
 * ``engine="scipy"``: :func:`scipy.sparse.csgraph.dijkstra` (a Fibonacci-heap Dijkstra), origins
   in chunks whose distance block stays under ``max_bytes``, ``workers`` processes; kept as the
   reference the kernels are tested against.
+* ``engine="ch"`` (:func:`travel_time_matrix` only): a contraction hierarchy
+  (:mod:`lanxi.compute.access.ch`) — built once (pass ``hierarchy=`` to reuse one), then each
+  OD matrix costs two small upward searches per origin and destination plus bucket scans. Worth
+  its build for large OD sets on large graphs: ``engine="auto"`` uses it for unbounded matrices
+  of at least 2,000 × 2,000 on networks of at least 50,000 nodes (``CH_AUTO_MIN_NODES``,
+  ``CH_AUTO_MIN_PAIRS_SIDE``).
 
 The functions:
 
@@ -51,15 +58,25 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import dijkstra
 
 from lanxi.compute.access import kernels
+from lanxi.compute.access.ch import ContractionHierarchy, contract
 from lanxi.compute.access.graph import Network
 
 __all__ = ["Direction", "Engine", "nearest_centre", "reach", "travel_time_matrix"]
 
 Direction = Literal["from", "to"]
-Engine = Literal["auto", "heap", "scipy"]
+Engine = Literal["auto", "dijkstra", "heap", "scipy", "ch"]
 
 #: Default bound on the size of one chunk's distance block (256 MiB).
 DEFAULT_MAX_BYTES = 256 * 2**20
+
+#: ``engine="auto"`` answers an unbounded OD matrix from a contraction hierarchy (built for the
+#: call) when the network has at least ``CH_AUTO_MIN_NODES`` nodes and there are at least
+#: ``CH_AUTO_MIN_PAIRS_SIDE`` origins and as many destinations. Measured on the benchmark grid
+#: (``docs/accessibility.md``, Performance; 2,000 × 2,000, one core): build + queries took
+#: 1/2.5 of the one-search-per-origin time at 2·10⁴ nodes, 1/2.7 at 5·10⁴, 1/2.8 at 10⁵ and
+#: 1/4.4 at 10⁶.
+CH_AUTO_MIN_NODES = 50_000
+CH_AUTO_MIN_PAIRS_SIDE = 2_000
 
 
 def _oriented(network: Network, direction: Direction) -> sp.csr_matrix:
@@ -123,9 +140,15 @@ def _run_threads(jobs: list[tuple[object, ...]], fn: Callable[..., None], worker
         fn(*j)
 
 
-def _check_engine(engine: str) -> None:
-    if engine not in ("auto", "heap", "scipy"):
-        raise ValueError(f"engine must be 'auto', 'heap' or 'scipy', not {engine!r}")
+def _check_engine(engine: str, allow_ch: bool = False) -> None:
+    if engine == "ch" and not allow_ch:
+        raise ValueError(
+            "engine='ch' is for travel_time_matrix only; use 'auto', 'heap' or 'scipy'"
+        )
+    if engine not in ("auto", "dijkstra", "heap", "scipy", "ch"):
+        raise ValueError(
+            f"engine must be 'auto', 'dijkstra', 'heap', 'scipy' or 'ch', not {engine!r}"
+        )
 
 
 def _kernel_od(
@@ -135,7 +158,7 @@ def _kernel_od(
     if src.size == 0 or cols.size == 0:
         return out
     ip, ix, w = m.indptr, m.indices, np.ascontiguousarray(m.data, dtype=np.float64)
-    delta = kernels.bucket_width(w) if engine == "auto" else 0.0
+    delta = kernels.bucket_width(w) if engine in ("auto", "dijkstra") else 0.0
     src = np.ascontiguousarray(src, dtype=np.int64)
     cols = np.ascontiguousarray(cols, dtype=np.int64)
     lim = float(limit)
@@ -162,7 +185,7 @@ def _kernel_reach(
     if src.size == 0:
         return out
     ip, ix, wt = m.indptr, m.indices, np.ascontiguousarray(m.data, dtype=np.float64)
-    delta = kernels.bucket_width(wt) if engine == "auto" else 0.0
+    delta = kernels.bucket_width(wt) if engine in ("auto", "dijkstra") else 0.0
     nw = np.ones(m.shape[0]) if w is None else np.ascontiguousarray(w, dtype=np.float64)
     src = np.ascontiguousarray(src, dtype=np.int64)
     lim = float(limit)
@@ -177,6 +200,17 @@ def _kernel_reach(
     return out
 
 
+def _ch_pays(network: Network, origins: object, destinations: object, limit: float) -> bool:
+    """The automatic choice of the contraction hierarchy (see ``CH_AUTO_MIN_NODES``)."""
+    if np.isfinite(limit) or network.n_nodes < CH_AUTO_MIN_NODES:
+        return False
+    sides = [
+        network.n_nodes if ids is None else int(np.size(np.asarray(ids, dtype=object)))
+        for ids in (origins, destinations)
+    ]
+    return min(sides) >= CH_AUTO_MIN_PAIRS_SIDE
+
+
 def travel_time_matrix(
     network: Network,
     origins: Sequence[object] | np.ndarray | None = None,
@@ -187,6 +221,7 @@ def travel_time_matrix(
     max_bytes: int = DEFAULT_MAX_BYTES,
     workers: int = 1,
     engine: Engine = "auto",
+    hierarchy: ContractionHierarchy | None = None,
 ) -> np.ndarray:
     """Many-to-many shortest travel times in minutes.
 
@@ -207,10 +242,17 @@ def travel_time_matrix(
     workers : int
         Threads (kernel engines) or processes (``engine="scipy"``; each gets a copy of the matrix,
         shared by ``fork`` where available) to spread the origins over; ``1``: this thread.
-    engine : {"auto", "heap", "scipy"}
-        ``"auto"``: the compiled bucket search (heap search when some arc takes zero time);
-        ``"heap"``: the compiled binary-heap search; ``"scipy"``: ``scipy.sparse.csgraph``.
-        All three give the same times (to float rounding).
+    engine : {"auto", "dijkstra", "heap", "scipy", "ch"}
+        ``"dijkstra"``: the compiled bucket search (heap search when some arc takes zero time),
+        one per origin; ``"auto"``: the same, or a contraction hierarchy built for the call when
+        ``limit`` is infinite, the network has at least ``CH_AUTO_MIN_NODES`` (50,000) nodes
+        and there are at least ``CH_AUTO_MIN_PAIRS_SIDE`` (2,000) origins and as many
+        destinations; ``"heap"``: the compiled binary-heap search; ``"scipy"``:
+        ``scipy.sparse.csgraph``; ``"ch"``: a contraction hierarchy, built here unless
+        ``hierarchy`` is given. All give the same times (to float rounding).
+    hierarchy : ContractionHierarchy, optional
+        A hierarchy built by :func:`~lanxi.compute.access.ch.contract` from this network, reused
+        instead of building one (implies ``engine="ch"``; ``"auto"`` or ``"ch"`` only).
 
     Returns
     -------
@@ -221,11 +263,27 @@ def travel_time_matrix(
     -----
     One search per origin, each stopped when every destination is settled or at ``limit``:
     ``O(n_origins · (E + V log V))`` time at worst (heap), ``O(n_origins · (E + V + L/Δ))``
-    with buckets (``L`` the largest time found, ``Δ`` the shortest arc time).
+    with buckets (``L`` the largest time found, ``Δ`` the shortest arc time). ``engine="ch"``:
+    the build (once) plus one upward search per origin and per destination and the bucket scans
+    (see :mod:`lanxi.compute.access.ch`).
     """
-    _check_engine(engine)
-    m = _oriented(network, direction)
+    _check_engine(engine, allow_ch=True)
     n = network.n_nodes
+    if engine == "auto" and hierarchy is None and _ch_pays(network, origins, destinations, limit):
+        engine = "ch"
+    if hierarchy is not None or engine == "ch":
+        if engine not in ("auto", "ch"):
+            raise ValueError(f"a hierarchy is queried with engine='ch', not {engine!r}")
+        if hierarchy is None:
+            hierarchy = contract(network)
+        elif hierarchy.n_nodes != network.n_nodes or not np.array_equal(
+            hierarchy.node_ids, network.node_ids
+        ):
+            raise ValueError("the hierarchy was not built from this network (node ids differ)")
+        return hierarchy.travel_time_matrix(
+            origins, destinations, limit=limit, direction=direction, workers=workers
+        )
+    m = _oriented(network, direction)
     src = np.arange(n) if origins is None else network.index(origins)
     if engine != "scipy":
         all_cols = np.arange(n) if destinations is None else network.index(destinations)
@@ -322,7 +380,8 @@ def reach(
     direction : {"from", "to"}
         Reach outwards from the origin, or the catchment that can reach it.
     max_bytes, workers, engine
-        As in :func:`travel_time_matrix`.
+        As in :func:`travel_time_matrix`, except that ``"ch"`` is refused (a reach is a bounded
+        search from every origin) and ``"auto"`` is ``"dijkstra"``.
     cluster_size : int
         ``engine="scipy"`` only: origins per cluster (see Notes); ``0`` searches the whole graph
         from every origin.
