@@ -27,6 +27,8 @@ import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -43,6 +45,9 @@ from lanxi.standards.hj633 import (
     breakpoints,
     switch_date,
 )
+
+if TYPE_CHECKING:  # the kernel module imports numba, which the command line loads on first use
+    from lanxi.compute.air.kernel import KernelSpec
 
 #: Display label of each input column, used in ``primary_pollutant``.
 LABELS: dict[str, str] = {
@@ -79,6 +84,9 @@ CHUNK = 1 << 18
 
 #: Fewest rows of one thread-pool task of :func:`compute_aqi` (a task costs some 10 µs).
 MIN_CHUNK = 1 << 14
+
+#: Fewest rows of one task of the final renumbering pass (two bytes a row).
+REMAP_CHUNK = 1 << 21
 
 
 # --------------------------------------------------------------------------- one table
@@ -328,7 +336,7 @@ def compute_aqi(
     (50, '优', '2026')
     """
     # numba is imported on first use: the command line starts without it
-    from lanxi.compute.air.kernel import SLOTS, aqi_rows, build_spec
+    from lanxi.compute.air.kernel import SLOTS, aqi_rows
 
     kind = _check_kind(kind)
     if edition is not None:
@@ -346,7 +354,7 @@ def compute_aqi(
         for p in POLLUTANTS
         if p in df.columns and any(p in stds[ed].indicators[kind] for ed in present)
     ]
-    spec = build_spec(stds, kind)
+    spec = _kernel_spec(tuple(present), kind)
     given = [s for s in SLOTS if s in df.columns]
     cols = tuple(
         _readonly(df[s].to_numpy(dtype=np.float64, na_value=np.nan) if s in given else None)
@@ -384,6 +392,23 @@ def compute_aqi(
     if validate and bad:
         validate_air_frame(df, time_col=time_col, require_time=edition is None)
     return _assemble(df, used, iaqis, aqi, missing, level, codes, seen, editions, stds)
+
+
+@cache
+def _kernel_spec(editions: tuple[Edition, ...], kind: Kind) -> KernelSpec:
+    """The kernel's tables of these editions (built once: the standards are cached too)."""
+    from lanxi.compute.air.kernel import build_spec
+
+    return build_spec({ed: breakpoints(ed) for ed in editions}, kind)
+
+
+@cache
+def _combos(used: tuple[str, ...]) -> list[str]:
+    """Primary-pollutant label of every code (bit ``b`` set: ``used[b]`` is primary)."""
+    return [
+        ";".join(LABELS[p] for b, p in enumerate(used) if code >> b & 1)
+        for code in range(1 << len(used))
+    ]
 
 
 def _readonly(values: np.ndarray | None) -> np.ndarray:
@@ -448,17 +473,13 @@ def _assemble(
     from lanxi.compute.air.kernel import remap_codes
 
     n = len(df)
-    combos = [
-        ";".join(LABELS[p] for b, p in enumerate(used) if code >> b & 1)
-        for code in range(1 << len(used))
-    ]
+    combos = _combos(tuple(used))
     # keep only the combinations that occur: the kernel marked them, one remap pass renumbers
     occurs = np.flatnonzero(np.any(seen, axis=0)[1 : len(combos) + 1])
     remap = np.full(len(combos) + 1, -1, dtype=np.int8)
     remap[occurs + 1] = np.arange(occurs.size, dtype=np.int8)
-    size = _chunk_rows(n)
+    size = max(_chunk_rows(n), REMAP_CHUNK)  # two bytes a row: big tasks, a small frame in one
     starts = list(range(0, n, size))
-
     level_1 = np.empty_like(level)
 
     def renumber(i: int) -> int:
