@@ -250,14 +250,14 @@ def aqi_rows(
     Returns the count of runs holding a negative or infinite value (validation).
 
     Rows go in blocks of :data:`BLOCK`, each split into runs of one edition (one run unless the
-    block straddles 2026-03-01). A run goes column by column (the exact table, or 式(1) where
-    the values are off its grid, both vectorized; the scalar loop only where a value is above
-    the last breakpoint), keeping the AQI and the columns that reach it as it goes, then the
+    block straddles 2026-03-01). A run goes column by column (the exact table, or 式(1) over the
+    run where the values are off its grid; the per-value rules only where a value is above the
+    last breakpoint), keeping the AQI and the columns that reach it as it goes, then the
     level and codes of the run while its IAQIs are still in the cache. Everything is inlined: a
     call or a binding per row would cost reference counting.
     """
-    # Reductions over a block are float min/max selects, never ``flag |= test`` or a count:
-    # LLVM vectorizes the former and not the latter, which costs 2-3x per value (docs/air.md).
+    # Reductions over a run are float min/max selects, never ``flag |= test`` or a count: the
+    # latter measured 2-3x slower per value (docs/air.md).
     bad = 0
     n_out = slots.size
     fb = len(cols) - 1  # SO2 24-hour: the HJ 633-2012 fallback column
@@ -307,8 +307,8 @@ def aqi_rows(
                     r = scale[e0, s]
                     g_hi = 0.0  # largest grid index (NaN ignored)
                     off = 0.0  # largest distance of a value from the table's grid (2012)
-                    # run slices and unsigned gathers: no negative-index wraparound test per
-                    # access, which keeps LLVM from vectorizing (about 1.7x per value)
+                    # run slices and unsigned indices: no negative-index wraparound test per
+                    # access (about 1.7x per value)
                     tab = lut[lut_start[t] :]
                     if r != 0.0:  # GB/T 8170: the rounded value is on the table's grid
                         for j in range(m):
@@ -422,8 +422,8 @@ def aqi_rows(
                 miss[j] = not has
                 levels[j] = level_of[min(a, last)] if has else -1
                 codes[j] = code
-            # which codes occur: OR of one bit per code (codes -1 … 127 → bits 0 … 128), an
-            # integer reduction that vectorizes, where a store into seen[code] would not
+            # which codes occur: OR of one bit per code (codes -1 … 127 → bits 0 … 128), a
+            # branch-free integer reduction (a store into seen[code] per row measured slower)
             w0 = np.uint64(0)
             w1 = np.uint64(0)
             w2 = np.uint64(0)
