@@ -106,7 +106,7 @@ def test_kernel_reports_every_bad_value_of_every_column() -> None:
 def test_kernel_equals_reference_when_every_block_mixes_grid_off_grid_top_and_missing(
     edition: str, kind: str
 ) -> None:
-    """Shuffled values: each block of the kernel holds on-grid, off-grid (the vectorized 式(1)
+    """Shuffled values: each block of the kernel holds on-grid, off-grid (the run-wide 式(1)
     path), above-the-top, NaN and (validate=False) negative values at once; and a block of only
     off-grid daily means (the path 2012 daily reports take)."""
     rng = np.random.default_rng(11)
