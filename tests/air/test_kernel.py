@@ -8,6 +8,8 @@ breakpoint of every table column of both editions, plus off-grid values, NaN and
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -131,3 +133,23 @@ def test_kernel_equals_reference_when_every_block_mixes_grid_off_grid_top_and_mi
     best = out[[f"iaqi_{p}" for p in POLLUTANTS if f"iaqi_{p}" in out]].max(axis=1)
     aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
     assert np.array_equal(aqi, best.to_numpy(dtype=float), equal_nan=True)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_a_forked_child_computes_with_its_own_thread_pool() -> None:
+    """The thread pool is kept between calls; a child forked after a call must not reuse it (the
+    parent's threads do not exist in the child, and the task would never run)."""
+    import multiprocessing
+
+    n = 3 * (1 << 14)  # several tasks: the pool is used
+    frame = pd.DataFrame({"pm2_5": np.full(n, 35.4), "so2": np.full(n, 10.0)})
+    parent = compute_aqi(frame, kind="daily", edition="2026")["aqi"].astype(int).tolist()
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        result = pool.apply_async(_child_aqi, (frame,))
+        child = result.get(timeout=60)  # hung forever when the child reused the parent's pool
+    assert child == parent
+    assert set(child) == {50}  # 35.4 → 35 (GB/T 8170) → IAQI 50
+
+
+def _child_aqi(frame: pd.DataFrame) -> list[int]:
+    return compute_aqi(frame, kind="daily", edition="2026")["aqi"].astype(int).tolist()

@@ -429,18 +429,23 @@ def _chunk_rows(n: int) -> int:
     return max(MIN_CHUNK, min(CHUNK, per_task))
 
 
-_POOL: ThreadPoolExecutor | None = None
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 
 def _pool() -> ThreadPoolExecutor:
     """The module's thread pool (one thread per core), made on first use and kept.
 
-    Starting threads on every call costs more than a small frame's whole computation.
+    Starting threads on every call costs more than a small frame's whole computation. A forked
+    child (a server worker, a multiprocessing pool) gets its own: the parent's threads do not
+    exist there, and its pool would never run a task.
     """
     global _POOL
-    if _POOL is None:
-        _POOL = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="lanxi-aqi")
-    return _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (
+            os.getpid(),
+            ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="lanxi-aqi"),
+        )
+    return _POOL[1]
 
 
 def _run(fn: Callable[[int], int], n_chunks: int, *, warm: bool = True) -> int:
