@@ -70,6 +70,7 @@ import scipy.sparse as sp
 from numba import njit
 
 from lanxi.compute.access.graph import Network
+from lanxi.compute.access.kernels import heap_pop, heap_push
 
 __all__ = ["ContractionHierarchy", "contract"]
 
@@ -200,24 +201,7 @@ def _witness(
     while size > 0:
         d = heap_d[0]
         u = heap_v[0]
-        size -= 1
-        if size > 0:
-            ld = heap_d[size]
-            lv = heap_v[size]
-            i = 0
-            while True:
-                c = 2 * i + 1
-                if c >= size:
-                    break
-                if c + 1 < size and heap_d[c + 1] < heap_d[c]:
-                    c += 1
-                if heap_d[c] >= ld:
-                    break
-                heap_d[i] = heap_d[c]
-                heap_v[i] = heap_v[c]
-                i = c
-            heap_d[i] = ld
-            heap_v[i] = lv
+        size = heap_pop(heap_d, heap_v, size)
         if d > dist[u]:
             continue
         if d > max_d:
@@ -245,17 +229,7 @@ def _witness(
                 dist[v] = nd
                 hops[v] = h
                 if size < cap:
-                    i = size
-                    size += 1
-                    while i > 0:
-                        p = (i - 1) >> 1
-                        if heap_d[p] <= nd:
-                            break
-                        heap_d[i] = heap_d[p]
-                        heap_v[i] = heap_v[p]
-                        i = p
-                    heap_d[i] = nd
-                    heap_v[i] = v
+                    size = heap_push(heap_d, heap_v, size, nd, v)
     return nt
 
 
@@ -712,24 +686,7 @@ def _upward(
     while size > 0:
         d = heap_d[0]
         u = heap_v[0]
-        size -= 1
-        if size > 0:
-            ld = heap_d[size]
-            lv = heap_v[size]
-            i = 0
-            while True:
-                c = 2 * i + 1
-                if c >= size:
-                    break
-                if c + 1 < size and heap_d[c + 1] < heap_d[c]:
-                    c += 1
-                if heap_d[c] >= ld:
-                    break
-                heap_d[i] = heap_d[c]
-                heap_v[i] = heap_v[c]
-                i = c
-            heap_d[i] = ld
-            heap_v[i] = lv
+        size = heap_pop(heap_d, heap_v, size)
         if d > dist[u]:
             continue
         if d > limit:
@@ -752,17 +709,7 @@ def _upward(
                     touched[nt] = v
                     nt += 1
                 dist[v] = nd
-                i = size
-                size += 1
-                while i > 0:
-                    p = (i - 1) >> 1
-                    if heap_d[p] <= nd:
-                        break
-                    heap_d[i] = heap_d[p]
-                    heap_v[i] = heap_v[p]
-                    i = p
-                heap_d[i] = nd
-                heap_v[i] = v
+                size = heap_push(heap_d, heap_v, size, nd, v)
     return ns, nt
 
 

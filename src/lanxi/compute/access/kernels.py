@@ -36,6 +36,52 @@ from numba import njit
 __all__ = ["bucket_width", "od_rows", "reach_rows"]
 
 
+@njit(inline="always")
+def heap_pop(heap_d: np.ndarray, heap_v: np.ndarray, size: int) -> int:  # pragma: no cover
+    """Remove the root of the binary min-heap ``heap_d[:size]`` (values in ``heap_v``).
+
+    The last entry moves down from the top; returns the new size. Read the root before calling.
+    Inlined into its callers by numba (``inline="always"``): no call in the search loop.
+    """
+    size -= 1
+    if size > 0:
+        ld = heap_d[size]
+        lv = heap_v[size]
+        i = 0
+        while True:
+            c = 2 * i + 1
+            if c >= size:
+                break
+            if c + 1 < size and heap_d[c + 1] < heap_d[c]:
+                c += 1
+            if heap_d[c] >= ld:
+                break
+            heap_d[i] = heap_d[c]
+            heap_v[i] = heap_v[c]
+            i = c
+        heap_d[i] = ld
+        heap_v[i] = lv
+    return size
+
+
+@njit(inline="always")
+def heap_push(
+    heap_d: np.ndarray, heap_v: np.ndarray, size: int, d: float, v: int
+) -> int:  # pragma: no cover
+    """Add ``(d, v)`` to the binary min-heap ``heap_d[:size]`` (sift up); returns the new size."""
+    i = size
+    while i > 0:
+        p = (i - 1) >> 1
+        if heap_d[p] <= d:
+            break
+        heap_d[i] = heap_d[p]
+        heap_v[i] = heap_v[p]
+        i = p
+    heap_d[i] = d
+    heap_v[i] = v
+    return size + 1
+
+
 @njit(cache=True, nogil=True)
 def _search(
     indptr: np.ndarray,
@@ -65,25 +111,7 @@ def _search(
     while size > 0:
         d = heap_d[0]
         u = heap_v[0]
-        # pop the root: move the last entry down from the top
-        size -= 1
-        if size > 0:
-            ld = heap_d[size]
-            lv = heap_v[size]
-            i = 0
-            while True:
-                c = 2 * i + 1
-                if c >= size:
-                    break
-                if c + 1 < size and heap_d[c + 1] < heap_d[c]:
-                    c += 1
-                if heap_d[c] >= ld:
-                    break
-                heap_d[i] = heap_d[c]
-                heap_v[i] = heap_v[c]
-                i = c
-            heap_d[i] = ld
-            heap_v[i] = lv
+        size = heap_pop(heap_d, heap_v, size)
         if d > dist[u]:
             continue  # stale entry
         if d > limit:
@@ -100,18 +128,7 @@ def _search(
                     touched[n_touched] = v
                     n_touched += 1
                 dist[v] = nd
-                # push (nd, v): sift up from the end
-                i = size
-                size += 1
-                while i > 0:
-                    p = (i - 1) >> 1
-                    if heap_d[p] <= nd:
-                        break
-                    heap_d[i] = heap_d[p]
-                    heap_v[i] = heap_v[p]
-                    i = p
-                heap_d[i] = nd
-                heap_v[i] = v
+                size = heap_push(heap_d, heap_v, size, nd, v)
     return n_touched
 
 
