@@ -45,6 +45,17 @@ GRID: dict[str, int] = {"co": 2, "default": 1}
 SNAP = 1e6
 
 
+@numba.njit(inline="always", error_model="numpy")
+def _gbt8170_units(x: float, r: float) -> float:  # pragma: no cover - compiled
+    """``x`` rounded per GB/T 8170 in units of ``1 / r``: ``round_gbt8170(x, log10 r) * r``.
+
+    The float operations of :func:`lanxi.compute.air.aqi.round_gbt8170` in its order (snap to
+    10⁻⁶ of the unit, then half to even), so the kernel agrees with the reference bit for bit.
+    Inlined by numba into the loops.
+    """
+    return np.rint(np.rint(x * r * SNAP) / SNAP)
+
+
 @dataclass(frozen=True)
 class KernelSpec:
     """The tables of the editions in a frame, as flat arrays for :func:`aqi_rows`.
@@ -314,7 +325,7 @@ def aqi_rows(
                         for j in range(m):
                             x = xs[j]
                             lo = x if x < lo else lo
-                            g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                            g = _gbt8170_units(x, r)
                             g_hi = g if g > g_hi else g_hi
                             ok = (x >= 0.0) & (g <= k_max)  # -0.1 rounds to -0.0: not ok
                             g = g if ok else k_max + 1.0  # NaN, negative → the NaN entry
@@ -367,7 +378,7 @@ def aqi_rows(
                         # the table or 式(1) gave it unless above the top
                         r = scale[e0, s]
                         if r != 0.0:
-                            g = np.rint(np.rint(x * r * SNAP) / SNAP)
+                            g = _gbt8170_units(x, r)
                             above = g > lut_max[t]
                         else:
                             g = np.rint(x * divisor[t])
@@ -380,7 +391,7 @@ def aqi_rows(
                             c = x
                             r = scale[e0, s]
                             if r != 0.0:  # GB/T 8170 as round_gbt8170: round(x * r, 6), rint, / r
-                                c = np.rint(np.rint(x * r * SNAP) / SNAP) / r
+                                c = _gbt8170_units(x, r) / r
                             if c > top[tt]:
                                 v = action_value[tt]  # cap 500, the fixed IAQI, or NaN (no IAQI)
                                 if action[tt] == FALLBACK and has_fb and fb_col[i] >= 0.0:
@@ -389,7 +400,7 @@ def aqi_rows(
                                     c = fb_col[i]
                                     r = scale[e0, fb]
                                     if r != 0.0:
-                                        c = np.rint(np.rint(c * r * SNAP) / SNAP) / r
+                                        c = _gbt8170_units(c, r) / r
                                     v = action_value[tt]
                             if c <= top[tt]:
                                 seg = seg_all[seg_start[tt] + int(c)]
