@@ -32,6 +32,9 @@ class Problem:
         The offending value, when there is one.
     sheet : str | None
         Worksheet name, for Excel input.
+    message_zh : str | None
+        The same message in Chinese, shown to users of the Chinese interface; ``None`` where
+        only the English text exists yet.
     """
 
     file: str
@@ -40,6 +43,7 @@ class Problem:
     message: str
     value: object = None
     sheet: str | None = None
+    message_zh: str | None = None
 
     def __str__(self) -> str:
         where = self.file
