@@ -17,3 +17,9 @@ The package is layered; see ``docs/architecture.md``:
 """
 
 __version__ = "0.1.0.dev0"
+
+# numba's cache in a directory the user can write to (LANXI_HOME), set before any kernel is
+# compiled; this imports nothing heavy (see lanxi.home).
+from lanxi.home import configure_numba_cache as _configure_numba_cache
+
+_configure_numba_cache()

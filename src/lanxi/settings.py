@@ -8,6 +8,9 @@
     ``development`` (default), ``test`` or ``production``.
 ``LANXI_SECRET_KEY``
     Key for signing sessions and tokens; must be set (32+ characters) in production.
+``LANXI_NUMBA_CACHE_DIR``
+    Where compiled kernels are cached; default ``<LANXI_HOME>/numba-cache`` (read by
+    :mod:`lanxi.home` when the package is imported, before any setting is validated).
 ``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
     Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
 
@@ -17,7 +20,6 @@ Settings are validated when first read; unsafe settings for production raise
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -26,18 +28,12 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lanxi.errors import ConfigurationError
+from lanxi.home import default_home
 
 #: The development secret; refused when ``env`` is ``production``.
 DEV_SECRET_KEY = "lanxi-dev-insecure-secret-key"
 #: Shortest secret accepted in production.
 MIN_SECRET_LENGTH = 32
-
-
-def default_home() -> Path:
-    """The per-user data directory: ``$XDG_DATA_HOME/lanxi`` or ``~/.local/share/lanxi``."""
-    xdg = os.environ.get("XDG_DATA_HOME")
-    base = Path(xdg) if xdg else Path.home() / ".local" / "share"
-    return base / "lanxi"
 
 
 class Settings(BaseSettings):

@@ -60,7 +60,32 @@ def load_plans_cmd() -> None:
     console.print(report.summary())
 
 
-def setup_cmd() -> None:
+def _compile_kernels() -> None:
+    """Fill numba's cache (one status line per engine), then say where it is."""
+    from lanxi.home import numba_cache_dir
+    from lanxi.services.warmup import compile_kernels
+
+    with console.status("编译计算内核 Compiling the kernels…") as status:
+        done = compile_kernels(
+            lambda name: status.update(f"编译计算内核 Compiling the kernels: {name}…")
+        )
+    seconds = sum(step.seconds for step in done)
+    console.print(
+        f"[green]✓[/green] 计算内核 Kernels compiled or loaded in {seconds:.1f} s "
+        f"(cache: {numba_cache_dir()})"
+    )
+
+
+def setup_cmd(
+    compile_kernels: Annotated[
+        bool,
+        typer.Option(
+            "--compile/--no-compile",
+            help="compile the numba kernels into the cache (LANXI_NUMBA_CACHE_DIR) so that the "
+            "first call of a command is as fast as the second 预编译计算内核",
+        ),
+    ] = True,
+) -> None:
     """Everything the first run needs: database, schema, plan data, then a summary. 一键初始化."""
     url = store.database_url()
     with console.status("建库 Creating the database…"):
@@ -76,6 +101,8 @@ def setup_cmd() -> None:
     )
     if mon["admin_created"]:
         console.print("[green]✓[/green] 用户 User 'admin' (agglomeration_office) created")
+    if compile_kernels:
+        _compile_kernels()
     console.print()
     console.print(store.summary_table())
     console.print()

@@ -42,6 +42,10 @@ def serve(
         console.print("[green]✓[/green] 新建数据库 New database set up with the plan data")
     if prepared.loaded_demo:
         console.print("[green]✓[/green] 合成演示数据 Synthetic demonstration data generated")
+    from lanxi.services.warmup import compile_kernels
+
+    with console.status("编译计算内核 Compiling the kernels (cached after the first start)…"):
+        compile_kernels()
     shown = "localhost" if host in ("127.0.0.1", "::1") else host
     console.print(f"\n[bold]兰西 Lanxi[/bold] → http://{shown}:{port}/  (API: /api/v1/docs)")
     if prepared.logins:
