@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer.main
 
@@ -11,13 +12,14 @@ from lanxi.cli.main import app
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
-def _paths(cmd: object, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    subs = getattr(cmd, "commands", None)
-    if not subs:
+def _paths(cmd: Any, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    if not hasattr(cmd, "list_commands"):  # a command, not a group (click as vendored by Typer)
         return [prefix]
+    ctx = typer.Context(cmd)
     out = [prefix] if prefix else []
-    for name, sub in subs.items():
-        if getattr(sub, "hidden", False):
+    for name in cmd.list_commands(ctx):  # the lazy group loads each command here
+        sub = cmd.get_command(ctx, name)
+        if sub is None or sub.hidden:
             continue
         out.extend(_paths(sub, (*prefix, name)))
     return out
