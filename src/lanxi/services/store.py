@@ -16,10 +16,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from lanxi.data.catalog import bundled_catalog
 from lanxi.settings import get_settings
-from lanxi.storage import backup as _backup
-from lanxi.storage import load as _load
 from lanxi.storage import migrate as _migrate
 from lanxi.storage.db import get_engine, session_factory
 from lanxi.storage.models import (
@@ -87,6 +84,8 @@ def current_revision(url: str | None = None) -> str | None:
 
 def backup_database(path: Path, url: str | None = None) -> Path:
     """Back up the database to ``path`` (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from lanxi.storage import backup as _backup
+
     return _backup.backup(database_url(url), path)
 
 
@@ -94,6 +93,9 @@ def load_bundled_plans(url: str | None = None) -> Any:
     """Load the bundled plan data (idempotent); return the load report."""
     eng = engine(url)
     _require_schema(eng)
+    from lanxi.data.catalog import bundled_catalog  # pydantic models of every plan record
+    from lanxi.storage import load as _load
+
     return _load.load_plans(eng, bundled_catalog())
 
 

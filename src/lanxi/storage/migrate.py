@@ -7,14 +7,14 @@ the installed package, so migrations work from a wheel as well as from a checkou
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import URL, Engine
+from sqlalchemy import URL, Engine, inspect, text
 
 from lanxi.storage.db import get_engine, normalize_url
+
+if TYPE_CHECKING:  # Alembic is imported where a migration runs, not by every command that reads
+    from alembic.config import Config
 
 #: The directory of the migration scripts (``env.py``, ``versions/``) inside the package.
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -34,6 +34,8 @@ def alembic_config(url: str | URL | None = None) -> Config:
     alembic.config.Config
         With ``script_location`` set to :data:`MIGRATIONS_DIR`.
     """
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if url is not None:
@@ -44,6 +46,8 @@ def alembic_config(url: str | URL | None = None) -> Config:
 
 def head_revision() -> str:
     """The newest revision among the bundled migrations."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships migrations
         raise RuntimeError(f"no migrations found in {MIGRATIONS_DIR}")
@@ -51,6 +55,8 @@ def head_revision() -> str:
 
 
 def _run(url: str | URL | Engine, action: str, revision: str) -> None:
+    from alembic import command
+
     engine = url if isinstance(url, Engine) else get_engine(url)
     try:
         with engine.begin() as conn:
@@ -116,10 +122,17 @@ def current_revision(url: str | URL | Engine) -> str | None:
     engine = url if isinstance(url, Engine) else get_engine(url)
     try:
         with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
+            # what alembic's MigrationContext.get_current_revision reads, without importing
+            # Alembic (a quarter of a second) in every command that opens the store
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            heads = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
     finally:
         if engine is not url:
             engine.dispose()
+    if len(heads) > 1:
+        raise RuntimeError(f"the database is at several revisions: {sorted(heads)}")
+    return heads[0] if heads else None
 
 
 def init_db(url: str | URL | Engine) -> str:
