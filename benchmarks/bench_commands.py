@@ -75,9 +75,10 @@ for c, med, sd, nd in (("so2", 12, .5, 0), ("no2", 30, .4, 0), ("co", .8, .4, 1)
     d[c] = np.round(med * rng.lognormal(0, sd, len(d)), nd)
 d.to_csv(folder / "daily.csv", index=False)
 d.to_parquet(folder / "daily.parquet", index=False)
-# water: sections x 12 months, 24 GB 3838 items (mg/L; pH, temperature left out)
-items = ["do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "zn", "f", "se", "as",
-         "hg", "cd", "cr6", "pb", "cn", "phenol", "oil", "las", "s", "fecal_coliform", "ph", "water_temp"]
+# water: sections x 12 months, the 24 GB 3838 表1 items
+items = ["do", "codmn", "cod", "bod5", "nh3n", "tp", "tn", "cu", "zn", "f", "se", "as", "hg",
+         "cd", "cr6", "pb", "cn", "phenol", "oil", "las", "s", "fecal_coliform", "ph",
+         "water_temp"]
 m = {sections} * 12
 w = pd.DataFrame({{"section": np.repeat([f"S{{i:05d}}" for i in range({sections})], 12),
                    "time": np.tile([f"2025-{{k:02d}}" for k in range(1, 13)], {sections}),
@@ -87,7 +88,8 @@ scale = {{"do": 7, "codmn": 3, "cod": 15, "bod5": 3, "nh3n": .4, "tp": .1, "tn":
           "pb": .005, "cn": .002, "phenol": .001, "oil": .02, "las": .05, "s": .02,
           "fecal_coliform": 2000, "ph": 7.8, "water_temp": 12}}
 for it in items:
-    w[it] = np.round(scale[it] * rng.lognormal(0, .5 if it not in ("ph", "water_temp") else .03, m), 5)
+    sd = .5 if it not in ("ph", "water_temp") else .03
+    w[it] = np.round(scale[it] * rng.lognormal(0, sd, m), 5)
 w.to_csv(folder / "water.csv", index=False)
 w.to_parquet(folder / "water.parquet", index=False)
 """
