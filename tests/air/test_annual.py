@@ -281,3 +281,30 @@ def test_malformed_rounding_file_lists_every_problem() -> None:
         _parse_rounding(std.model_copy(update={"data": data}), "hj663_2013")
     fields = {p.field for p in info.value.problems}
     assert fields == {"concentration.co", "concentration.pm25", "composite_index", "method"}
+
+
+def test_annual_good_days_leave_out_days_hj633_2026_withholds() -> None:
+    """HJ 633-2026 5.3.1 through the service: a 2027 day with SO2 missing and AQI ≤ 100 has no
+    AQI, so it is neither a good day nor in the denominator of the good-days ratio."""
+    from lanxi.services.environment import air_annual
+
+    times = pd.date_range("2027-01-01", "2027-12-31", freq="D")
+    n = len(times)  # 365
+    days = pd.DataFrame(
+        {
+            "station": "A",
+            "time": times,
+            "so2": 8.0,
+            "no2": 20.0,
+            "pm10": 40.0,
+            "pm2_5": 20.0,
+            "co": 0.6,
+            "o3_8h": 80.0,
+        }
+    )
+    days.loc[:29, "so2"] = np.nan  # 30 days without SO2 (AQI of the others: PM2.5 29, O3 40)
+    days.loc[30:39, "pm2_5"] = 100.0  # 10 days 轻度污染 (2026: 100 + 50·40/55 → 137)
+    out = air_annual(days, kind="daily").iloc[0]
+    assert out["aqi_days"] == n - 30  # 335
+    assert out["good_days"] == n - 30 - 10  # 325
+    assert out["good_days_ratio"] == pytest.approx(0.970)  # 325/335 = 97.01 % → 97.0 %
