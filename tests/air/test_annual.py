@@ -16,10 +16,11 @@ from lanxi.compute.air.annual import (
     city_daily,
     good_days_percent,
     hj663_percentile,
+    statistic_limit,
 )
 from lanxi.errors import ValidationError
 from lanxi.standards import load_standard
-from lanxi.standards.hj663 import _parse_rounding, rounding_rules
+from lanxi.standards.hj663 import _parse_rounding, compliance_rules, rounding_rules
 
 
 def _year(year: int = 2025, n: int = 365) -> pd.DataFrame:
@@ -308,3 +309,67 @@ def test_annual_good_days_leave_out_days_hj633_2026_withholds() -> None:
     assert out["aqi_days"] == n - 30  # 335
     assert out["good_days"] == n - 30 - 10  # 325
     assert out["good_days_ratio"] == pytest.approx(0.970)  # 325/335 = 97.01 % → 97.0 %
+
+
+def test_pm2_5_mean_complies_but_p95_above_the_24_hour_limit_does_not() -> None:
+    """Issue 13: PM2.5 mean 30.6 but 95th percentile 80 (> 75, GB 3095-2012 24-hour grade Ⅱ)."""
+    frame = _year(2025)
+    # 254 days 28, 91 days 27, 20 days 80: sum 7112 + 2457 + 1600 = 11169 = 30.6 × 365
+    frame["pm2_5"] = [28.0] * 254 + [27.0] * 91 + [80.0] * 20
+    r = annual_evaluation(frame).iloc[0]
+    assert r["pm2_5_annual_mean_raw"] == pytest.approx(30.6)
+    assert r["pm2_5_annual_mean"] == 31.0 and bool(r["pm2_5_annual_mean_complies"])  # ≤ 35
+    # k = 1 + 364 × 0.95 = 346.8: X(346) = X(347) = 80 (the 20 highest are 346 … 365) → 80
+    assert r["pm2_5_p95"] == 80.0 and not bool(r["pm2_5_p95_complies"])  # > 75
+    assert not bool(r["pm2_5_complies"])
+    assert not bool(r["complies_grade_ii"])
+    assert (
+        "PM2.5: annual mean ≤ annual limit and P95 of daily values ≤ 24-h limit"
+        in (r["compliance_rule"])
+    )
+    # the comprehensive index still uses the annual mean (排名技术规定)
+    assert r["i_pm2_5"] == 31 / 35
+
+
+def test_so2_p98_is_interpolated_rounded_and_judged_on_the_24_hour_limit() -> None:
+    frame = _year(2025)
+    # sorted: 356 × 10, X(357) = 150, 8 × 160; k = 1 + 364 × 0.98 = 357.72
+    # P98 = 150 + 0.72 × (160 − 150) = 157.2 → 157 > 150 (GB 3095-2012 SO2 24-hour grade Ⅱ)
+    frame["so2"] = [10.0] * 356 + [150.0] + [160.0] * 8
+    r = annual_evaluation(frame).iloc[0]
+    assert r["so2_p98_raw"] == pytest.approx(157.2) and r["so2_p98"] == 157.0
+    assert not bool(r["so2_p98_complies"]) and not bool(r["so2_complies"])
+    # mean 4990 / 365 = 13.67 → 14 ≤ 60
+    assert r["so2_annual_mean"] == 14.0 and bool(r["so2_annual_mean_complies"])
+    # 150.4 → 150 after GB/T 8170: complies (修约值比较法)
+    frame["so2"] = [10.0] * 356 + [150.4] * 9
+    r = annual_evaluation(frame).iloc[0]
+    assert r["so2_p98_raw"] == pytest.approx(150.4) and r["so2_p98"] == 150.0
+    assert bool(r["so2_p98_complies"]) and bool(r["so2_complies"])
+
+
+def test_percentile_limits_come_from_gb3095_of_the_year() -> None:
+    # 2027 (GB 3095-2026 transitional): PM2.5 24-hour grade Ⅱ is 60, annual 30
+    frame = _year(2027)
+    frame["pm2_5"] = [20.0] * 300 + [65.0] * 65
+    r = annual_evaluation(frame).iloc[0]
+    assert r["edition"] == "2026"
+    # mean (6000 + 4225) / 365 = 28.01 → 28 ≤ 30; P95 = 65 > 60
+    assert bool(r["pm2_5_annual_mean_complies"]) and not bool(r["pm2_5_p95_complies"])
+    assert statistic_limit("2026", "pm2_5", "daily") == 60.0
+    assert statistic_limit("2012", "so2", "daily") == 150.0
+    assert statistic_limit("2026", "no2", "daily", stage="final") == 50.0
+
+
+def test_compliance_rules_are_data_with_their_sources() -> None:
+    rules = compliance_rules("hj663_2013")
+    got = {k: [(r.label, r.limit) for r in v] for k, v in rules.statistics.items()}
+    assert got == {
+        "so2": [("annual_mean", "annual"), ("p98", "daily")],
+        "no2": [("annual_mean", "annual"), ("p98", "daily")],
+        "pm10": [("annual_mean", "annual"), ("p95", "daily")],
+        "pm2_5": [("annual_mean", "annual"), ("p95", "daily")],
+        "co": [("p95", "daily")],
+        "o3_8h": [("p90", "o3_8h_daily_max")],
+    }
+    assert "not verified" in load_standard("hj663_2013_compliance").clause  # type: ignore[operator]
