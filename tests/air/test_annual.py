@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lanxi.compute.air.annual import (
     METHODS,
@@ -18,6 +21,7 @@ from lanxi.compute.air.annual import (
     hj663_percentile,
     statistic_limit,
 )
+from lanxi.compute.gbt8170 import mean_half_even, percentile_half_even
 from lanxi.errors import ValidationError
 from lanxi.standards import load_standard
 from lanxi.standards.hj663 import _parse_rounding, compliance_rules, rounding_rules
@@ -373,3 +377,46 @@ def test_compliance_rules_are_data_with_their_sources() -> None:
         "o3_8h": [("p90", "o3_8h_daily_max")],
     }
     assert "not verified" in load_standard("hj663_2013_compliance").clause  # type: ignore[operator]
+
+
+def test_reported_mean_is_rounded_on_the_exact_decimal_mean() -> None:
+    # 364 × 34.5 and one 34.5001: the mean is 34.5 + 0.0001/365 = 34.500000274 — above the tie,
+    # so GB/T 8170 gives 35 (a float rounded after snapping to 10⁻⁶ would call it a tie → 34)
+    frame = _year(2025)
+    frame["pm2_5"] = [34.5] * 364 + [34.5001]
+    r = annual_evaluation(frame).iloc[0]
+    assert r["pm2_5_annual_mean"] == 35.0
+    frame["pm2_5"] = [34.0] * 182 + [35.0] * 183  # (6188 + 6405)/365 = 34.5014 → 35
+    assert annual_evaluation(frame).iloc[0]["pm2_5_annual_mean"] == 35.0
+    frame["pm2_5"] = [34.0] * 183 + [35.0] * 182  # 34.4986 → 34
+    assert annual_evaluation(frame).iloc[0]["pm2_5_annual_mean"] == 34.0
+
+
+def test_composite_index_tie_rounds_half_even_on_decimals() -> None:
+    # SO2 6/60 + NO2 20/40 + PM10 35/70 + PM2.5 35/35 + CO 1.1/4 + O3 80/160
+    # = 0.1 + 0.5 + 0.5 + 1 + 0.275 + 0.5 = 2.875 exactly → 2.88 (7 is odd: up)
+    frame = _year(2025)
+    frame = frame.assign(so2=6.0, no2=20.0, pm10=35.0, pm2_5=35.0, co=1.1, o3_8h=80.0)
+    r = annual_evaluation(frame).iloc[0]
+    assert r["composite_index"] == 2.88
+    frame = frame.assign(co=0.9)  # 0.225 → 2.825 → 2.82 (2 is even: down)
+    assert annual_evaluation(frame).iloc[0]["composite_index"] == 2.82
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=5000), min_size=1, max_size=400),
+    st.sampled_from([50, 90, 95, 98]),
+    st.sampled_from([0, 1]),
+)
+def test_exact_mean_and_percentile_equal_the_fraction_oracle(
+    tenths: list[int], percent: int, decimals: int
+) -> None:
+    values = np.array(tenths, dtype=float) / 10  # daily values written with one decimal
+    n = len(tenths)
+    assert mean_half_even(values, decimals) == float(round(Fraction(sum(tenths), 10 * n), decimals))
+    xs = sorted(Fraction(t, 10) for t in tenths)
+    k = 1 + Fraction((n - 1) * percent, 100)  # HJ 663: k = 1 + (n − 1)p
+    s = int(k)
+    p = xs[-1] if s >= n else xs[s - 1] + (xs[s] - xs[s - 1]) * (k - s)
+    assert percentile_half_even(values, percent, decimals) == float(round(p, decimals))

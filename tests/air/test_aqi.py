@@ -465,7 +465,13 @@ def test_malformed_table_lists_every_problem() -> None:
 class TestMissingDataRule:
     """HJ 633-2026 5.3.1: a missing indicator withholds an AQI ≤ 100; HJ 633-2012 has no rule."""
 
-    ROW: ClassVar[dict[str, float]] = {"no2": 20.0, "pm10": 40.0, "pm2_5": 30.0, "o3_1h": 100.0, "co": 0.5}
+    ROW: ClassVar[dict[str, float]] = {
+        "no2": 20.0,
+        "pm10": 40.0,
+        "pm2_5": 30.0,
+        "o3_1h": 100.0,
+        "co": 0.5,
+    }
 
     def test_issue_example_2026_06_01_noon_so2_missing_is_na(self) -> None:
         # IAQIs (hourly, 2026): NO2 50·20/100 = 10; PM10 50·40/50 = 40; PM2.5 50·30/35 = 42.9

@@ -94,3 +94,83 @@ def multiple_half_even(values: np.ndarray, limits: np.ndarray, decimals: int) ->
     out = units / 10.0**decimals
     out[bad] = np.nan
     return out
+
+
+def _half_even_fraction(num: int, den: int, decimals: int) -> float:
+    """``num / den`` (Python ints, ``den > 0``) rounded half to even to ``decimals``, as float."""
+    q, r = divmod(num * 10**decimals, den)
+    if 2 * r > den or (2 * r == den and q % 2 == 1):
+        q += 1
+    return q / 10**decimals
+
+
+def mean_half_even(values: np.ndarray, decimals: int) -> float:
+    """Arithmetic mean of the valid values rounded per GB/T 8170, exactly.
+
+    The mean of decimals is the fraction ``Σ xᵢ / n``; it is rounded as that fraction (the sum
+    of the written values in 10⁻⁶ as integers), not as the float mean — so a mean a hair above a
+    tie rounds up and an exact tie goes to even, whatever the float sum does.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Values; NaN is ignored.
+    decimals : int
+
+    Returns
+    -------
+    float
+        NaN when no value is valid.
+
+    Examples
+    --------
+    >>> mean_half_even(np.array([34.500001, 34.5]), 0)  # 34.5000005: above the tie
+    35.0
+    >>> mean_half_even(np.array([34.0, 35.0, np.nan]), 0)  # 34.5: a tie, to even
+    34.0
+    """
+    x = np.asarray(values, dtype=np.float64)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return float("nan")
+    total = int(_scaled(x).astype(object).sum())
+    return _half_even_fraction(total, x.size * _SCALE, decimals)
+
+
+def percentile_half_even(values: np.ndarray, percent: int, decimals: int) -> float:
+    """HJ 663 percentile (``k = 1 + (n − 1)p``, linear) rounded per GB/T 8170, exactly.
+
+    With ``p = percent/100`` the interpolation weight ``k − s`` is the fraction
+    ``((n − 1)·percent mod 100) / 100``, so the percentile of the written values is a fraction with
+    denominator ``100 · 10⁶`` and is rounded as such.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Values; NaN is ignored.
+    percent : int
+        Whole percent (95 for the 95th percentile).
+    decimals : int
+
+    Returns
+    -------
+    float
+        NaN when no value is valid.
+
+    Examples
+    --------
+    >>> percentile_half_even(np.array([1.0, 2.0, 3.0, 4.0, 5.0]), 90, 0)  # 4.6 → 5
+    5.0
+    >>> percentile_half_even(np.array([10.0, 11.0]), 50, 0)  # 10.5: a tie, to even
+    10.0
+    """
+    x = np.asarray(values, dtype=np.float64)
+    xs = [int(v) for v in np.sort(_scaled(x[~np.isnan(x)]))]
+    n = len(xs)
+    if n == 0:
+        return float("nan")
+    s0, r = divmod((n - 1) * percent, 100)  # k − 1 = s0 + r/100 (0-based order statistic s0)
+    if s0 >= n - 1:
+        return _half_even_fraction(xs[-1], _SCALE, decimals)
+    num = 100 * xs[s0] + (xs[s0 + 1] - xs[s0]) * r
+    return _half_even_fraction(num, 100 * _SCALE, decimals)

@@ -45,6 +45,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal
 
@@ -52,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from lanxi.compute.air.aqi import round_gbt8170
+from lanxi.compute.gbt8170 import mean_half_even, percentile_half_even
 from lanxi.standards.hj633 import (
     Edition,
     ValidityRules,
@@ -174,6 +176,23 @@ def statistic_limit(
     return float(entry[grade])
 
 
+def _reported(values: np.ndarray, p: float | None, decimals: int) -> float:
+    """An annual statistic as reported: rounded per GB/T 8170 on the exact decimal value.
+
+    The mean or HJ 663 percentile of the written daily values is a fraction; it is rounded as
+    that fraction (:mod:`lanxi.compute.gbt8170`), so neither float noise nor a hair above a tie
+    changes the reported value.
+    """
+    if p is None:
+        return mean_half_even(values, decimals)
+    return percentile_half_even(values, round(p * 100), decimals)
+
+
+def _fraction(value: float) -> Fraction:
+    """The decimal a float was written as (its shortest repr), as an exact fraction."""
+    return Fraction(Decimal(repr(float(value))))
+
+
 def round_statistic(value: float, decimals: int) -> float:
     """Round one statistic per GB/T 8170 (half to even); NaN stays NaN.
 
@@ -223,6 +242,7 @@ def _evaluate_group(
     month_min[2] = rules.february_min_days
     month_min[0] = 0
     index = 0.0
+    index_exact = Fraction(0)  # Σ C_i/S_i of the rounded statistics, as decimals (GB/T 8170)
     index_raw = 0.0
     complete = True
     complies = True
@@ -242,7 +262,7 @@ def _evaluate_group(
         # HJ 663 数据修约: the statistic is reported rounded per GB/T 8170 (µg/m³ to integers,
         # CO to 0.1 mg/m³) and, 修约值比较法, compared with the limit after rounding
         stat = (
-            raw if rounding is None else round_statistic(raw, rounding.concentration_decimals[name])
+            raw if rounding is None else _reported(vals, p, rounding.concentration_decimals[name])
         )
         judged = stat if rounding is None or rounding.compare_rounded else raw
         # GB 3095 表4: ≥ 324 daily values a year and ≥ 27 in every month (February ≥ 25)
@@ -269,7 +289,7 @@ def _evaluate_group(
                     s_stat = (
                         s_raw
                         if rounding is None
-                        else round_statistic(s_raw, rounding.concentration_decimals[name])
+                        else _reported(vals, rule.p, rounding.concentration_decimals[name])
                     )
                     s_judged = s_stat if rounding is None or rounding.compare_rounded else s_raw
                     s_label = f"{name}_{rule.label}"
@@ -288,6 +308,8 @@ def _evaluate_group(
         row[f"i_{name}"] = stat / limit if n else float("nan")
         if n:
             index += stat / limit
+            if rounding is not None:
+                index_exact += _fraction(stat) / _fraction(limit)
             index_raw += raw / limit
         complete = complete and n > 0
         complies = complies and bool(meets) and valid
@@ -296,7 +318,9 @@ def _evaluate_group(
         row["composite_index"] = row["composite_index_raw"] = float("nan")
     else:
         row["composite_index"] = (
-            index if rounding is None else round_statistic(index, rounding.composite_index_decimals)
+            index
+            if rounding is None
+            else float(round(index_exact, rounding.composite_index_decimals))  # half to even
         )
         row["composite_index_raw"] = index_raw
     row["complies_grade_ii"] = complies
