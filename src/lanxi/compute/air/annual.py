@@ -42,6 +42,7 @@ The 2026 revision of HJ 663 was not available here; the 2013 method is implement
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -254,7 +255,8 @@ def _evaluate_group(
         )
         n = int(np.count_nonzero(~np.isnan(vals)))
         if p is None:
-            raw = float(np.nanmean(vals)) if n else float("nan")
+            # fsum: the correctly rounded sum, so the mean does not depend on the order of the days
+            raw = math.fsum(vals[~np.isnan(vals)]) / n if n else float("nan")
             label = f"{name}_annual_mean" if name != "o3_8h" else name
         else:
             raw = hj663_percentile(vals, p)
