@@ -23,7 +23,8 @@ Method ``"hj663_2013"`` — 环境空气质量评价技术规范（试行） HJ 
   when all six pollutants do, each valid (``≤``). The text of HJ 663-2013 was not available: the
   percentiles rest on secondary sources named in the data file, and the rule applied is written
   into every row (``compliance_rule``);
-* good-days ratio (优良天数比例): days with AQI ≤ 100 over days with an AQI;
+* good-days ratio (优良天数比例): days with AQI ≤ 100 over days with an AQI — a day whose AQI
+  HJ 633-2026 5.3.1 withholds (a pollutant missing, AQI ≤ 100) has none, so it is in neither;
 * comprehensive index (环境空气质量综合指数, 城市环境空气质量排名技术规定, 环办监测〔2018〕19号):
   :math:`I = \sum_i C_i / S_i` over the six pollutants, :math:`C_i` the annual statistic above and
   :math:`S_i` the grade Ⅱ limit of the same averaging time;
