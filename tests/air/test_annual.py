@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import copy
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lanxi.compute.air.annual import (
     METHODS,
@@ -16,10 +19,12 @@ from lanxi.compute.air.annual import (
     city_daily,
     good_days_percent,
     hj663_percentile,
+    statistic_limit,
 )
+from lanxi.compute.gbt8170 import mean_half_even, percentile_half_even
 from lanxi.errors import ValidationError
 from lanxi.standards import load_standard
-from lanxi.standards.hj663 import _parse_rounding, rounding_rules
+from lanxi.standards.hj663 import _parse_rounding, compliance_rules, rounding_rules
 
 
 def _year(year: int = 2025, n: int = 365) -> pd.DataFrame:
@@ -281,3 +286,137 @@ def test_malformed_rounding_file_lists_every_problem() -> None:
         _parse_rounding(std.model_copy(update={"data": data}), "hj663_2013")
     fields = {p.field for p in info.value.problems}
     assert fields == {"concentration.co", "concentration.pm25", "composite_index", "method"}
+
+
+def test_annual_good_days_leave_out_days_hj633_2026_withholds() -> None:
+    """HJ 633-2026 5.3.1 through the service: a 2027 day with SO2 missing and AQI ≤ 100 has no
+    AQI, so it is neither a good day nor in the denominator of the good-days ratio."""
+    from lanxi.services.environment import air_annual
+
+    times = pd.date_range("2027-01-01", "2027-12-31", freq="D")
+    n = len(times)  # 365
+    days = pd.DataFrame(
+        {
+            "station": "A",
+            "time": times,
+            "so2": 8.0,
+            "no2": 20.0,
+            "pm10": 40.0,
+            "pm2_5": 20.0,
+            "co": 0.6,
+            "o3_8h": 80.0,
+        }
+    )
+    days.loc[:29, "so2"] = np.nan  # 30 days without SO2 (AQI of the others: PM2.5 29, O3 40)
+    days.loc[30:39, "pm2_5"] = 100.0  # 10 days 轻度污染 (2026: 100 + 50·40/55 → 137)
+    out = air_annual(days, kind="daily").iloc[0]
+    assert out["aqi_days"] == n - 30  # 335
+    assert out["good_days"] == n - 30 - 10  # 325
+    assert out["good_days_ratio"] == pytest.approx(0.970)  # 325/335 = 97.01 % → 97.0 %
+
+
+def test_pm2_5_mean_complies_but_p95_above_the_24_hour_limit_does_not() -> None:
+    """Issue 13: PM2.5 mean 30.6 but 95th percentile 80 (> 75, GB 3095-2012 24-hour grade Ⅱ)."""
+    frame = _year(2025)
+    # 254 days 28, 91 days 27, 20 days 80: sum 7112 + 2457 + 1600 = 11169 = 30.6 × 365
+    frame["pm2_5"] = [28.0] * 254 + [27.0] * 91 + [80.0] * 20
+    r = annual_evaluation(frame).iloc[0]
+    assert r["pm2_5_annual_mean_raw"] == pytest.approx(30.6)
+    assert r["pm2_5_annual_mean"] == 31.0 and bool(r["pm2_5_annual_mean_complies"])  # ≤ 35
+    # k = 1 + 364 × 0.95 = 346.8: X(346) = X(347) = 80 (the 20 highest are 346 … 365) → 80
+    assert r["pm2_5_p95"] == 80.0 and not bool(r["pm2_5_p95_complies"])  # > 75
+    assert not bool(r["pm2_5_complies"])
+    assert not bool(r["complies_grade_ii"])
+    assert (
+        "PM2.5: annual mean ≤ annual limit and P95 of daily values ≤ 24-h limit"
+        in (r["compliance_rule"])
+    )
+    # the comprehensive index still uses the annual mean (排名技术规定)
+    assert r["i_pm2_5"] == 31 / 35
+
+
+def test_so2_p98_is_interpolated_rounded_and_judged_on_the_24_hour_limit() -> None:
+    frame = _year(2025)
+    # sorted: 356 × 10, X(357) = 150, 8 × 160; k = 1 + 364 × 0.98 = 357.72
+    # P98 = 150 + 0.72 × (160 − 150) = 157.2 → 157 > 150 (GB 3095-2012 SO2 24-hour grade Ⅱ)
+    frame["so2"] = [10.0] * 356 + [150.0] + [160.0] * 8
+    r = annual_evaluation(frame).iloc[0]
+    assert r["so2_p98_raw"] == pytest.approx(157.2) and r["so2_p98"] == 157.0
+    assert not bool(r["so2_p98_complies"]) and not bool(r["so2_complies"])
+    # mean 4990 / 365 = 13.67 → 14 ≤ 60
+    assert r["so2_annual_mean"] == 14.0 and bool(r["so2_annual_mean_complies"])
+    # 150.4 → 150 after GB/T 8170: complies (修约值比较法)
+    frame["so2"] = [10.0] * 356 + [150.4] * 9
+    r = annual_evaluation(frame).iloc[0]
+    assert r["so2_p98_raw"] == pytest.approx(150.4) and r["so2_p98"] == 150.0
+    assert bool(r["so2_p98_complies"]) and bool(r["so2_complies"])
+
+
+def test_percentile_limits_come_from_gb3095_of_the_year() -> None:
+    # 2027 (GB 3095-2026 transitional): PM2.5 24-hour grade Ⅱ is 60, annual 30
+    frame = _year(2027)
+    frame["pm2_5"] = [20.0] * 300 + [65.0] * 65
+    r = annual_evaluation(frame).iloc[0]
+    assert r["edition"] == "2026"
+    # mean (6000 + 4225) / 365 = 28.01 → 28 ≤ 30; P95 = 65 > 60
+    assert bool(r["pm2_5_annual_mean_complies"]) and not bool(r["pm2_5_p95_complies"])
+    assert statistic_limit("2026", "pm2_5", "daily") == 60.0
+    assert statistic_limit("2012", "so2", "daily") == 150.0
+    assert statistic_limit("2026", "no2", "daily", stage="final") == 50.0
+
+
+def test_compliance_rules_are_data_with_their_sources() -> None:
+    rules = compliance_rules("hj663_2013")
+    got = {k: [(r.label, r.limit) for r in v] for k, v in rules.statistics.items()}
+    assert got == {
+        "so2": [("annual_mean", "annual"), ("p98", "daily")],
+        "no2": [("annual_mean", "annual"), ("p98", "daily")],
+        "pm10": [("annual_mean", "annual"), ("p95", "daily")],
+        "pm2_5": [("annual_mean", "annual"), ("p95", "daily")],
+        "co": [("p95", "daily")],
+        "o3_8h": [("p90", "o3_8h_daily_max")],
+    }
+    assert "not verified" in load_standard("hj663_2013_compliance").clause  # type: ignore[operator]
+
+
+def test_reported_mean_is_rounded_on_the_exact_decimal_mean() -> None:
+    # 364 × 34.5 and one 34.5001: the mean is 34.5 + 0.0001/365 = 34.500000274 — above the tie,
+    # so GB/T 8170 gives 35 (a float rounded after snapping to 10⁻⁶ would call it a tie → 34)
+    frame = _year(2025)
+    frame["pm2_5"] = [34.5] * 364 + [34.5001]
+    r = annual_evaluation(frame).iloc[0]
+    assert r["pm2_5_annual_mean"] == 35.0
+    frame["pm2_5"] = [34.0] * 182 + [35.0] * 183  # (6188 + 6405)/365 = 34.5014 → 35
+    assert annual_evaluation(frame).iloc[0]["pm2_5_annual_mean"] == 35.0
+    frame["pm2_5"] = [34.0] * 183 + [35.0] * 182  # 34.4986 → 34
+    assert annual_evaluation(frame).iloc[0]["pm2_5_annual_mean"] == 34.0
+
+
+def test_composite_index_tie_rounds_half_even_on_decimals() -> None:
+    # SO2 6/60 + NO2 20/40 + PM10 35/70 + PM2.5 35/35 + CO 1.1/4 + O3 80/160
+    # = 0.1 + 0.5 + 0.5 + 1 + 0.275 + 0.5 = 2.875 exactly → 2.88 (7 is odd: up)
+    frame = _year(2025)
+    frame = frame.assign(so2=6.0, no2=20.0, pm10=35.0, pm2_5=35.0, co=1.1, o3_8h=80.0)
+    r = annual_evaluation(frame).iloc[0]
+    assert r["composite_index"] == 2.88
+    frame = frame.assign(co=0.9)  # 0.225 → 2.825 → 2.82 (2 is even: down)
+    assert annual_evaluation(frame).iloc[0]["composite_index"] == 2.82
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=5000), min_size=1, max_size=400),
+    st.sampled_from([50, 90, 95, 98]),
+    st.sampled_from([0, 1]),
+)
+def test_exact_mean_and_percentile_equal_the_fraction_oracle(
+    tenths: list[int], percent: int, decimals: int
+) -> None:
+    values = np.array(tenths, dtype=float) / 10  # daily values written with one decimal
+    n = len(tenths)
+    assert mean_half_even(values, decimals) == float(round(Fraction(sum(tenths), 10 * n), decimals))
+    xs = sorted(Fraction(t, 10) for t in tenths)
+    k = 1 + Fraction((n - 1) * percent, 100)  # HJ 663: k = 1 + (n − 1)p
+    s = int(k)
+    p = xs[-1] if s >= n else xs[s - 1] + (xs[s] - xs[s - 1]) * (k - s)
+    assert percentile_half_even(values, percent, decimals) == float(round(p, decimals))

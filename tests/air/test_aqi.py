@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,13 @@ from lanxi.errors import ValidationError
 from lanxi.standards.hj633 import breakpoints, edition_for
 
 LEVELS = [0, 50, 100, 150, 200, 300, 400, 500]
+
+#: HJ 633-2026 5.3.2 declarations for one-pollutant frames: every other pollutant is outside the
+#: monitoring programme, so 5.3.1 does not withhold the AQI of a single column.
+OTHERS_THAN = {
+    p: tuple(q for q in ("so2", "no2", "pm10", "co", "o3_1h", "o3_8h", "pm2_5") if q != p)
+    for p in ("so2", "no2", "pm10", "co", "o3_1h", "o3_8h", "pm2_5")
+}
 PRINTED_2012 = {
     "so2_24h": [0, 50, 150, 475, 800, 1600, 2100, 2620],
     "so2_1h": [0, 150, 500, 650, 800],
@@ -159,7 +167,7 @@ def test_2026_rounds_concentration_before_lookup() -> None:
     assert one("2026", "co_24h", 2.25) == 55
     assert one("2026", "co_24h", 2.35) == 60
     frame = pd.DataFrame({"time": ["2026-03-01"], "pm2_5": [35.4]})
-    out = compute_aqi(frame, kind="daily")
+    out = compute_aqi(frame, kind="daily", not_monitored=OTHERS_THAN["pm2_5"])
     assert out["aqi"].tolist() == [50]
     assert out["category"].tolist() == ["优"]
     assert out["primary_pollutant"].tolist() == [""]
@@ -270,7 +278,7 @@ class TestFrames:
         )
         for ed, day in (("2012", "2020-01-01"), ("2026", "2026-06-01")):
             frame = pd.DataFrame({"time": [day], "so2": [conc]})
-            out = compute_aqi(frame, kind="daily")
+            out = compute_aqi(frame, kind="daily", not_monitored=OTHERS_THAN["so2"])
             assert out["edition"].iloc[0] == ed
             assert out["aqi"].iloc[0] == aqi_conc, (ed, conc)
             assert (out["level"].iloc[0], out["category"].iloc[0], out["color"].iloc[0]) == (
@@ -305,7 +313,9 @@ class TestFrames:
         row = {"o3_1h": [100.0], "o3_8h": [200.0]}
         h12 = compute_aqi(pd.DataFrame({"time": ["2020-07-01 15:00"], **row}))
         assert h12["aqi"].iloc[0] == 137  # O3 8-h 200: 100 + 50/55·40 = 136.4 → 137
-        h26 = compute_aqi(pd.DataFrame({"time": ["2026-07-01 15:00"], **row}))
+        # the other four pollutants declared outside the programme (5.3.2): AQI 32 is published
+        gases = ("so2", "no2", "co", "pm10", "pm2_5")
+        h26 = compute_aqi(pd.DataFrame({"time": ["2026-07-01 15:00"], **row}), not_monitored=gases)
         assert "iaqi_o3_8h" not in h26.columns
         assert h26["aqi"].iloc[0] == 32  # O3 1-h 100: 31.25 → 32
         d26 = compute_aqi(pd.DataFrame({"time": ["2026-07-01"], **row}), kind="daily")
@@ -405,7 +415,8 @@ def test_large_mixed_frame_matches_oracle_row_by_row() -> None:
     )
     frame.loc[rng.random(n) < 0.05, "pm2_5"] = np.nan
     before = frame.copy()
-    out = compute_aqi(frame, kind="hourly")
+    # NO2 and O3 declared outside the programme (HJ 633-2026 5.3.2); PM2.5 missing is not
+    out = compute_aqi(frame, kind="hourly", not_monitored=("no2", "o3_1h"))
     assert frame.equals(before)  # input untouched
     for i in rng.choice(n, 300, replace=False):
         row = frame.iloc[i]
@@ -415,6 +426,11 @@ def test_large_mixed_frame_matches_oracle_row_by_row() -> None:
         if ed == "2012" and row["so2"] > 800:
             expected.pop("so2")  # no so2_24h column: not computed
         assert out["edition"].iloc[i] == ed
+        if ed == "2026" and np.isnan(row["pm2_5"]) and max(expected.values()) <= 100:
+            # 5.3.1: PM2.5 missing and AQI ≤ 100 → not published
+            assert out["aqi"].iloc[i] is pd.NA
+            assert out["primary_pollutant"].iloc[i] is np.nan
+            continue
         assert out["aqi"].iloc[i] == max(expected.values())
         best = [
             p for p in ("so2", "pm10", "co", "pm2_5") if expected.get(p) == max(expected.values())
@@ -444,3 +460,72 @@ def test_malformed_table_lists_every_problem() -> None:
         _parse_hj633(std.model_copy(update={"data": data}))
     fields = {p.field for p in info.value.problems}
     assert {"breakpoints.pm2_5_24h", "beyond_table.o3_8h", "categories"} <= fields
+
+
+class TestMissingDataRule:
+    """HJ 633-2026 5.3.1: a missing indicator withholds an AQI ≤ 100; HJ 633-2012 has no rule."""
+
+    ROW: ClassVar[dict[str, float]] = {
+        "no2": 20.0,
+        "pm10": 40.0,
+        "pm2_5": 30.0,
+        "o3_1h": 100.0,
+        "co": 0.5,
+    }
+
+    def test_issue_example_2026_06_01_noon_so2_missing_is_na(self) -> None:
+        # IAQIs (hourly, 2026): NO2 50·20/100 = 10; PM10 50·40/50 = 40; PM2.5 50·30/35 = 42.9
+        # → 43; O3 1-h 50·100/160 = 31.25 → 32; CO 50·0.5/5 = 5 → the others give 43 (≤ 100)
+        frame = pd.DataFrame(
+            {"time": ["2026-06-01 12:00"], "so2": [np.nan], **{k: [v] for k, v in self.ROW.items()}}
+        )
+        out = compute_aqi(frame)
+        assert out["iaqi_pm2_5"].tolist() == [43.0] and out["iaqi_o3_1h"].tolist() == [32.0]
+        assert out["aqi"].iloc[0] is pd.NA
+        assert out[["level", "category", "color", "primary_pollutant"]].isna().all(axis=None)
+        # the same row under HJ 633-2012 (a 2025 date): 式(2) over the five present → 43 优
+        old = compute_aqi(frame.assign(time="2025-06-01 12:00"))
+        assert old["aqi"].tolist() == [43] and old["category"].tolist() == ["优"]
+        # with SO2 present the row is published: SO2 1-h 5 → 50·5/150 = 1.7 → 2; AQI 43
+        full = compute_aqi(frame.assign(so2=5.0))
+        assert full["aqi"].tolist() == [43] and full["category"].tolist() == ["优"]
+
+    def test_above_100_is_published_and_absent_column_counts_as_missing(self) -> None:
+        # PM2.5 90 (2026 hourly, PM on the daily column): 100 + 50·30/55 = 127.3 → 128 > 100
+        frame = pd.DataFrame(
+            {"time": ["2026-06-01 12:00"] * 2, **{k: [v, v] for k, v in self.ROW.items()}}
+        )
+        frame.loc[1, "pm2_5"] = 90.0
+        out = compute_aqi(frame)  # no so2 column at all
+        assert out["aqi"].iloc[0] is pd.NA
+        assert out["aqi"].iloc[1] == 128 and out["category"].iloc[1] == "轻度污染"
+        assert out["primary_pollutant"].iloc[1] == "PM2.5"
+
+    def test_exactly_100_is_withheld(self) -> None:
+        # daily 2026: PM2.5 60 → IAQI 100 exactly; "大于100时仍继续发布" → 100 is withheld
+        frame = pd.DataFrame(
+            {
+                "time": ["2026-06-01"],
+                "pm2_5": [60.0],
+                "pm10": [10.0],
+                "no2": [10.0],
+                "co": [0.2],
+                "o3_8h": [50.0],
+            }
+        )
+        assert compute_aqi(frame, kind="daily")["aqi"].iloc[0] is pd.NA
+        assert compute_aqi(frame.assign(so2=3.0), kind="daily")["aqi"].tolist() == [100]
+
+    def test_not_monitored_is_5_3_2_and_must_name_pollutants(self) -> None:
+        frame = pd.DataFrame(
+            {"time": ["2026-06-01 12:00"], **{k: [v] for k, v in self.ROW.items()}}
+        )
+        assert compute_aqi(frame, not_monitored=["so2"])["aqi"].tolist() == [43]
+        assert compute_aqi(frame, not_monitored=["no2"])["aqi"].iloc[0] is pd.NA
+        with pytest.raises(ValueError, match="not_monitored"):
+            compute_aqi(frame, not_monitored=["SO2"])
+
+    def test_rule_is_data_with_its_clause(self) -> None:
+        new, old = breakpoints("2026"), breakpoints("2012")
+        assert new.publish_aqi_above == 100.0 and new.missing_clause == "5.3.1"
+        assert old.publish_aqi_above is None

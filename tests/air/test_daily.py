@@ -148,7 +148,8 @@ def test_daily_output_feeds_daily_aqi() -> None:
         }
     )
     daily = daily_from_hourly(frame)
-    out = compute_aqi(daily, kind="daily")
+    # SO2, NO2 and CO declared outside the programme (HJ 633-2026 5.3.2), or 5.3.1 withholds 100
+    out = compute_aqi(daily, kind="daily", not_monitored=("so2", "no2", "co"))
     # 2026: PM2.5 60 → 100 (良); PM10 100 → 50 + 50/70·50 = 85.7 → 86; O3 8-h 120 → 50 + 50/60·20
     assert out["aqi"].tolist() == [100]
     assert out["primary_pollutant"].tolist() == ["PM2.5"]

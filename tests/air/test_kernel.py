@@ -15,11 +15,12 @@ import pandas as pd
 import pytest
 
 from lanxi.compute.air import compute_aqi, iaqi
-from lanxi.compute.air.aqi import CHUNK
+from lanxi.compute.air.aqi import CHUNK, aqi_reference
 from lanxi.errors import ValidationError
 from lanxi.standards.hj633 import POLLUTANTS, breakpoints
 
 INPUTS = {"so2": 0, "no2": 0, "pm10": 0, "co": 0, "o3_1h": 0, "o3_8h": 0, "pm2_5": 0}
+ALL = tuple(INPUTS)  # declared outside the programme (HJ 633-2026 5.3.2): 5.3.1 never applies
 
 
 def grid(pollutant: str, edition: str, kind: str) -> np.ndarray:
@@ -53,7 +54,12 @@ def test_kernel_equals_numpy_reference(edition: str, kind: str, pollutant: str) 
     got = out[column].to_numpy()
     assert np.array_equal(got, expected, equal_nan=True), pollutant
     aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
+    if edition == "2026":  # 5.3.1: the five other indicators are missing → NA up to 100
+        expected[expected <= 100] = np.nan
     assert np.array_equal(aqi, expected.astype(float), equal_nan=True)
+    # the numpy reference of 式(2) and 5.3.1 agrees
+    ref = aqi_reference(frame, kind=kind, edition=edition)  # type: ignore[arg-type]
+    assert np.array_equal(aqi, ref, equal_nan=True)
 
 
 def test_so2_above_800_in_a_2012_real_time_report_uses_the_24_hour_iaqi() -> None:
@@ -130,9 +136,45 @@ def test_kernel_equals_reference_when_every_block_mixes_grid_off_grid_top_and_mi
         expected = iaqi(p, values, kind=kind, edition=edition).astype(np.float32)  # type: ignore[arg-type]
         got = out[f"iaqi_{p}"].to_numpy()
         assert np.array_equal(got, expected, equal_nan=True), p
-    best = out[[f"iaqi_{p}" for p in POLLUTANTS if f"iaqi_{p}" in out]].max(axis=1)
     aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
-    assert np.array_equal(aqi, best.to_numpy(dtype=float), equal_nan=True)
+    clean = pd.DataFrame({p: np.where(data[p] < 0, np.nan, data[p]) for p in POLLUTANTS})
+    ref = aqi_reference(clean, kind=kind, edition=edition)  # type: ignore[arg-type]
+    assert np.array_equal(aqi, ref, equal_nan=True)
+
+
+@pytest.mark.parametrize("kind", ["hourly", "daily"])
+@pytest.mark.parametrize(
+    "not_monitored", [(), ("so2",), ("co", "o3_1h", "o3_8h"), tuple(POLLUTANTS)]
+)
+def test_missing_data_rule_of_kernel_equals_reference(
+    kind: str, not_monitored: tuple[str, ...]
+) -> None:
+    """HJ 633-2026 5.3.1 in the kernel and in the numpy reference, on low values (AQI ≤ 100 is
+    common) with a third missing, across the 2026-03-01 switch inside blocks and chunks."""
+    rng = np.random.default_rng(5)
+    n = CHUNK + 9_000
+    data = {p: np.round(rng.uniform(0, 140, n), 1) for p in POLLUTANTS}
+    data["co"] = np.round(rng.uniform(0, 6, n), 2)
+    for p in POLLUTANTS:
+        data[p][rng.random(n) < 0.3] = np.nan
+    times = pd.Timestamp("2026-03-01") + pd.to_timedelta(np.arange(n) - n // 2, unit="h")
+    frame = pd.DataFrame({"time": times, **data})
+    out = compute_aqi(frame, kind=kind, not_monitored=not_monitored)  # type: ignore[arg-type]
+    aqi = out["aqi"].to_numpy(dtype=float, na_value=np.nan)
+    new = np.asarray(times >= pd.Timestamp("2026-03-01"))
+    expected = np.empty(n)
+    for ed, rows in (("2012", ~new), ("2026", new)):
+        expected[rows] = aqi_reference(
+            frame[rows],
+            kind=kind,
+            edition=ed,
+            not_monitored=not_monitored,  # type: ignore[arg-type]
+        )
+    assert np.array_equal(aqi, expected, equal_nan=True)
+    withheld = np.isnan(aqi) & out.filter(like="iaqi_").notna().any(axis=1).to_numpy()
+    assert withheld[new].sum() > 1000 if len(not_monitored) < 6 else not withheld[new].any()
+    assert not withheld[~new].any()  # HJ 633-2012 has no such rule
+    assert out.loc[np.isnan(aqi), ["level", "category", "primary_pollutant"]].isna().all().all()
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
@@ -143,7 +185,8 @@ def test_a_forked_child_computes_with_its_own_thread_pool() -> None:
 
     n = 3 * (1 << 14)  # several tasks: the pool is used
     frame = pd.DataFrame({"pm2_5": np.full(n, 35.4), "so2": np.full(n, 10.0)})
-    parent = compute_aqi(frame, kind="daily", edition="2026")["aqi"].astype(int).tolist()
+    parent = compute_aqi(frame, kind="daily", edition="2026", not_monitored=ALL)
+    parent = parent["aqi"].astype(int).tolist()
     with multiprocessing.get_context("fork").Pool(1) as pool:
         result = pool.apply_async(_child_aqi, (frame,))
         child = result.get(timeout=60)  # hung forever when the child reused the parent's pool
@@ -152,4 +195,5 @@ def test_a_forked_child_computes_with_its_own_thread_pool() -> None:
 
 
 def _child_aqi(frame: pd.DataFrame) -> list[int]:
-    return compute_aqi(frame, kind="daily", edition="2026")["aqi"].astype(int).tolist()
+    out = compute_aqi(frame, kind="daily", edition="2026", not_monitored=ALL)
+    return out["aqi"].astype(int).tolist()

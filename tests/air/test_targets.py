@@ -107,3 +107,31 @@ def test_cli_air_targets_needs_a_city_column(tmp_path: Path) -> None:
     )
     res = CliRunner().invoke(app, ["air", "targets", str(src)])
     assert res.exit_code == 2 and "city" in res.output
+
+
+def test_days_without_an_aqi_under_hj633_2026_5_3_1_are_not_good_days() -> None:
+    # 2027, all six daily indicators on 8 days (PM2.5 20: 优), SO2 missing on 2 more (PM2.5 20,
+    # AQI ≤ 100 → NA by 5.3.1): those 2 are neither good days nor in the denominator → 8/8
+    n = 10
+    days = pd.DataFrame(
+        {
+            "city": "A",
+            "time": pd.date_range("2027-01-01", periods=n, freq="D"),
+            "pm2_5": 20.0,
+            "pm10": 30.0,
+            "no2": 20.0,
+            "co": 0.5,
+            "o3_8h": 60.0,
+            "so2": [5.0] * 8 + [np.nan] * 2,
+        }
+    )
+    # PM2.5 100 on day 1: 2026 100 + 50·40/55 = 136.4 → 137; 2012 100 + 50·25/40 = 131.25 → 132
+    days.loc[0, "pm2_5"] = 100.0
+    t = GoodDaysTarget("t", "p", date(2026, 6, 1), 2027, "ge", 90.0)
+    r = assess_good_days_targets(days, [t]).iloc[0]
+    assert r["edition"] == "2026"
+    assert r["good_days_ratio"] == pytest.approx(87.5)  # 7 good of 8 days with an AQI
+    old = GoodDaysTarget("t", "p", date(2021, 6, 1), 2027, "ge", 90.0)
+    r = assess_good_days_targets(days, [old]).iloc[0]
+    assert r["edition"] == "2012"
+    assert r["good_days_ratio"] == pytest.approx(90.0)  # 9 good of 10: 2012 has no such rule

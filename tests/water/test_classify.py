@@ -8,10 +8,15 @@ dissolved oxygen).
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from lanxi.compute.gbt8170 import multiple_half_even
 from lanxi.compute.water import classify_samples, item_classes, validate_water_frame
 from lanxi.errors import ValidationError
 from lanxi.standards.gb3838 import gb3838_table
@@ -315,3 +320,36 @@ def test_main_pollutants_without_multiple_for_ph_and_do() -> None:
     # Ⅴ for both DO (2.5) and NH3-N ((1.6 − 1.0)/1.0 = 0.60): the item with a multiple first.
     assert out.loc[0, "main_pollutants"] == "nh3n:0.60;do"
     assert out.loc[1, "main_pollutants"] == "ph;nh3n:0.60"  # pH 10 → 劣Ⅴ
+
+
+def test_reported_multiples_round_half_even_on_the_decimal_value() -> None:
+    """GB/T 8170 on decimals (issue 13): float64 gets each of these ties wrong."""
+    frame = pd.DataFrame(
+        {
+            "waterbody": ["river"] * 3,
+            # BOD5 6.06 (Ⅴ): (6.06 − 4)/4 = 0.515 → 0.52 (float64: 0.51499… → 0.51)
+            # NH3-N 1.185 (Ⅳ): 0.185 → 0.18 (float64: 0.18500…01 → 0.19)
+            # NH3-N 1.035 (Ⅳ): 0.035 → 0.04 (float64: 0.03)
+            "bod5": [6.06, 3.0, 3.0],
+            "nh3n": [0.5, 1.185, 1.035],
+        }
+    )
+    out = classify_samples(frame)
+    assert out["main_pollutants"].tolist() == ["bod5:0.52", "nh3n:0.18", "nh3n:0.04"]
+    # against the target class Ⅲ (COD 20): 21.3 → 0.065 → 0.06 (float64 0.07); 20.1 → 0.005 → 0.00
+    frame = pd.DataFrame({"waterbody": ["river"] * 2, "cod": [21.3, 20.1]})
+    out = classify_samples(frame, target_class=3)
+    assert out["exceeding_items"].tolist() == ["cod:0.06", "cod:0.00"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=2_000_000),
+    st.sampled_from(["4", "6", "1.0", "0.2", "20", "0.05", "15", "0.0001", "0.005"]),
+)
+def test_multiple_half_even_equals_the_decimal_oracle(thousandths: int, limit: str) -> None:
+    c = Decimal(thousandths) / 1000
+    lim = Decimal(limit)
+    expected = ((c - lim) / lim).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN)
+    got = multiple_half_even(np.array([float(c)]), np.array([float(lim)]), 2)[0]
+    assert got == float(expected)

@@ -66,6 +66,19 @@ EditionArg = Annotated[
 ]
 
 
+NotMonitoredOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--not-monitored",
+        help=(
+            "HJ 633-2026 5.3.2: a pollutant the monitoring programme does not measure and that "
+            "was not the primary pollutant of a 轻度污染 or worse day in three years (repeatable: "
+            "so2 no2 pm10 co o3_1h o3_8h pm2_5); its absence then does not withhold the AQI"
+        ),
+    ),
+]
+
+
 def _done(df: pd.DataFrame, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(df.to_csv(index=False))
@@ -87,8 +100,13 @@ def air_aqi_cmd(
         list[str] | None,
         typer.Option("--keep", help="carry this extra column through (repeatable)"),
     ] = None,
+    not_monitored: NotMonitoredOpt = None,
 ) -> None:
-    """AQI, category, primary pollutant and IAQIs of every row (HJ 633-2012 / HJ 633-2026)."""
+    """AQI, category, primary pollutant and IAQIs of every row (HJ 633-2012 / HJ 633-2026).
+
+    HJ 633-2026 5.3.1: a row missing one of its report's six pollutants has no AQI unless the
+    others give more than 100 (AQI, category and primary pollutant NA; the IAQIs stay).
+    """
     svc.check_output(out)
     df, name = svc.read_input(infile)
     result = svc.air_aqi(
@@ -97,6 +115,7 @@ def air_aqi_cmd(
         edition=edition.value if edition else None,
         keep=keep or (),
         file=name,
+        not_monitored=not_monitored or (),
     )
     _done(result, out)
 
@@ -109,11 +128,13 @@ def air_annual_cmd(
         AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
     ] = AnnualKind.auto,
     edition: EditionArg = None,
+    not_monitored: NotMonitoredOpt = None,
 ) -> None:
     """Annual evaluation per station and per city (HJ 663-2013).
 
-    Annual means, CO P95, O3 P90, GB 3095 grade Ⅱ compliance, good-days ratio (AQI ≤ 100) and the
-    comprehensive index. Stations are grouped into cities by a ``city`` column.
+    Annual means, the 24-hour percentiles (SO2/NO2 P98, PM10/PM2.5 P95, CO P95, O3 P90), GB 3095
+    grade Ⅱ compliance (mean and percentile), good-days ratio (AQI ≤ 100) and the comprehensive
+    index. Stations are grouped into cities by a ``city`` column.
     """
     svc.check_output(out)
     df, name = svc.read_input(infile)
@@ -122,6 +143,7 @@ def air_annual_cmd(
         kind=kind.value,
         edition=edition.value if edition else None,
         file=name,
+        not_monitored=not_monitored or (),
     )
     _done(result, out)
 

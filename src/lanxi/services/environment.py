@@ -109,6 +109,7 @@ def air_aqi(
     edition: Edition | None = None,
     keep: Iterable[str] = (),
     file: str = "<input>",
+    not_monitored: Iterable[str] = (),
 ) -> pd.DataFrame:
     """AQI of every row (HJ 633), identifying columns carried through.
 
@@ -123,6 +124,9 @@ def air_aqi(
         More identifying columns to carry through.
     file : str
         Source name for messages.
+    not_monitored : iterable of str
+        HJ 633-2026 5.3.2: pollutants outside the monitoring programme whose absence does not
+        withhold the AQI (the user's declaration; see :func:`lanxi.compute.air.compute_aqi`).
 
     Returns
     -------
@@ -135,11 +139,35 @@ def air_aqi(
     ValidationError
         Every problem of the input at once.
     """
+    exempt = _not_monitored(not_monitored)
     engine_df, passing = split_air_columns(df, keep)
     validate_air_frame(engine_df, file)
-    result = compute_aqi(_air_numeric(engine_df), kind=kind, edition=edition, validate=False)
+    result = compute_aqi(
+        _air_numeric(engine_df), kind=kind, edition=edition, validate=False, not_monitored=exempt
+    )
     result.index = passing.index
     return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
+
+
+def _not_monitored(names: Iterable[str]) -> tuple[str, ...]:
+    """The pollutants declared outside the monitoring programme (HJ 633-2026 5.3.2), checked."""
+    names = tuple(names)
+    bad = [p for p in names if p not in POLLUTANTS]
+    if bad:
+        raise ValidationError(
+            [
+                Problem(
+                    "--not-monitored",
+                    None,
+                    "not_monitored",
+                    f"unknown pollutant; expected one of {', '.join(POLLUTANTS)}",
+                    p,
+                    message_zh=f"未知污染物；应为 {', '.join(POLLUTANTS)} 之一",
+                )
+                for p in bad
+            ]
+        )
+    return names
 
 
 def _air_input(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -180,6 +208,7 @@ def air_annual(
     file: str = "<input>",
     method: str = "hj663_2013",
     daily: pd.DataFrame | None = None,
+    not_monitored: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
 
@@ -203,6 +232,8 @@ def air_annual(
         its values from ``df``; the ``daily`` rows of that station-day are dropped, whole (never
         averaged with ``df``'s values nor used to fill a pollutant ``df`` lacks), so no day counts
         twice.
+    not_monitored : iterable of str
+        HJ 633-2026 5.3.2 declaration for the daily AQI (see :func:`air_aqi`).
 
     Returns
     -------
@@ -210,6 +241,7 @@ def air_annual(
         :func:`lanxi.compute.air.annual.annual_evaluation` rows with ``level`` (``station`` /
         ``city``) and ``unit`` (the station or city name).
     """
+    exempt = _not_monitored(not_monitored)
     data, passing = _air_input(df, file)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
@@ -239,6 +271,7 @@ def air_annual(
                 kind="daily",
                 edition=ed,
                 validate=False,
+                not_monitored=exempt,
             )["aqi"]
             frames.append(
                 annual_evaluation(part.assign(aqi=aqi.to_numpy()), by=by, edition=ed, method=method)

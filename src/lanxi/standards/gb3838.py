@@ -176,6 +176,8 @@ class WaterEvalRules:
         Class whose limit the over-standard multiple (超标倍数) refers to (Ⅲ).
     multiple_not_computed : frozenset of str
         Items without an over-standard multiple (water temperature, pH, DO).
+    multiple_decimals : int
+        Decimals a reported multiple keeps (GB/T 8170 on the decimal values).
     main_pollutant_above_class, main_pollutant_count : int
         Main pollutants are named when the class is worse than this, at most this many.
     priority_items : tuple of str
@@ -204,6 +206,7 @@ class WaterEvalRules:
     min_samples: dict[str, int]
     clauses: dict[str, str] = field(default_factory=dict)
     citation: str = ""
+    multiple_decimals: int = 2
 
     def grade_for_shares(self, i_iii: Fraction, worse_v: Fraction) -> str:
         """The qualitative grade of a river for its Ⅰ–Ⅲ and 劣Ⅴ shares (表2)."""
@@ -474,6 +477,7 @@ def parse_water_eval_rules(table: StandardTable) -> WaterEvalRules:
         fallback_grade=str(grading.get("fallback_grade", rules[-1].grade)),
         multiple_reference_class=int(multiple.get("reference_class", 3)),
         multiple_not_computed=not_computed,
+        multiple_decimals=int(multiple.get("decimals", 2)),
         main_pollutant_above_class=int(mains.get("applies_above_class", 3)),
         main_pollutant_count=int(mains.get("count", 3)),
         priority_items=priority,

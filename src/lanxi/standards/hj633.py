@@ -165,6 +165,12 @@ class AqiStandard:
         Report type → clause that lists its indicators.
     categories : tuple of Category
         Levels 1–6 in order.
+    publish_aqi_above : float or None
+        HJ 633-2026 5.3.1: when an indicator of the report is missing or invalid, the AQI is
+        published only when it exceeds this (100); otherwise the AQI, level, category and primary
+        pollutant are NA. ``None`` when the edition has no such rule (2012).
+    missing_clause : str
+        Clause of that rule (``"5.3.1"``), or where the edition marks missing indicators.
     """
 
     edition: Edition
@@ -178,6 +184,8 @@ class AqiStandard:
     indicators: dict[Kind, dict[str, str]]
     indicator_clauses: dict[Kind, str]
     categories: tuple[Category, ...]
+    publish_aqi_above: float | None = None
+    missing_clause: str = ""
 
     @property
     def level_edges(self) -> np.ndarray:
@@ -401,6 +409,27 @@ def _parse_hj633(std: StandardTable) -> AqiStandard:
         )
         primary = 50
 
+    gaps = data.get("missing_data")
+    publish_above: float | None = None
+    if not isinstance(gaps, dict) or "publish_aqi_above" not in gaps:
+        problems.append(
+            Problem(file, None, "missing_data.publish_aqi_above", "missing (a number or null)")
+        )
+        gaps = {}
+    elif gaps["publish_aqi_above"] is not None:
+        if not isinstance(gaps["publish_aqi_above"], int | float):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "missing_data.publish_aqi_above",
+                    "expected a number or null",
+                    gaps["publish_aqi_above"],
+                )
+            )
+        else:
+            publish_above = float(gaps["publish_aqi_above"])
+
     if problems:
         raise ValidationError(problems)
     return AqiStandard(
@@ -415,6 +444,8 @@ def _parse_hj633(std: StandardTable) -> AqiStandard:
         indicators=indicators,
         indicator_clauses=clauses,
         categories=tuple(cats),
+        publish_aqi_above=publish_above,
+        missing_clause=str(gaps.get("clause", "")),
     )
 
 

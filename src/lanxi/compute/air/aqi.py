@@ -9,22 +9,27 @@ method only:
 3. apply the rules above 800 µg/m³ (SO2 1-h, O3 8-h) and cap at IAQI 500 above the last breakpoint;
 4. round every IAQI up to an integer (2012 6.2, 2026 4.2.6);
 5. AQI = max of the IAQIs present (式(2)); a missing concentration never counts as 0;
-6. primary pollutant(s) = those whose IAQI equals the AQI, when AQI > 50 (ties all listed).
+6. primary pollutant(s) = those whose IAQI equals the AQI, when AQI > 50 (ties all listed);
+7. (2026 only, 5.3.1) when an indicator of the report is missing or invalid, the AQI, level,
+   category and primary pollutant are published only when the AQI exceeds 100; otherwise they are
+   NA and only the concentrations and IAQIs stand — unless the pollutant is declared outside the
+   monitoring programme under 5.3.2 (``not_monitored``). HJ 633-2012 has no such rule.
 
-:func:`iaqi` is the numpy reference of steps 1–4; :func:`compute_aqi` runs all six in the
-compiled kernel of :mod:`lanxi.compute.air.kernel`, which agrees with it bit for bit.
+:func:`iaqi` is the numpy reference of steps 1–4 and :func:`aqi_reference` of steps 5 and 7;
+:func:`compute_aqi` runs all seven in the compiled kernel of :mod:`lanxi.compute.air.kernel`,
+which agrees with them bit for bit.
 
 References
 ----------
 .. [1] HJ 633-2012 环境空气质量指数（AQI）技术规定（试行）, 表1, 式(1)–(2), 4.4, 5.1, 6.2, 表A.1.
-.. [2] HJ 633-2026 环境空气质量指数（AQI）技术规定, 表1, 表3, 式(1)–(2), 4.2, 4.3, 表A.1.
+.. [2] HJ 633-2026 环境空气质量指数（AQI）技术规定, 表1, 表3, 式(1)–(2), 4.2, 4.3, 5.3, 表A.1.
 .. [3] GB/T 8170-2008 数值修约规则与极限数值的表示和判定, 3.3 进舍规则.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, time
 from functools import cache
@@ -230,6 +235,66 @@ def iaqi(pollutant: str, conc: object, *, kind: Kind, edition: Edition) -> np.nd
     return out.reshape(c.shape)
 
 
+def _check_not_monitored(not_monitored: Collection[str]) -> frozenset[str]:
+    unknown = sorted(set(not_monitored) - set(POLLUTANTS))
+    if unknown:
+        raise ValueError(f"not_monitored: unknown pollutant(s) {unknown}; expected {POLLUTANTS}")
+    return frozenset(not_monitored)
+
+
+def aqi_reference(
+    df: pd.DataFrame,
+    *,
+    kind: Kind,
+    edition: Edition,
+    not_monitored: Collection[str] = (),
+) -> np.ndarray:
+    """AQI of every row by the numpy reference: 式(2) over :func:`iaqi`, then HJ 633-2026 5.3.1.
+
+    The plain formulation :func:`compute_aqi` must agree with bit for bit (tests); no rule above
+    800 µg/m³ that needs another column (HJ 633-2012 SO2 24-hour) is applied here.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Pollutant columns as in :func:`compute_aqi`.
+    kind : {"hourly", "daily"}
+    edition : {"2012", "2026"}
+    not_monitored : collection of str
+        Pollutants exempt from 5.3.1 under 5.3.2 (see :func:`compute_aqi`).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 AQI, NaN where there is none or where 5.3.1 withholds it.
+
+    Examples
+    --------
+    >>> row = pd.DataFrame({"no2": [20.0], "pm10": [40.0], "pm2_5": [30.0], "o3_1h": [100.0],
+    ...                     "co": [0.5], "so2": [np.nan]})
+    >>> aqi_reference(row, kind="hourly", edition="2012").tolist()  # 2012: max of the IAQIs
+    [43.0]
+    >>> aqi_reference(row, kind="hourly", edition="2026").tolist()  # 5.3.1: SO2 missing, ≤ 100
+    [nan]
+    """
+    kind = _check_kind(kind)
+    std = breakpoints(_check_edition(edition))
+    exempt = _check_not_monitored(not_monitored)
+    indicators = [p for p in POLLUTANTS if p in std.indicators[kind]]
+    n = len(df)
+    values = np.full((max(len(indicators), 1), n), np.nan)
+    for k, p in enumerate(indicators):
+        if p in df.columns:
+            values[k] = iaqi(p, df[p].to_numpy(dtype=np.float64), kind=kind, edition=edition)
+    present = ~np.isnan(values)
+    aqi = np.where(present.any(axis=0), np.fmax.reduce(values, axis=0), np.nan)
+    if std.publish_aqi_above is not None:
+        must = np.array([p not in exempt for p in indicators] or [False])
+        complete = present[must].all(axis=0)
+        aqi[~complete & ~(aqi > std.publish_aqi_above)] = np.nan
+    return aqi
+
+
 # --------------------------------------------------------------------------- frames
 
 
@@ -273,6 +338,7 @@ def compute_aqi(
     edition: Edition | None = None,
     time_col: str = "time",
     validate: bool = True,
+    not_monitored: Collection[str] = (),
 ) -> pd.DataFrame:
     """AQI, category, colour and primary pollutant of every row (HJ 633).
 
@@ -292,6 +358,12 @@ def compute_aqi(
     validate : bool
         Check the frame (:func:`validate_air_frame`); the checks of negative and infinite values
         of float columns run inside the kernel, on the same pass that computes the index.
+    not_monitored : collection of str
+        HJ 633-2026 5.3.2: pollutants the monitoring programme of the station or city does not
+        measure **and** that, in the measured history, were not the primary pollutant of a
+        轻度污染 or worse day within three consecutive years — the caller's declaration (the data
+        cannot show either). Their absence does not withhold the AQI. Default: none, so 5.3.1
+        applies to every indicator of the report.
 
     Returns
     -------
@@ -325,15 +397,27 @@ def compute_aqi(
     report; NaN if absent) and O3 by its 1-hour IAQI (``iaqi_o3_8h`` is then NaN); HJ 633-2026
     counts SO2 1-h as IAQI 200 and O3 8-h as IAQI 300.
 
+    Missing data (HJ 633-2026 5.3.1): when one of the six indicators of a 2026 report is missing
+    (NaN, or its column absent) the AQI is computed from the others and published only when it
+    exceeds 100; otherwise ``aqi``, ``level``, ``category``, ``color`` and
+    ``primary_pollutant`` are NA and the IAQIs stand. Such a row is no 优 or 良 day: the
+    good-days counts of :mod:`lanxi.compute.air.annual` and :mod:`lanxi.compute.air.targets`
+    count only rows with an AQI. HJ 633-2012 rows take the maximum of the IAQIs present.
+
     The rows run through one compiled loop (:mod:`lanxi.compute.air.kernel`, bit for bit the
     arithmetic of :func:`iaqi`) in chunks of up to :data:`CHUNK` rows on a thread pool.
 
     Examples
     --------
-    >>> frame = pd.DataFrame({"station": ["A"], "time": ["2026-03-01"], "pm2_5": [35.4]})
+    >>> frame = pd.DataFrame({"station": ["A"], "time": ["2026-03-01"], "pm2_5": [35.4],
+    ...                       "pm10": [20.0], "so2": [5.0], "no2": [10.0], "co": [0.4],
+    ...                       "o3_8h": [60.0]})
     >>> out = compute_aqi(frame, kind="daily")
     >>> int(out["aqi"].iloc[0]), out["category"].iloc[0], out["edition"].iloc[0]
     (50, '优', '2026')
+    >>> out = compute_aqi(frame.drop(columns="so2"), kind="daily")  # 5.3.1: SO2 missing
+    >>> out["aqi"].iloc[0] is pd.NA, float(out["iaqi_pm2_5"].iloc[0])
+    (True, 50.0)
     """
     # numba is imported on first use: the command line starts without it
     from lanxi.compute.air.kernel import SLOTS, aqi_rows
@@ -341,6 +425,7 @@ def compute_aqi(
     kind = _check_kind(kind)
     if edition is not None:
         edition = _check_edition(edition)
+    exempt = _check_not_monitored(not_monitored)
     # float64 columns are checked for negative and infinite values inside the kernel
     deferred = [s for s in SLOTS if s in df.columns and pd.api.types.is_float_dtype(df[s].dtype)]
     if validate and air_frame_problems(
@@ -372,6 +457,7 @@ def compute_aqi(
     # codes -1 … 2**7 - 1 (seven pollutants at most); the kernel fills whole 64-bit words
     seen = np.zeros((len(starts), (1 << len(POLLUTANTS)) + 1), dtype=np.bool_)
     slots = np.array([SLOTS.index(p) for p in used], dtype=np.int64)
+    required, need, publish_above = _missing_rule(stds, kind, used, exempt)
     check = np.array([SLOTS.index(s) for s in given if s not in used], dtype=np.int64)
 
     def chunk(i: int) -> int:
@@ -382,7 +468,7 @@ def compute_aqi(
                 spec.table_id, spec.scale, spec.top, spec.action, spec.action_value,
                 spec.slope, spec.intercept, spec.seg_start, spec.seg_all,
                 spec.lut, spec.lut_start, spec.lut_max, spec.divisor,
-                spec.threshold, spec.level_of,
+                spec.threshold, spec.level_of, required, need, publish_above,
                 iaqis, aqi, missing, level, codes, editions, seen[i],
                 start, min(start + size, n),
             )
@@ -392,6 +478,31 @@ def compute_aqi(
     if validate and bad:
         validate_air_frame(df, time_col=time_col, require_time=edition is None)
     return _assemble(df, used, iaqis, aqi, missing, level, codes, seen, editions, stds)
+
+
+def _missing_rule(
+    stds: dict[Edition, AqiStandard], kind: Kind, used: list[str], exempt: frozenset[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The kernel's arrays of HJ 633-2026 5.3.1, per edition (index into EDITIONS).
+
+    ``required[e, k]``: IAQI column ``k`` (of ``used``) is an indicator of edition ``e`` that must
+    be present; ``need[e]``: how many indicators must be present (absent columns included, so a
+    frame without one falls short); ``publish_above[e]``: the AQI above which it is published
+    anyway. An edition without the rule needs 0.
+    """
+    required = np.zeros((len(EDITIONS), max(len(used), 1)), dtype=np.int8)
+    need = np.zeros(len(EDITIONS), dtype=np.int64)
+    publish_above = np.full(len(EDITIONS), np.inf, dtype=np.float32)
+    for ed, std in stds.items():
+        if std.publish_aqi_above is None:
+            continue
+        e = EDITIONS.index(ed)
+        indicators = [p for p in std.indicators[kind] if p not in exempt]
+        need[e] = len(indicators)
+        publish_above[e] = std.publish_aqi_above
+        for k, p in enumerate(used):
+            required[e, k] = p in indicators
+    return required, need, publish_above
 
 
 @cache

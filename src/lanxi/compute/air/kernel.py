@@ -236,6 +236,9 @@ def aqi_rows(
     divisor: np.ndarray,
     threshold: np.ndarray,
     level_of: np.ndarray,
+    required: np.ndarray,
+    present_min: np.ndarray,
+    publish_above: np.ndarray,
     iaqi_out: np.ndarray,
     aqi_out: np.ndarray,
     missing_out: np.ndarray,
@@ -257,6 +260,11 @@ def aqi_rows(
     * ``code_out``: bit ``k`` set when IAQI ``k`` equals the AQI and the AQI exceeds the
       edition's threshold (ties all set), -1 when the AQI is missing; ``seen[code + 1]`` marks
       the codes that occur (``seen`` has 129 entries: codes -1 … 127, seven pollutants).
+    * HJ 633-2026 5.3.1 (missing data): ``required[e, k]`` is 1 when IAQI ``k`` is an indicator
+      of edition ``e`` that must be present; a row of edition ``e`` with fewer than
+      ``present_min[e]`` of them present has no AQI unless its AQI exceeds ``publish_above[e]``
+      (100). ``present_min[e]`` counts the indicators whose columns are absent too, so a row
+      without them falls short; it is 0 for an edition without the rule (2012).
 
     Returns the count of runs holding a negative or infinite value (validation).
 
@@ -277,6 +285,7 @@ def aqi_rows(
     last = np.uint64(level_of.size - 1)
     best = np.empty(BLOCK, np.float32)
     bits = np.empty(BLOCK, np.int8)
+    count = np.empty(BLOCK, np.int8)  # required indicators present (5.3.1)
     formula = np.zeros(n_out, np.bool_)  # per output column: its values were off the grid
     none = np.float32(-1.0)
     one = np.uint64(1)
@@ -305,6 +314,7 @@ def aqi_rows(
                     hi = x if x > hi else hi
             best[:m] = none
             bits[:m] = 0
+            count[:m] = 0
             for k in range(n_out):
                 s = slots[k]
                 xs = cols[s][b0:b1]
@@ -409,23 +419,30 @@ def aqi_rows(
                                 v = v - CEIL_EPS
                                 v = np.ceil(v) + 0.0
                         out[j] = np.float32(v)
-                # AQI so far (式(2)) and the columns that reach it (ties all kept), in one pass;
-                # NaN never wins, best starts at -1
+                # AQI so far (式(2)) and the columns that reach it (ties all kept), and the
+                # required indicators present (5.3.1), in one pass; NaN never wins, best starts
+                # at -1
                 kbit = np.int8(1 << k)
+                rq = required[e0, k]
+                zero = np.int8(0)
                 for j in range(m):
                     f = out[j]
                     b = best[j]
                     bits[j] = kbit if f > b else (bits[j] | kbit if f == b else bits[j])
                     best[j] = f if f > b else b
+                    count[j] += rq if f == f else zero
             bad += (lo < 0.0) | (hi == np.inf) | (g_top == np.inf)
             thr = threshold[e0]
+            nd = present_min[e0]
+            pub = publish_above[e0]
             aqis = aqi_out[b0:b1]
             miss = missing_out[b0:b1]
             levels = level_out[b0:b1]
             codes = code_out[b0:b1]
             for j in range(m):
                 b = best[j]
-                has = b >= 0
+                # 5.3.1: an indicator missing and AQI ≤ 100 → the AQI is not published (NA)
+                has = (b >= 0) & ((count[j] >= nd) | (b > pub))
                 a = np.uint64(b) if has else np.uint64(0)
                 code = bits[j] if b > thr else np.int8(0)
                 code = code if has else np.int8(-1)

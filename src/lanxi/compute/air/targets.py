@@ -11,7 +11,8 @@ The ratio of a group of cities is the arithmetic mean of the cities' ratios (the
 the national bulletins, 地级及以上城市平均优良天数比例); a city's ratio is its days with
 AQI ≤ 100 over its days with an AQI. The ratio is reported rounded to 0.1 % per GB/T 8170 (HJ 663
 数据修约, :func:`lanxi.standards.hj663.rounding_rules`) and compared with the target as reported
-(89.95 % meets 90 %); the mean is taken of the unrounded city ratios and rounded once.
+(89.95 % meets 90 %); the mean is taken of the exact city ratios (fractions of day counts) and
+rounded once, half to even on that fraction (GB/T 8170 on the decimal value, no float error).
 """
 
 from __future__ import annotations
@@ -20,11 +21,11 @@ import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from lanxi.compute.air.annual import round_statistic
 from lanxi.compute.air.aqi import compute_aqi
 from lanxi.standards.hj633 import POLLUTANTS, Edition, edition_for
 from lanxi.standards.hj663 import rounding_rules
@@ -80,7 +81,20 @@ def _ratio(days: pd.DataFrame, edition: Edition, city_col: str, time_col: str) -
     frame = pd.DataFrame({"city": days[city_col].to_numpy(), "aqi": aqi})
     frame = frame[~np.isnan(frame["aqi"])]
     good = frame["aqi"] <= GOOD_AQI_MAX
-    return good.groupby(frame["city"]).mean() * 100.0
+    counts = good.groupby(frame["city"]).agg(["sum", "size"])
+    return pd.Series(
+        [
+            Fraction(100 * int(g), int(d))
+            for g, d in zip(counts["sum"], counts["size"], strict=True)
+        ],
+        index=counts.index,
+        dtype=object,
+    )
+
+
+def _mean(ratios: pd.Series) -> Fraction | None:
+    """The mean of the cities' exact ratios (%), or None without cities."""
+    return sum(ratios, Fraction(0)) / len(ratios) if len(ratios) else None
 
 
 def assess_good_days_targets(
@@ -126,8 +140,11 @@ def assess_good_days_targets(
     years = pd.to_datetime(city_days[time_col], format="mixed").dt.year
     decimals = rounding_rules("hj663_2013").percent_decimals if rounding else None
 
-    def reported(x: float) -> float:
-        return x if decimals is None else round_statistic(x, decimals)
+    def reported(x: Fraction | None) -> float:
+        """GB/T 8170 half to even on the exact mean (a fraction of day counts, no float error)."""
+        if x is None:
+            return float("nan")
+        return float(x) if decimals is None else float(round(x, decimals))
 
     rows = []
     for t in targets:
@@ -140,10 +157,11 @@ def assess_good_days_targets(
         in_year = edition_for(date(t.target_year, 12, 31))
         ratio = _ratio(days, set_under, city_col, time_col)
         ratio_year = ratio if in_year == set_under else _ratio(days, in_year, city_col, time_col)
-        raw = float(ratio.mean()) if len(ratio) else float("nan")
-        value = reported(raw)
+        exact = _mean(ratio)
+        raw = float(exact) if exact is not None else float("nan")
+        value = reported(exact)
         meets = bool(COMPARISONS[t.comparison](value, t.value)) if len(ratio) else None
-        value_year = reported(float(ratio_year.mean())) if len(ratio) else np.nan
+        value_year = reported(_mean(ratio_year)) if len(ratio) else np.nan
         rows.append(
             {
                 "target_id": t.target_id,

@@ -103,6 +103,11 @@ def section_means(
     )
     for k in items:
         work[k] = pd.to_numeric(df[k], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    # a float sum depends on the order of its terms: the samples are put in one canonical order
+    # (by every column) first, so shuffled input gives the same means to the last bit
+    keys = [work[k].to_numpy() for k in reversed(items)]
+    keys += [pd.factorize(work[c], sort=True)[0] for c in ("period", "waterbody", "section")]
+    work = work.iloc[np.lexsort(keys)] if len(work) else work
     grouped = work.groupby(["section", "waterbody", "period"], sort=True, observed=True)
     means = grouped[items].mean() if items else grouped.size().to_frame("_").drop(columns="_")
     means.insert(0, "n_samples", grouped.size())

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.gbt8170 import multiple_half_even
 from lanxi.compute.water.render import render_cells
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.gb3838 import (
@@ -176,7 +177,7 @@ def _target_array(df: pd.DataFrame, target_class: int | str | None) -> np.ndarra
 def _multiples(
     ic: ItemClasses, table: Gb3838Table, rules: WaterEvalRules, ref_class: np.ndarray
 ) -> np.ndarray:
-    """(C − L_ref)/L_ref per row × item, ``NaN`` where not computed (pH, DO, missing)."""
+    """(C − L_ref)/L_ref per row × item (float, for ranking), ``NaN`` where not computed."""
     n, m = ic.values.shape
     if m == 0:
         return np.full((n, m), np.nan)
@@ -218,7 +219,37 @@ def _main_pollutants(
     take = np.take_along_axis(candidate, top, axis=1)
     rows, rank = np.nonzero(take)
     cols = top[rows, rank]
-    return render_cells(rows, cols, mult[rows, cols], ic.items, n)
+    ref = np.full(rows.size, float(rules.multiple_reference_class))
+    shown = _reported_multiples(ic, table, rules, rows, cols, ref)
+    return render_cells(rows, cols, shown, ic.items, n)
+
+
+def _reported_multiples(
+    ic: ItemClasses,
+    table: Gb3838Table,
+    rules: WaterEvalRules,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    ref_class: np.ndarray,
+) -> np.ndarray:
+    """The multiple of each selected cell as reported: GB/T 8170 on the decimal values.
+
+    ``(C − L)/L`` rounded half to even to ``rules.multiple_decimals`` in exact integer arithmetic
+    (:func:`lanxi.compute.gbt8170.multiple_half_even`): BOD5 6.06 against 4 is 0.515 → 0.52, where
+    float64 gives 0.51. ``ref_class`` is the class of each cell's limit; NaN where not computed.
+    """
+    if rows.size == 0:
+        return np.empty(0)
+    k = np.nan_to_num(ref_class, nan=1).astype(int) - 1
+    river = _limits_for(table, ic.items, False)  # (items, 5)
+    lake = _limits_for(table, ic.items, True)
+    ref = np.where(ic.is_lake[rows], lake[cols, k], river[cols, k])
+    out = multiple_half_even(ic.values[rows, cols], ref, rules.multiple_decimals)
+    computed = np.array([table.directions[i] == "upper" for i in ic.items]) & ~np.isin(
+        np.array(ic.items), list(rules.multiple_not_computed)
+    )
+    out[~computed[cols] | np.isnan(ref_class)] = np.nan
+    return out
 
 
 def _nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
@@ -314,9 +345,9 @@ def classify_samples(
     target = _target_array(df, target_class)
     if target is not None:
         exceeds = has & (ic.classes > np.nan_to_num(target, nan=np.inf)[:, None])
-        mult = _multiples(ic, table, rules, target)
         rows, cols = np.nonzero(exceeds)
-        text = render_cells(rows, cols, mult[rows, cols], ic.items, n)
+        mult = _reported_multiples(ic, table, rules, rows, cols, target[rows])
+        text = render_cells(rows, cols, mult, ic.items, n)
         out["exceeding_items"] = _nullable_str(text, valid & ~np.isnan(target))
 
     for item in dict.fromkeys([*rules.reference["river"], *rules.reference["lake"]]):
