@@ -9,7 +9,6 @@ import yaml
 from lanxi.services.analytics import plan_regions, region_population, region_statistics
 
 PLANS = Path(__file__).parents[2] / "src" / "lanxi" / "data" / "plans"
-SEEDS = Path("/work/shared/seeds")
 
 
 def test_every_figure_has_a_seed_source_and_known_region() -> None:
@@ -26,11 +25,9 @@ def test_every_figure_has_a_seed_source_and_known_region() -> None:
         assert f"{r['value']:g}" in r["statement"].replace(" ", "")
 
 
-def test_statements_are_quoted_from_the_seeds() -> None:
-    if not SEEDS.exists():
-        return
+def test_statements_are_quoted_from_the_seeds(seeds_dir: Path) -> None:
     for _, r in region_statistics().iterrows():
-        text = (SEEDS / r["source"].split(" § ")[0]).read_text("utf-8")
+        text = (seeds_dir / r["source"].split(" § ")[0]).read_text("utf-8")
         flat = "".join(text.split())
         assert "".join(r["statement"].split()) in flat
 
