@@ -14,7 +14,18 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PATTERN = re.compile(r"(?<![\w.~:/-])/(?:work|home|tmp|root)/")
-TEXT_SUFFIXES = {".csv", ".yaml", ".yml", ".json", ".geojson", ".md", ".txt", ".py", ".html", ".toml"}
+TEXT_SUFFIXES = {
+    ".csv",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".geojson",
+    ".md",
+    ".txt",
+    ".py",
+    ".html",
+    ".toml",
+}
 
 
 def _files() -> list[Path]:

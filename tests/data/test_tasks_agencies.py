@@ -110,7 +110,12 @@ def test_titles_and_texts(tasks: list[Task]) -> None:
 
 
 def test_texts_and_notes_are_verbatim_in_the_seed(tasks: list[Task], seeds_dir: Path) -> None:
-    flat = (seeds_dir / "003_cf9ffa16fafa6b65.txt").read_text(encoding="utf-8").replace("\n", "").replace("**", "")
+    flat = (
+        (seeds_dir / "003_cf9ffa16fafa6b65.txt")
+        .read_text(encoding="utf-8")
+        .replace("\n", "")
+        .replace("**", "")
+    )
     for t in tasks:
         assert t.text in flat, t.id
         assert t.lead_units_text in flat, t.id
