@@ -647,8 +647,9 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
         ``share_population`` (:func:`population_coverage`: 2020 census, the 39 units and
         兰州新区), ``population_covered``, ``population_total`` (persons),
         ``population_note``, ``weighted_mean_minutes`` (population-weighted),
-        ``shares_by_kind`` (county seats, new areas, towns of the network), ``reached`` and ``not_reached`` (``code``, ``name``,
-        ``prefecture``, ``minutes``, ``node_id``, ``snap_km``).
+        ``shares_by_kind`` (county seats, new areas, towns of the network), ``reached`` and
+        ``not_reached`` (``code``, ``name``, ``prefecture``, ``minutes``, ``node_id``,
+        ``snap_km``).
     """
     net = loaded.network
     c = resolve_centres(net, center)
