@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import pandas as pd
 from sqlalchemy import Table, delete, insert
@@ -43,7 +43,9 @@ __all__ = [
     "DAILY_FIELDS",
     "HOURLY_FIELDS",
     "AirImport",
+    "check_import_output",
     "import_releases",
+    "published_agreement",
     "store_import",
     "write_import",
 ]
@@ -230,7 +232,7 @@ def _long(df: pd.DataFrame, kind: str, columns: tuple[str, ...] | list[str]) -> 
 
 def store_import(
     result: AirImport, url: str | None = None, *, batch: str | None = None
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Store the imported hours and days as air observations (replacing the same batch).
 
     Only the agglomeration's bundled stations can be stored (the observations reference
@@ -240,7 +242,7 @@ def store_import(
     Returns
     -------
     dict
-        ``air_hourly`` and ``air_daily``: rows written.
+        ``air_hourly`` and ``air_daily`` (rows written) and ``batch`` (its id).
     """
     from lanxi.services.env_store import load_network
 
@@ -283,7 +285,7 @@ def store_import(
         chunk = 50_000
         for i in range(0, len(records), chunk):
             conn.execute(insert(air_t), records[i : i + chunk])
-    return {"air_hourly": len(hours), "air_daily": len(days), "batch": batch}  # type: ignore[dict-item]
+    return {"air_hourly": len(hours), "air_daily": len(days), "batch": batch}
 
 
 def published_agreement(result: AirImport, edition: str = "2012") -> pd.DataFrame:
