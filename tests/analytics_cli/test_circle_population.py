@@ -61,3 +61,21 @@ def test_new_area_counts_its_people_at_its_own_node(loaded: LoadedNetwork) -> No
     assert res["share_population"] == round(1772216 / 12478282, 4) == 0.142
     iso = isochrone(loaded, "620102", 45)
     assert (iso["share_population"], iso["population_covered"]) == (0.142, 1772216)
+
+
+def test_cli_circle_reports_census_share() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from lanxi.cli.main import app
+
+    res = CliRunner().invoke(
+        app, ["access", "circle", "--center", "西宁市", "--minutes", "60", "--format", "json"]
+    )
+    assert res.exit_code == 0, res.output
+    body = json.loads(res.stdout)
+    assert body["share_population"] is not None and 0 < body["share_population"] < 1
+    assert body["population_total"] == TOTAL
+    # the share is the covered people over the total, as printed
+    assert body["share_population"] == round(body["population_covered"] / TOTAL, 4)
