@@ -1,6 +1,8 @@
 """Compare Lanxi's real-time AQI with what CNEMC published (two national snapshots).
 
-Reads /work/shared/validation/cnemc-aqi/*.geojson (missing values are the string "-;"), computes
+Reads the snapshots ``*.geojson`` or ``*.geojson.gz`` of a folder — by default
+``../shared/validation/cnemc-aqi`` beside the repository, else the copies vendored in
+``tests/fixtures/cnemc-aqi`` — (missing values are the string "-;"), computes
 the real-time AQI with :func:`lanxi.compute.air.compute_aqi` (HJ 633-2012) and compares AQI,
 category and primary pollutant with the published ``aqi``, ``quality`` and ``primarypollutant``.
 
@@ -14,6 +16,7 @@ The functions are imported by tests/air/test_cnemc_validation.py.
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -23,7 +26,10 @@ import pandas as pd
 
 from lanxi.compute.air import compute_aqi
 
-DEFAULT_DIR = Path("/work/shared/validation/cnemc-aqi")
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DIR = REPO.parent / "shared" / "validation" / "cnemc-aqi"
+VENDORED_DIR = REPO / "tests" / "fixtures" / "cnemc-aqi"
+DEFAULT_DIR = SHARED_DIR if SHARED_DIR.is_dir() else VENDORED_DIR
 MISSING = "-;"
 FIELDS = (
     "so2", "so2_24h", "no2", "co", "o3", "o3_24h", "o3_8h", "o3_8h_24h",
@@ -43,12 +49,16 @@ AGGLOMERATION = ("兰州市", "西宁市", "白银市", "定西市", "临夏州"
 
 def load_snapshot(path: Path) -> pd.DataFrame:
     """One geojson snapshot as a frame: concentrations as floats ("-;" → NaN), published fields."""
-    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    raw = path.read_bytes()
+    if path.name.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    features = json.loads(raw.decode("utf-8"))["features"]
+    stem = path.name.removesuffix(".gz").removesuffix(".geojson")
     rows = []
     for f in features:
         p = f["properties"]
         row = {
-            "snapshot": path.stem,
+            "snapshot": stem,
             "station": p["stationcode"],
             "name": p["positionname"],
             "area": p["area"],
@@ -181,7 +191,7 @@ def summarise(cmp: pd.DataFrame) -> pd.DataFrame:
 def main(argv: list[str]) -> int:
     folder = Path(argv[1]) if len(argv) > 1 else DEFAULT_DIR
     snaps = pd.concat(
-        [load_snapshot(p) for p in sorted(folder.glob("*.geojson"))], ignore_index=True
+        [load_snapshot(p) for p in sorted(folder.glob("*.geojson*"))], ignore_index=True
     )
     n_missing = int(snaps["pub_aqi"].isna().sum())
     pd.set_option("display.width", 140)

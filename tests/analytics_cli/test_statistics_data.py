@@ -9,7 +9,6 @@ import yaml
 from lanxi.services.analytics import plan_regions, region_population, region_statistics
 
 PLANS = Path(__file__).parents[2] / "src" / "lanxi" / "data" / "plans"
-SEEDS = Path("/work/shared/seeds")
 
 
 def test_every_figure_has_a_seed_source_and_known_region() -> None:
@@ -26,11 +25,9 @@ def test_every_figure_has_a_seed_source_and_known_region() -> None:
         assert f"{r['value']:g}" in r["statement"].replace(" ", "")
 
 
-def test_statements_are_quoted_from_the_seeds() -> None:
-    if not SEEDS.exists():
-        return
+def test_statements_are_quoted_from_the_seeds(seeds_dir: Path) -> None:
     for _, r in region_statistics().iterrows():
-        text = (SEEDS / r["source"].split(" § ")[0]).read_text("utf-8")
+        text = (seeds_dir / r["source"].split(" § ")[0]).read_text("utf-8")
         flat = "".join(text.split())
         assert "".join(r["statement"].split()) in flat
 
@@ -42,6 +39,15 @@ def test_figures_agree_with_targets_yaml() -> None:
         assert (r["value"], r["unit"], r["source"]) in stats
 
 
-def test_no_county_population_is_bundled_so_circle_falls_back_to_counts() -> None:
+def test_every_county_unit_has_its_2020_census_population() -> None:
     codes = set(plan_regions().index[plan_regions()["level"] == "county"])
-    assert not codes & set(region_population())
+    pops = region_population()
+    assert codes <= set(pops)
+    # typed from the census yearbook rows (shared/data/census2020/county_population_2020_key.csv)
+    assert pops["620102"]["population"] == 1484016  # 城关区
+    assert pops["632301"]["population"] == 101519  # 同仁县 in the census, now 同仁市
+    assert pops["620100"]["population"] == 4359446  # 兰州市, as the 7th-census communiqué
+    assert pops["630100"]["population"] == 2467965  # 西宁市, as the 7th-census communiqué
+    # the agglomeration: 39 units + 兰州新区 288,200 (docs/data-regions.md)
+    assert pops["LXCSQ"]["population"] == 12190082 + 288200
+    assert all(pops[c]["year"] == "2020" and pops[c]["unit"] == "人" for c in codes)

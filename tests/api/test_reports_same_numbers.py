@@ -37,7 +37,7 @@ def test_air_annual_report_equals_api(sqlite_client: TestClient, demo_sqlite_url
     report = build_report("air-annual", period="2025", url=demo_sqlite_url, generated_at=STAMP)
     good = report.table("good-days").rows
     means = {r["unit"]: r for r in report.table("pollutants-city").rows}
-    assert len(good) == len(items) == 9
+    assert len(good) == len(items) == 10  # 9 prefectures + 兰州新区 (a CNEMC city of its own)
     for r in good:
         a = items[r["unit"]]
         assert r["good_days_ratio"] == a["good_days_ratio"]

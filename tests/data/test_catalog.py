@@ -11,8 +11,6 @@ from lanxi.data.catalog import FILES, default_data_dir, load_catalog
 from lanxi.domain.plans import is_seed_source
 from lanxi.errors import ValidationError
 
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
-
 
 @pytest.fixture(scope="module")
 def cat():  # type: ignore[no-untyped-def]
@@ -41,10 +39,9 @@ def test_every_record_is_sourced(cat) -> None:  # type: ignore[no-untyped-def]
         assert is_seed_source(t.source), t.id
 
 
-def test_cited_seed_files_exist(cat) -> None:  # type: ignore[no-untyped-def]
-    if not SEEDS.exists():
-        pytest.skip(f"seed documents not beside the repository ({SEEDS})")
-    names = {p.name for p in SEEDS.glob("*.txt")}
+def test_cited_seed_files_exist(cat, seeds_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    names = {p.name for p in seeds_dir.glob("*.txt")}
+    assert len(names) == 5
     for p in cat.plans:
         assert p.file in names
 
@@ -60,10 +57,8 @@ def test_tasks_link_the_projects_named_in_them(cat) -> None:  # type: ignore[no-
     assert scheme == linked
 
 
-def test_task_text_comes_from_the_document(cat) -> None:  # type: ignore[no-untyped-def]
-    seed = SEEDS / "003_cf9ffa16fafa6b65.txt"
-    if not seed.exists():
-        pytest.skip("seed 003 not beside the repository")
+def test_task_text_comes_from_the_document(cat, seeds_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    seed = seeds_dir / "003_cf9ffa16fafa6b65.txt"
     flat = "".join(seed.read_text(encoding="utf-8").split())
     for t in cat.tasks:
         assert "".join(t.title.split()) in flat, t.id

@@ -28,7 +28,6 @@ from lanxi.domain.plans import (
 )
 
 DATA: Path = default_data_dir()
-SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 NUM = "[一二三四五六七八九十]"
 
 
@@ -154,10 +153,10 @@ def _squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text).replace("**", "")
 
 
-def test_quotes_are_verbatim(targets: list[Target], projects: list[Project]) -> None:
-    if not SEEDS.is_dir():
-        pytest.skip(f"seed documents not found at {SEEDS}")
-    seeds = {f.name: _squeeze(f.read_text(encoding="utf-8")) for f in SEEDS.glob("*.txt")}
+def test_quotes_are_verbatim(
+    targets: list[Target], projects: list[Project], seeds_dir: Path
+) -> None:
+    seeds = {f.name: _squeeze(f.read_text(encoding="utf-8")) for f in seeds_dir.glob("*.txt")}
     quotes = [(t.id, t.statement, t.source) for t in targets]
     quotes += [(p.id, p.text, p.source) for p in projects]
     for rid, quote, source in quotes:

@@ -14,7 +14,7 @@ from lanxi.errors import NotFoundError
 from lanxi.services import env_store, store
 from lanxi.services import environment as env
 
-N_STATIONS = 21  # air_stations.csv
+N_STATIONS = 23  # air_stations.csv: the stations valid on 2025-01-01 (2022 release)
 
 
 def _hours(station: str, day: str, **values: float) -> pd.DataFrame:
@@ -74,7 +74,7 @@ def test_demo_year_is_valid_and_counted_once(demo_url: str) -> None:
     result = env_store.air_annual(2025, url=demo_url)
     stations = result[result["level"] == "station"]
     cities = result[result["level"] == "city"]
-    assert len(stations) == N_STATIONS and len(cities) == 9
+    assert len(stations) == N_STATIONS and len(cities) == 10  # 兰州新区 is a CNEMC city
     for p in ("so2", "no2", "pm10", "pm2_5", "co", "o3_8h"):
         assert (result[f"n_{p}"] == 365).all(), p  # 31 hourly days + 334 daily, no day twice
         assert result[f"{p}_valid"].all()  # ≥ 324 days (HJ 663-2013)

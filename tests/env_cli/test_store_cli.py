@@ -41,9 +41,9 @@ def test_bundled_network_is_sourced() -> None:
     assert (sections.loc[sections["synthetic_demo"] == "false", "source"].str.contains("§")).all()
     assert (sections["source"] != "").all()
     stations = env_store.bundled_stations()
-    assert len(stations) == 21 and stations["id"].is_unique
+    assert len(stations) == 29 and stations["id"].is_unique  # 23 current + 6 retired codes
     assert {"兰州市", "西宁市", "白银市", "定西市", "临夏州", "海东市"} <= set(stations["city"])
-    assert stations["source"].str.contains("cnemc-aqi").all()
+    assert stations["source"].str.contains("CNEMC").all()
 
 
 def test_demo_then_every_water_command(env_db: str, tmp_path: Path) -> None:
@@ -53,7 +53,7 @@ def test_demo_then_every_water_command(env_db: str, tmp_path: Path) -> None:
     frame = env_store.samples_frame(env_db)
     assert len(frame) == 9 * 24
     hourly = env_store.air_frame("hourly", env_db)
-    assert len(hourly) == 21 * 24
+    assert len(hourly) == 23 * 24  # the stations valid on 2025-01-01
     # a second run replaces the synthetic rows instead of adding to them
     assert runner.invoke(app, ["env", "demo", "--air-days", "1"]).exit_code == 0
     assert len(env_store.samples_frame(env_db)) == 9 * 24

@@ -307,6 +307,56 @@ def similarity_cmd(
     _structure("similarity", file, year, scope, fmt, out)
 
 
+@structure_app.command("inequality")
+def inequality_cmd(
+    file: FileArg,
+    sector: Annotated[
+        str, typer.Option("--sector", help="the regional total to compare (default gdp)")
+    ] = "gdp",
+    year: YearOpt = None,
+    scope: ScopeOption = ScopeOpt.county,
+    population_sector: Annotated[
+        str,
+        typer.Option(
+            "--population-sector",
+            help="population sector of the file; without it, the 2020 census populations",
+        ),
+    ] = "population",
+    fmt: FormatOpt = Format.table,
+    out: OutOpt = None,
+) -> None:
+    """区域差异 Theil, Gini and Williamson of a total per head, population-weighted by default."""
+    res = eco.inequality(
+        file, sector=sector, year=year, scope=scope.value, population_sector=population_sector
+    )
+    if fmt is Format.json:
+        _write_json(res, out)
+        return
+    if fmt is Format.table:
+        t = res["theil"]
+        between = "" if t["between"] is None else f" (between prefectures {t['between']:.4f})"
+        console.print(
+            f"[bold]{res['sector']} {res['year']}[/bold], {res['n']} regions ({res['scope']}): "
+            f"泰尔指数 Theil T = {t['total']:.4f}{between}; 基尼系数 Gini (population-weighted) = "
+            f"{res['gini_population_weighted']:.4f}; Williamson = {res['williamson']:.4f}\n"
+            f"[dim]population: {res['population_source']}[/dim]"
+        )
+    emit(
+        res["regions"],
+        fmt,
+        out=out,
+        sheet="inequality",
+        title="inequality",
+        table_columns={
+            "region_code": "代码",
+            "region_name": "名称",
+            "value": res["sector"],
+            "population": "人口 Population",
+            "per_capita": "人均 Per head",
+        },
+    )
+
+
 @linkage_app.command("gravity")
 def gravity_cmd(
     file: FileArg,

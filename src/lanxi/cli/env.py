@@ -14,6 +14,7 @@ from typing import Annotated
 
 import pandas as pd
 import typer
+from rich.console import Console
 
 from lanxi.services import environment as svc
 
@@ -146,6 +147,81 @@ def air_annual_cmd(
         not_monitored=not_monitored or (),
     )
     _done(result, out)
+
+
+@air_app.command("import")
+def air_import_cmd(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="folder, .zip or .tar(.gz) of CNEMC national release files "
+            "(YYYY-MM-DDTHH.csv) and/or china_sites_YYYYMMDD.csv files"
+        ),
+    ],
+    hourly: Annotated[
+        Path | None,
+        typer.Option("--hourly", help="write the station-hour table (.csv, .parquet, .xlsx)"),
+    ] = None,
+    daily: Annotated[
+        Path | None,
+        typer.Option(
+            "--daily", help="write the station-day table from the hour-00 files (.csv, .parquet)"
+        ),
+    ] = None,
+    store_it: Annotated[
+        bool, typer.Option("--store", help="store the hours and days as air observations")
+    ] = False,
+    all_stations: Annotated[
+        bool,
+        typer.Option("--all-stations", help="keep every station, not only the agglomeration's"),
+    ] = False,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="batch id of the stored rows (default: a stamp)")
+    ] = None,
+) -> None:
+    """Import CNEMC hourly release files into the station-hour / station-day tables.
+
+    Keeps the agglomeration's stations (current and retired codes). O3 fields are read as CNEMC
+    publishes them (o3_24h = latest 1-hour O3, o3_8h_24h = latest 8-hour mean, o3 / o3_8h = the
+    24-hour maxima); daily values come from the hour-00 files (the previous natural day).
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from lanxi.services import air_import
+
+    if hourly is None and daily is None and not store_it:
+        raise typer.BadParameter("give --hourly, --daily and/or --store")
+    for out in (hourly, daily):
+        if out is not None:
+            air_import.check_import_output(out)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("读取 Reading files", total=None)
+
+        def tick(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = air_import.import_releases(source, all_stations=all_stations, progress=tick)
+    for path in air_import.write_import(result, hourly, daily):
+        typer.echo(f"写入 Wrote {path}", err=True)
+    if store_it:
+        n = air_import.store_import(result, batch=batch)
+        typer.echo(
+            f"入库 Stored {n['air_hourly']} hourly and {n['air_daily']} daily values "
+            f"(batch {n['batch']})",
+            err=True,
+        )
+    typer.echo(
+        f"{result.n_files} files, {result.n_stations} stations: {len(result.hourly)} "
+        f"station-hours, {len(result.daily)} station-days",
+        err=True,
+    )
 
 
 @air_app.command("targets")

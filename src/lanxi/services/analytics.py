@@ -46,6 +46,9 @@ from lanxi.compute.access import (
     reachable_nodes,
     travel_time_matrix,
 )
+from lanxi.compute.access.coverage import CoverageResult
+from lanxi.data import census
+from lanxi.data.census import census_2020
 from lanxi.errors import NotFoundError, Problem, ValidationError
 
 __all__ = [
@@ -60,6 +63,8 @@ __all__ = [
     "isochrone_geojson",
     "open_network",
     "plan_regions",
+    "population_coverage",
+    "population_units",
     "region_population",
     "region_statistics",
     "resolve_centres",
@@ -82,9 +87,16 @@ CIRCLE_DEFINITION = (
     "A county-level unit is covered when its seat (县城/区政府驻地) is reached within the "
     "threshold from the nearest centre along the fastest path of the network (in-vehicle "
     "time, no waiting). share_county_units = covered units / units; share_population = "
-    "population of covered units / population of all units, when every unit has a sourced "
-    "population. Basis: the 1小时通勤圈 of 国家发展改革委《关于培育发展现代化都市圈的指导意见》"
+    "resident population (2020 census) of covered units / of all units, the units' people "
+    "being the 39 county units' and 兰州新区's (at its own node). Basis: the 1小时通勤圈 of "
+    "国家发展改革委《关于培育发展现代化都市圈的指导意见》"
     "(发改规划〔2019〕328号); see docs/accessibility.md."
+)
+
+POPULATION_NOTE = (
+    "population-weighted by the 2020 census (lanxi/data/statistics/census, 常住人口): the 39 "
+    "county units at their seats and 兰州新区 (620171, 288,200 people, a census row of its own) "
+    "at its own node; docs/data-regions.md"
 )
 
 #: Node kinds counted as places (settlements) in the per-kind shares of a circle.
@@ -150,18 +162,22 @@ def region_statistics() -> pd.DataFrame:
 
 
 def region_population() -> dict[str, dict[str, Any]]:
-    """Sourced resident populations per region code (from :func:`region_statistics`).
+    """Resident populations per region code: the 2020 census, else the plan documents' figures.
+
+    Every prefecture and county-level unit of the agglomeration (and 兰州新区 620171) from the
+    bundled 2020 census (:func:`lanxi.data.census.census_2020`, persons); the agglomeration
+    ``LXCSQ`` = the 39 county units + 兰州新区 (:func:`lanxi.data.census.agglomeration_population`);
+    any other region from :func:`region_statistics` (latest year).
 
     Returns
     -------
     dict
-        Region code → ``{"population": float, "unit", "year", "source"}``, latest year per
-        region. The circle uses them only when every county unit has one.
+        Region code → ``{"population": float, "unit", "year", "source"}``.
     """
     df = region_statistics()
     df = df[(df["region_kind"] == "region") & (df["indicator"] == "population_resident")]
     df = df.sort_values("year")
-    return {
+    out: dict[str, dict[str, Any]] = {
         str(r["region"]): {
             "population": float(r["value"]),
             "unit": r["unit"],
@@ -170,6 +186,63 @@ def region_population() -> dict[str, dict[str, Any]]:
         }
         for _, r in df.iterrows()
     }
+    src = census.CENSUS_SOURCE[2020]
+    for code, pop in zip(census_2020()["code"], census_2020()["population"], strict=True):
+        out[str(code)] = {"population": float(pop), "unit": "人", "year": "2020", "source": src}
+    out["LXCSQ"] = {
+        "population": float(census.agglomeration_population()["total"]),
+        "unit": "人",
+        "year": "2020",
+        "source": src + " (39 county units + 兰州新区 620171; docs/data-regions.md)",
+    }
+    return out
+
+
+def population_units(net: Network) -> pd.DataFrame:
+    """The units whose people the population-weighted coverage counts, on a network.
+
+    The plan's 39 county units at their seats' nodes (:func:`unit_nodes`) and 兰州新区 (620171:
+    its residents are a census row of their own, not in 永登 or 皋兰) at its own node
+    (``lanzhou_xinqu`` on the bundled network, else the node nearest to its bundled position).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``code``; columns ``name``, ``node_id``, ``population`` (2020 census, persons).
+    """
+    units = unit_nodes(net)[["name", "node_id"]]
+    ids = pd.Index(net.node_ids)
+    if census.NEW_AREA_NODE in ids:
+        node = census.NEW_AREA_NODE
+    else:
+        lon, lat = _new_area_position()
+        pos, _ = _nearest_nodes(net, np.array([lon]), np.array([lat]))
+        node = net.node_ids[int(pos[0])]
+    extra = pd.DataFrame(
+        {"name": ["兰州新区"], "node_id": [node]}, index=pd.Index([census.NEW_AREA_CODE])
+    )
+    frame = pd.concat([units, extra])
+    frame.index.name = "code"
+    pops = census_2020().set_index("code")["population"]
+    frame["population"] = pops.reindex(frame.index).astype(float).to_numpy()
+    return frame
+
+
+def _new_area_position() -> tuple[float, float]:
+    from lanxi.io.networks import planning_data_dir
+
+    df = pd.read_csv(planning_data_dir() / "lanxi_planning_nodes.csv", dtype=str)
+    row = df[df["node_id"] == census.NEW_AREA_NODE].iloc[0]
+    return float(row["lon"]), float(row["lat"])
+
+
+def population_coverage(net: Network, centres: list[object], minutes: float) -> CoverageResult:
+    """Population-weighted coverage of the circle: one definition for circles and isochrones.
+
+    ``share_population = Σ_covered P_i / Σ P_i`` over :func:`population_units` (39 county units
+    and 兰州新区, 2020 census), a unit covered when its node is reached within ``minutes``.
+    """
+    return coverage(net, centres, population_units(net), minutes=minutes)
 
 
 # --------------------------------------------------------------------------------------------
@@ -509,12 +582,15 @@ def isochrone(loaded: LoadedNetwork, center: str, minutes: float) -> dict[str, A
     -------
     dict
         ``centre`` (query, nodes, names, rule), ``minutes``, ``scope`` (``node``), ``network``
-        and ``nodes``: one record per reached node (``node_id``, ``name``, ``kind``,
-        ``region_code``, ``minutes``), by time.
+        ``share_population``, ``population_covered`` and ``population_total`` (as in
+        :func:`circle`, :func:`population_coverage`), ``population_note`` and ``nodes``: one
+        record per reached node (``node_id``, ``name``, ``kind``, ``region_code``,
+        ``minutes``), by time.
     """
     net = loaded.network
     c = resolve_centres(net, center)
     t = reachable_nodes(net, c.nodes, minutes)
+    pop = population_coverage(net, c.nodes, minutes)
     kinds = net.nodes["kind"] if "kind" in net.nodes.columns else None
     codes = net.nodes["region_code"] if "region_code" in net.nodes.columns else None
     rows = []
@@ -533,6 +609,12 @@ def isochrone(loaded: LoadedNetwork, center: str, minutes: float) -> dict[str, A
         "minutes": float(minutes),
         "scope": "node",
         "network": loaded.label,
+        "share_population": None
+        if pop.share_population is None
+        else round(pop.share_population, 4),
+        "population_covered": int(pop.units.loc[pop.units["covered"], "population"].sum()),
+        "population_total": int(pop.units["population"].sum()),
+        "population_note": POPULATION_NOTE,
         "nodes": rows,
     }
 
@@ -562,25 +644,18 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
     dict
         ``centre``, ``minutes``, ``scope`` (``county``), ``network``, ``definition``,
         ``n_units``, ``n_covered``, ``n_unreachable``, ``share_county_units``,
-        ``share_population`` (null without sourced populations for every unit),
-        ``population_note``, ``weighted_mean_minutes``, ``shares_by_kind`` (county seats, new
-        areas, towns of the network), ``reached`` and ``not_reached`` (``code``, ``name``,
-        ``prefecture``, ``minutes``, ``node_id``, ``snap_km``).
+        ``share_population`` (:func:`population_coverage`: 2020 census, the 39 units and
+        兰州新区), ``population_covered``, ``population_total`` (persons),
+        ``population_note``, ``weighted_mean_minutes`` (population-weighted),
+        ``shares_by_kind`` (county seats, new areas, towns of the network), ``reached`` and
+        ``not_reached`` (``code``, ``name``, ``prefecture``, ``minutes``, ``node_id``,
+        ``snap_km``).
     """
     net = loaded.network
     c = resolve_centres(net, center)
     units = unit_nodes(net)
-    pops = region_population()
-    have_pop = all(code in pops for code in units.index)
-    frame = units.copy()
-    frame["population"] = [pops[k]["population"] if k in pops else np.nan for k in units.index]
-    res = coverage(
-        net,
-        c.nodes,
-        frame,
-        minutes=minutes,
-        population_col="population" if have_pop else None,
-    )
+    res = coverage(net, c.nodes, units, minutes=minutes, population_col=None)
+    pop = population_coverage(net, c.nodes, minutes)
     t = res.units["minutes"].to_numpy()
     records = []
     for i, (code, u) in enumerate(units.iterrows()):
@@ -596,15 +671,7 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
             }
         )
     records.sort(key=lambda r: (r["minutes"] is None, r["minutes"] or 0.0, r["code"]))
-    if have_pop:
-        note = "population-weighted, from lanxi/data/statistics/region_statistics.csv"
-    else:
-        n_pop = sum(code in pops for code in units.index)
-        note = (
-            f"share_population is null: sourced populations are bundled for {n_pop} of "
-            f"{len(units)} county units (the plan documents do not quote the rest); "
-            "coverage falls back to county counts (share_county_units)"
-        )
+    note = POPULATION_NOTE
     return {
         "centre": _centre_dict(c),
         "minutes": float(minutes),
@@ -616,10 +683,12 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
         "n_unreachable": res.n_unreachable,
         "share_county_units": round(res.share_units, 4),
         "share_population": None
-        if res.share_population is None
-        else round(res.share_population, 4),
+        if pop.share_population is None
+        else round(pop.share_population, 4),
+        "population_covered": int(pop.units.loc[pop.units["covered"], "population"].sum()),
+        "population_total": int(pop.units["population"].sum()),
         "population_note": note,
-        "weighted_mean_minutes": _finite(res.weighted_mean_minutes),
+        "weighted_mean_minutes": _finite(pop.weighted_mean_minutes),
         "shares_by_kind": _shares_by_kind(net, c.nodes, minutes),
         "reached": [r for r in records if r["covered"]],
         "not_reached": [r for r in records if not r["covered"]],

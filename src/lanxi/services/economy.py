@@ -16,6 +16,11 @@ How each command reads the table:
     Two "sectors" per region: population (default sector name ``population``) and GDP
     (``gdp``); distance is great-circle between the regions' representative points
     (``regions.csv``) in km, or the network travel time between their seats in minutes.
+``structure inequality``
+    One sector holding a regional total (GDP, income…), one year; the regions' resident
+    populations from the file's population sector when it has one, else the bundled 2020 census
+    (the default weights): Theil (population-weighted, between/within prefectures at county
+    scope), population-weighted Gini and Williamson of the per-capita values.
 ``coupling``
     Sectors are subsystems and values their levels U in [0, 1] (e.g. entropy-weight indices),
     one row per region × year × subsystem; C, T, D per region and year.
@@ -32,9 +37,11 @@ import numpy as np
 import pandas as pd
 
 from lanxi.compute.coupling import classify, coupling_coordination, grade_scale
+from lanxi.compute.inequality import gini, theil_population, williamson
 from lanxi.compute.linkage import gravity_linkage, linkage_membership
 from lanxi.compute.structure import krugman_specialization, location_quotient, similarity_matrix
 from lanxi.compute.yearbook import to_matrix, validate_yearbook
+from lanxi.data.census import CENSUS_SOURCE, census_2020
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.tables import read_table
 from lanxi.services.analytics import (
@@ -49,6 +56,7 @@ from lanxi.services.analytics import (
 __all__ = [
     "coupling",
     "gravity",
+    "inequality",
     "read_yearbook",
     "structure_krugman",
     "structure_lq",
@@ -198,6 +206,92 @@ def structure_similarity(
         for i, a in enumerate(labels)
         for b in labels[i + 1 :]
     ]
+
+
+def inequality(
+    path: Path,
+    *,
+    sector: str = "gdp",
+    year: int | None = None,
+    scope: str = "county",
+    population_sector: str = "population",
+) -> dict[str, Any]:
+    """Regional inequality of a total (GDP…) across the regions, weighted by population.
+
+    Population weights are the default, as in Chinese regional studies: the Theil index
+    ``T = Σ (Y_i/Y)·ln[(Y_i/Y)/(P_i/P)]`` (:func:`lanxi.compute.inequality.theil_population`; at
+    county scope split between and within prefectures), the population-weighted Gini and
+    Williamson's coefficient of the per-capita values ``Y_i / P_i``. ``P_i`` is the file's
+    ``population_sector`` when the file has it for the year, else the 2020 census resident
+    population (bundled, persons; ``population_source`` says which).
+
+    Returns
+    -------
+    dict
+        ``sector``, ``year``, ``scope``, ``n``, ``population_source``, ``theil`` (form, total,
+        between, within, between_share), ``gini_population_weighted``, ``williamson`` and
+        ``regions`` (``region_code``, ``region_name``, ``value``, ``population``,
+        ``per_capita``).
+    """
+    m, y = _matrix(path, year, scope)
+    file = m.attrs.get("file", Path(path).name)
+    if sector not in m.columns:
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "sector",
+                    f"no sector {sector!r} in {y} (sectors: {', '.join(map(str, m.columns))})",
+                    message_zh=f"{y} 年没有 {sector!r} 这一项",
+                )
+            ]
+        )
+    values = m[sector].astype(float)
+    if population_sector in m.columns:
+        pop = m[population_sector].astype(float)
+        source = f"{file}: sector {population_sector!r}, {y}"
+    else:
+        census = census_2020().set_index("code")["population"].astype(float)
+        pop = census.reindex(values.index)
+        source = CENSUS_SOURCE[2020]
+    groups = None
+    if scope == "county":
+        groups = pd.Series([_prefecture(c) for c in values.index], index=values.index)
+    t = theil_population(values, pop, groups=groups)
+    per_capita = values / pop
+    return {
+        "sector": sector,
+        "year": y,
+        "scope": scope,
+        "n": len(values),
+        "population_source": source,
+        "theil": {
+            "form": t.form,
+            "formula": t.formula,
+            "total": round(t.total, 6),
+            "between": None if t.between is None else round(t.between, 6),
+            "within": None if t.within is None else round(t.within, 6),
+            "between_share": None if t.between_share is None else round(t.between_share, 4),
+        },
+        "gini_population_weighted": round(gini(per_capita, weights=pop), 6),
+        "williamson": round(williamson(per_capita, pop), 6),
+        "regions": [
+            {
+                "region_code": c,
+                "region_name": _name(c),
+                "value": float(values[c]),
+                "population": float(pop[c]),
+                "per_capita": float(per_capita[c]),
+            }
+            for c in values.index
+        ],
+    }
+
+
+def _prefecture(code: object) -> str:
+    r = plan_regions()
+    return str(r.at[code, "parent_code"]) if code in r.index else ""
 
 
 def _great_circle(codes: list[str]) -> pd.DataFrame:

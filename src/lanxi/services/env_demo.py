@@ -62,11 +62,12 @@ SEASONS: dict[str, _Season] = {
 #: Relative pollution level of each city (synthetic; the cities' own spread around ``base``).
 CITY_LEVELS: dict[str, float] = {
     "兰州市": 1.22,
+    "兰州新区": 1.1,
     "西宁市": 1.08,
     "白银市": 1.04,
     "定西市": 0.95,
     "临夏州": 0.97,
-    "海东市": 0.98,
+    "海东市": 0.75,
     "海北州": 0.75,
     "海南州": 0.8,
     "黄南州": 0.8,

@@ -28,7 +28,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
-from lanxi.services import environment
+from lanxi.services import environment, stations
 from lanxi.services.env_demo import (
     DEMO_AIR_DAILY,
     DEMO_AIR_POLLUTANTS,
@@ -79,14 +79,18 @@ def bundled_sections() -> pd.DataFrame:
 
 
 def bundled_stations() -> pd.DataFrame:
-    """The bundled CNEMC air stations of the agglomeration (``air_stations.csv``), as text."""
-    return _bundled("air_stations.csv")
+    """The bundled CNEMC air stations of the agglomeration (``air_stations.csv``), as text.
+
+    Current and retired codes alike (:func:`lanxi.services.stations.bundled_stations`), so stored
+    data of 2017/2018 codes still resolves to a station and a city.
+    """
+    return stations.bundled_stations()
 
 
 def load_network(url: str | None = None) -> dict[str, int]:
     """Insert or update the bundled sections and stations; return how many of each."""
     sections = bundled_sections()
-    stations = bundled_stations()
+    station_rows = bundled_stations()
     with session(url) as s:
         for r in sections.to_dict("records"):
             s.merge(
@@ -108,7 +112,7 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     source=r["source"],
                 )
             )
-        for r in stations.to_dict("records"):
+        for r in station_rows.to_dict("records"):
             s.merge(
                 AirStationRow(
                     id=r["id"],
@@ -120,7 +124,7 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     source=r["source"],
                 )
             )
-    return {"water_sections": len(sections), "air_stations": len(stations)}
+    return {"water_sections": len(sections), "air_stations": len(station_rows)}
 
 
 def samples_frame(url: str | None = None) -> pd.DataFrame:
@@ -332,7 +336,10 @@ def generate_demo(
     rng = np.random.default_rng(seed)
     batch = f"demo-{seed}"
     water = demo_water(bundled_sections(), year, rng)
-    hourly, daily = demo_air(bundled_stations(), year, air_days, air_daily, rng)
+    # the stations CNEMC published on 1 January of the demo year (retired codes get no data)
+    hourly, daily = demo_air(
+        stations.stations_valid_on(f"{year}-01-01"), year, air_days, air_daily, rng
+    )
     with session(url) as s:
         _replace_synthetic(s, water, [*hourly, *daily], batch)
     return {

@@ -33,6 +33,7 @@ from lanxi.compute.water import (
 from lanxi.compute.water.compensation import xinanjiang_pilot_settings
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.tables import read_table, write_table
+from lanxi.services import stations
 from lanxi.standards.hj633 import POLLUTANTS, Edition
 
 #: Identifying columns carried through the air commands unchanged (never read as pollutants).
@@ -209,8 +210,12 @@ def air_annual(
     method: str = "hj663_2013",
     daily: pd.DataFrame | None = None,
     not_monitored: Iterable[str] = (),
+    control_points: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
+
+    A city's rows leave out its control points (对照点): HJ 663-2013 evaluates a city on its
+    城市点, and a 对照点 is not one (``docs/air.md``). Control points keep their station rows.
 
     Parameters
     ----------
@@ -234,12 +239,16 @@ def air_annual(
         twice.
     not_monitored : iterable of str
         HJ 633-2026 5.3.2 declaration for the daily AQI (see :func:`air_aqi`).
+    control_points : iterable of str or None
+        Station codes left out of the city rows; None: the stations CNEMC marks 对照点 in the
+        bundled list (:func:`lanxi.services.stations.control_points`).
 
     Returns
     -------
     pandas.DataFrame
         :func:`lanxi.compute.air.annual.annual_evaluation` rows with ``level`` (``station`` /
-        ``city``) and ``unit`` (the station or city name).
+        ``city``) and ``unit`` (the station or city name); with a ``city`` column also
+        ``control_point`` (True for a station left out of its city's rows).
     """
     exempt = _not_monitored(not_monitored)
     data, passing = _air_input(df, file)
@@ -284,10 +293,18 @@ def air_annual(
     if city_of is not None:
         days = days.assign(city=days["station"].map(city_of))
         results[0].insert(2, "city", results[0]["unit"].map(city_of))
-        results.append(evaluate(city_daily(days.dropna(subset=["city"])), "city"))
+        controls = set(
+            stations.control_points() if control_points is None else map(str, control_points)
+        )
+        results[0].insert(3, "control_point", results[0]["unit"].astype(str).isin(controls))
+        members = days.dropna(subset=["city"])
+        members = members[~members["station"].astype(str).isin(controls)]
+        results.append(evaluate(city_daily(members), "city"))
     out = pd.concat(results, ignore_index=True)
     if "city" in out:
         out["city"] = out["city"].where(out["level"] != "city", out["unit"])
+    if "control_point" in out:
+        out["control_point"] = out["control_point"].eq(True)
     return out
 
 
