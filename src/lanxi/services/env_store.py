@@ -100,7 +100,7 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     province=_none(r["province"]),
                     lon=_float(r["lon"]),
                     lat=_float(r["lat"]),
-                    target_class=int(r["target_class"]),
+                    target_class=int(r["target_class"]) if r["target_class"] else None,
                     border=r["border"] == "true",
                     upstream=_none(r["upstream"]),
                     downstream=_none(r["downstream"]),
