@@ -91,9 +91,22 @@ def test_demo_then_every_water_command(env_db: str, tmp_path: Path) -> None:
     assert set(annual["level"]) == {"city", "province"}
     assert set(annual.loc[annual["level"] == "province", "region"]) == {"青海", "甘肃"}
 
+    # 边墙村 under the 青—甘 rule: parties from the rule, the unreported amount not invented
     res = runner.invoke(app, ["water", "compensation", "--section", "HS-OUT", "--year", "2025"])
     assert res.exit_code == 0, res.output
-    assert "HS-OUT" in res.stdout and ("甘肃向青海" in res.stdout or "青海向甘肃" in res.stdout)
+    assert "边墙村" in res.stdout and "青甘" in res.stdout and "浙江" not in res.stdout
+    # against base Ⅰ the (synthetic) class is worse: 青海 owes 甘肃 an amount nobody has set
+    args = ["water", "compensation", "--section", "边墙村", "--year", "2025", "--base-class", "1"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert "应由青海向甘肃补偿" in res.stdout and "金额未设定" in res.stdout
+    res = runner.invoke(app, [*args, "--amount-per-step", "1000"])
+    assert res.exit_code == 0, res.output
+    assert "金额未设定" not in res.stdout and "由青海向甘肃补偿" in res.stdout
+    # an inland section has no agreement: no statement, a refusal in both languages
+    res = runner.invoke(app, ["water", "compensation", "--section", "HH-XCQ", "--year", "2025"])
+    assert res.exit_code == 2
+    assert "不出具结算单" in res.stderr and "no compensation rule names section" in res.stderr
 
     # the same from the exported file
     src = tmp_path / "water_samples.csv"
@@ -117,4 +130,4 @@ def test_unknown_section(env_db: str) -> None:
     assert runner.invoke(app, ["env", "network"]).exit_code == 0
     assert runner.invoke(app, ["env", "demo", "--air-days", "0"]).exit_code == 0
     res = runner.invoke(app, ["water", "compensation", "--section", "NOPE", "--year", "2025"])
-    assert res.exit_code == 1 and "NOPE" in res.stderr
+    assert res.exit_code == 2 and "NOPE" in res.stderr and "不出具结算单" in res.stderr

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import pytest
 
+from lanxi.compute.water import ClassStepStatement
 from lanxi.reports import Report
 from lanxi.services import env_store, store
 from lanxi.services import environment as env
@@ -85,22 +86,26 @@ def test_water_annual_equals_service(reports: dict[str, Report], demo_url: str) 
 
 
 def test_compensation_equals_service(reports: dict[str, Report], demo_url: str) -> None:
-    up, down = env_store.parties("HS-OUT", None, None, demo_url)
-    st = env.water_compensation(
-        env_store.samples_frame(demo_url), "HS-OUT", 2025, upstream=up, downstream=down
-    )
+    st = env.water_compensation(env_store.samples_frame(demo_url), "HS-OUT", 2025)
+    assert isinstance(st, ClassStepStatement) and st.rule_id == "qing-gan-2024"
     (row,) = reports["compensation"].table("settlement").rows
-    assert row["p"] == st.p
     assert (row["payer"], row["payee"], row["amount"], row["unit"]) == (
         st.payer,
         st.payee,
         st.amount,
         st.unit,
     )
-    ratios = [r["ratio"] for r in reports["compensation"].table("index").rows]
-    assert ratios == list(st.ratios.values())
-    # P ≤ 1 on the demo data: the downstream province (Gansu) pays the upstream one (Qinghai)
-    assert st.p <= 1 and (st.payer, st.payee) == ("甘肃", "青海")
+    periods = reports["compensation"].table("periods").rows
+    assert [r["period"] for r in periods] == [p.period for p in st.periods]
+    assert [r["steps"] for r in periods] == [p.steps for p in st.periods]
+    assert [r["nh3n"] for r in periods] == [p.values["nh3n"] for p in st.periods]
+    # parties from the 青—甘 rule; its amounts were not reported: none is set (a class equal to
+    # the base settles at 0 whatever the amount)
+    assert st.amount_per_step is None and (st.upstream, st.downstream) == ("青海", "甘肃")
+    assert (st.amount is None) == any(p.steps for p in st.periods if p.counts)
+    assert st.base_class == 3  # 边墙村's target class (the plan), as the rule's documented default
+    dump = str(reports["compensation"].model_dump(mode="json"))
+    assert "浙江" not in dump and "安徽" not in dump
 
 
 def test_air_annual_equals_service(reports: dict[str, Report], demo_url: str) -> None:
