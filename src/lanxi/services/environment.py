@@ -510,7 +510,7 @@ def compensation_rule_for(section: str, year: int, rule_id: str | None = None) -
     if rule_id is not None:
         named = [r for r in named if r.id == rule_id]
     if not named:
-        known = "、".join(s for r in compensation_rules() for s in r.sections)
+        known = "、".join(dict.fromkeys(s for r in compensation_rules() for s in r.sections))
         raise _refuse(
             "section",
             section,
@@ -600,7 +600,7 @@ def water_compensation(
     this = sec[sec["time"].dt.year == year]
     if this.empty:
         raise ValidationError([Problem(file, None, "time", f"no samples of {section} in {year}")])
-    base, note = _base_class(chosen, base_class, meta, sec)
+    base, note, note_en = _base_class(chosen, base_class, meta, sec)
     items = this.drop(columns=["target_class"], errors="ignore")
     items = items.drop(columns=[c for c in WATER_PASS_THROUGH if c in items])
     monthly = section_classes(items, freq="M")
@@ -619,6 +619,7 @@ def water_compensation(
         m_classes,
         base_class=base,
         base_note=note,
+        base_note_en=note_en,
         section_name=meta.get("name", section),
         amount_per_step=amount_per_step,
         change_points=change_points,
@@ -631,11 +632,11 @@ def water_compensation(
 
 def _base_class(
     rule: CompensationRule, given: int | None, meta: Mapping[str, str], sec: pd.DataFrame
-) -> tuple[int, str]:
+) -> tuple[int, str, str]:
     if given is not None:
-        return given, "用户设定 set by the user"
+        return given, "用户设定", "set by the user"
     if rule.base_class is not None:
-        return rule.base_class, "协议条款"
+        return rule.base_class, "协议条款", "the agreement's clause"
     target = meta.get("target_class", "")
     if not target and "target_class" in sec:
         t = pd.to_numeric(sec["target_class"], errors="coerce").dropna()
@@ -648,7 +649,11 @@ def _base_class(
             "set the base class",
             "协议未公开报道基准类别，且该断面无水质目标：请设定基准类别",
         )
-    return int(target), "断面水质目标类别；协议基准类别未公开报道"
+    return (
+        int(target),
+        "断面水质目标类别；协议基准类别未公开报道",
+        "the section's target class; the agreement's base class is not reported",
+    )
 
 
 def _index_statement(

@@ -438,6 +438,7 @@ def class_step_statement(
     *,
     base_class: int,
     base_note: str = "",
+    base_note_en: str | None = None,
     section_name: str | None = None,
     amount_per_step: float | None = None,
     change_points: float | None = None,
@@ -469,7 +470,9 @@ def class_step_statement(
     base_class : int
         1–5.
     base_note : str
-        Where the base class comes from.
+        Where the base class comes from (Chinese).
+    base_note_en : str, optional
+        The same in English (default: ``base_note``).
     section_name : str, optional
     amount_per_step : float, optional
         Overrides (or supplies, when not reported) the rule's amount.
@@ -571,7 +574,8 @@ def class_step_statement(
 
     # summaries
     base_zh = f"基准{_label(base_class)}类" + (f"（{base_note}）" if base_note else "")
-    base_en = f"base class {_label(base_class)}" + (f" ({base_note})" if base_note else "")
+    note_en = base_note if base_note_en is None else base_note_en
+    base_en = f"base class {_label(base_class)}" + (f" ({note_en})" if note_en else "")
     if annual:
         p0 = periods[0]
         if p0.water_class is None:
