@@ -13,6 +13,8 @@ The rules as reported (shared research compensation-agreements.md):
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -153,3 +155,14 @@ def test_rule_outside_its_term_is_refused() -> None:
     with pytest.raises(ValidationError) as err:
         env.compensation_rule_for("五佛寺", 2030)
     assert "not in force" in err.value.problems[0].message or "in force" in str(err.value)
+
+
+def test_report_for_a_section_without_a_rule_says_so(tmp_path: Path) -> None:
+    from lanxi.reports import build_report
+
+    url = f"sqlite:///{tmp_path / 'none.sqlite'}"  # never opened: the refusal comes first
+    zh = build_report("compensation", period="2025", section="HH-XCQ", url=url)
+    en = build_report("compensation", period="2025", section="HH-XCQ", lang="en", url=url)
+    assert zh.no_data and "不出具结算单" in zh.sections[0].paragraphs[0]
+    assert en.no_data and "no compensation rule names section" in en.sections[0].paragraphs[0]
+    assert not (tmp_path / "none.sqlite").exists()
