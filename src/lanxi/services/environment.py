@@ -748,7 +748,10 @@ def statement_frame(st: CompensationStatement | ClassStepStatement) -> pd.DataFr
                 "summary_en": st.summary_en,
             }
         )
-        return pd.DataFrame(rows)
+        out = pd.DataFrame(rows)
+        for c in ("water_class", "steps"):
+            out[c] = out[c].astype("Int64")
+        return out
     row: dict[str, object] = {
         "section": st.section_id,
         "year": st.year,
