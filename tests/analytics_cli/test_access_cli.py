@@ -117,7 +117,17 @@ def test_matrix_named_places_symmetric_and_lanzhou_xining_about_an_hour() -> Non
     )
     t = {(r["origin"], r["destination"]): r["minutes"] for r in rows}
     assert t[("兰州市", "兰州市")] == 0
-    assert t[("兰州市", "西宁市")] == t[("西宁市", "兰州市")]
+    # the same path both ways except the expected wait, paid where the train is boarded
+    import pandas as pd
+
+    from lanxi.io.networks import planning_data_dir
+
+    edges = pd.read_csv(planning_data_dir() / "lanxi_planning_edges.csv", dtype=str)
+    wait = {
+        r.v: float(r.wait_min) for r in edges[edges["class"] == "access"].itertuples() if r.wait_min
+    }
+    diff = wait["lanzhou_west_station"] - wait["xining_station"]
+    assert t[("兰州市", "西宁市")] - t[("西宁市", "兰州市")] == pytest.approx(diff, abs=0.02)
     assert 50 < t[("兰州市", "西宁市")] < 120
 
 

@@ -167,35 +167,31 @@ def test_water_classify_bad_input(tmp_path: Path) -> None:
 
 
 def test_water_compensation_from_file_hand_computed(tmp_path: Path) -> None:
+    # the 新安江 index rule names 街口: its parties, fund and central amount come from the rule
     lines = ["section,time,waterbody,codmn,nh3n,tp,tn"]
-    for y in (2022, 2023, 2024):
-        lines += [f"B,{y}-0{m}-10,river,2.0,0.10,0.020,1.0" for m in (3, 6)]
-    lines += ["B,2025-03-10,river,1.6,0.08,0.021,1.1", "B,2025-06-10,river,2.0,0.10,0.021,1.1"]
+    for y in (2008, 2009, 2010):  # the pilot's fixed base period
+        lines += [f"街口,{y}-0{m}-10,river,2.0,0.10,0.020,1.0" for m in (3, 6)]
+    lines += ["街口,2011-06-10,river,9.0,0.90,0.090,9.0"]  # not in the base period: ignored
+    lines += [
+        "街口,2013-03-10,river,1.6,0.08,0.021,1.1",
+        "街口,2013-06-10,river,2.0,0.10,0.021,1.1",
+    ]
     src = _write(tmp_path / "w.csv", "\n".join(lines) + "\n")
     out = tmp_path / "st.json"
-    args = [
-        "water",
-        "compensation",
-        "--section",
-        "B",
-        "--year",
-        "2025",
-        "--file",
-        str(src),
-        "--upstream",
-        "青海",
-        "--downstream",
-        "甘肃",
-        "--out",
-        str(out),
-    ]
-    res = runner.invoke(app, args)
+    args = ["water", "compensation", "--section", "街口", "--year", "2013", "--file", str(src)]
+    res = runner.invoke(app, [*args, "--out", str(out)])
     assert res.exit_code == 0, res.output
     st = json.loads(out.read_text(encoding="utf-8"))[0]
-    # C0 = base-year means (2, 0.1, 0.02, 1); ratios 0.9, 0.9, 1.05, 1.1 → P = 0.85 × 0.25 × 3.95
+    # C0 = 2008–2010 means (2, 0.1, 0.02, 1); ratios 0.9, 0.9, 1.05, 1.1 → P = 0.85 × 0.25 × 3.95
     assert st["p"] == pytest.approx(0.839375)
-    assert (st["payer"], st["payee"], st["amount"]) == ("甘肃", "青海", 1.0)
-    assert st["central_fund"] is None
+    assert (st["payer"], st["payee"], st["amount"]) == ("浙江", "安徽", 1.0)
+    assert st["central_fund"] == 3.0
+    # the same samples under another name: no agreement names it, no statement
+    other = _write(tmp_path / "b.csv", src.read_text(encoding="utf-8").replace("街口", "B"))
+    res = runner.invoke(
+        app, ["water", "compensation", "--section", "B", "--year", "2013", "--file", str(other)]
+    )
+    assert res.exit_code == 2 and "不出具结算单" in res.stderr
 
 
 def test_water_assess_and_warnings_from_file(tmp_path: Path) -> None:

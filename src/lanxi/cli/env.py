@@ -16,6 +16,7 @@ import pandas as pd
 import typer
 from rich.console import Console
 
+from lanxi.errors import ValidationError
 from lanxi.services import environment as svc
 
 air_app = typer.Typer(
@@ -330,33 +331,56 @@ def water_annual_cmd(
 
 @water_app.command("compensation")
 def water_compensation_cmd(
-    section: Annotated[str, typer.Option("--section", help="border section id")],
+    section: Annotated[str, typer.Option("--section", help="section id or name")],
     year: Annotated[int, typer.Option("--year")],
     file: FileOpt = None,
     out: MaybeOut = None,
-    upstream: Annotated[str | None, typer.Option(help="upstream party")] = None,
-    downstream: Annotated[str | None, typer.Option(help="downstream party")] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="rule id (compensation_rules.yaml), to pick a round")
+    ] = None,
+    amount_per_step: Annotated[
+        float | None,
+        typer.Option(help="amount per class step (万元) where the agreement's is not reported"),
+    ] = None,
+    base_class: Annotated[
+        int | None, typer.Option(help="base class 1–5 (default: the rule's, or the target)")
+    ] = None,
+    index_change: Annotated[
+        float | None,
+        typer.Option(help="year-on-year change of the key-pollutant index, percentage points"),
+    ] = None,
     fund: Annotated[
-        float | None, typer.Option(help="annual fund (亿元); default the pilot's 1 亿元")
+        float | None, typer.Option(help="index rule: annual fund (亿元); default the pilot's")
     ] = None,
     central_fund: Annotated[
-        float | None, typer.Option(help="central-government amount to the upstream party")
+        float | None, typer.Option(help="index rule: central-government amount to upstream")
     ] = None,
 ) -> None:
-    """Xin'an-River-style compensation index P at a border section and who pays whom."""
+    """Compensation statement of a section under the agreement that names it (who pays whom).
+
+    The rule, its parties and amounts come from compensation_rules.yaml; amounts an agreement's
+    reports do not state are never invented (give --amount-per-step). A section no agreement
+    names gets no statement.
+    """
     if out is not None:
         svc.check_output(out)
+    try:
+        svc.compensation_rule_for(section, year, rule)
+    except ValidationError as exc:
+        for p in exc.problems:
+            if p.message_zh:
+                typer.echo(f"错误：{p.message_zh}", err=True)
+            typer.echo(f"Error: {p.message}", err=True)
+        raise typer.Exit(2) from exc
     df, name = _samples(file)
-    if file is None and (upstream is None or downstream is None):
-        from lanxi.services import env_store
-
-        upstream, downstream = env_store.parties(section, upstream, downstream)
     st = svc.water_compensation(
         df,
         section,
         year,
-        upstream=upstream,
-        downstream=downstream,
+        rule=rule,
+        amount_per_step=amount_per_step,
+        base_class=base_class,
+        change_points=index_change,
         fund_amount=fund,
         central_fund=central_fund,
         file=name,

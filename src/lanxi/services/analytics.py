@@ -79,16 +79,19 @@ SCOPES: tuple[str, ...] = ("county", "prefecture")
 BUNDLED_NETWORK_NOTE = (
     "bundled PLANNING-LEVEL network (lanxi/data/networks): county seats and key towns joined by "
     "the expressways, national roads and railways the plans name, at design speeds, without "
-    "waits or congestion; orders of magnitude only, not a routable street network. Pass "
+    "congestion; trains run between station nodes (OSM coordinates) reached from the seats, with "
+    "the expected wait for the train at boarding; orders of magnitude only, not a routable street "
+    "network. Pass "
     "--network FILE (e.g. an OpenStreetMap extract) for figures that matter."
 )
 
 CIRCLE_DEFINITION = (
     "A county-level unit is covered when its seat (县城/区政府驻地) is reached within the "
-    "threshold from the nearest centre along the fastest path of the network (in-vehicle "
-    "time, no waiting). share_county_units = covered units / units; share_population = "
-    "resident population (2020 census) of covered units / of all units, the units' people "
-    "being the 39 county units' and 兰州新区's (at its own node). Basis: the 1小时通勤圈 of "
+    "threshold from the nearest centre along the fastest path of the network (travel time; by "
+    "rail: access to the station, the expected wait (half the headway), in-vehicle time and "
+    "egress). share_county_units = covered units / units; share_population = resident "
+    "population (2020 census) of covered units / of all units, the units' people being the 39 "
+    "county units' and 兰州新区's (at its own node). Basis: the 1小时通勤圈 of "
     "国家发展改革委《关于培育发展现代化都市圈的指导意见》"
     "(发改规划〔2019〕328号); see docs/accessibility.md."
 )

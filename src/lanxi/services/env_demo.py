@@ -195,15 +195,18 @@ def demo_air(
 def demo_water(sections: pd.DataFrame, year: int, rng: np.random.Generator) -> list[dict[str, Any]]:
     """One sample a month at every section for ``year - 1`` and ``year`` (``water_samples`` rows).
 
-    Values are drawn around the section's target-class limit (GB 3838 表1): about 70 % of it, now
-    and then above it; DO above it; pH around 8.
+    Values are drawn around the limit (GB 3838 表1) of the section's ``demo_class`` (the target
+    class where a source states one, else the latest class a bulletin reports, else Ⅲ; sections
+    without that column use ``target_class``): about 70 % of it, now and then above it; DO above
+    it; pH around 8. The sections are real; the values are synthetic (the store flags them so).
     """
     table = gb3838_table()
     idx = {k: i for i, k in enumerate(table.items)}
     rows: list[dict[str, Any]] = []
     times = pd.date_range(f"{year - 1}-01-01", periods=24, freq="MS") + pd.Timedelta(days=14)
     for sec in sections.itertuples():
-        target = int(sec.target_class)
+        level = getattr(sec, "demo_class", "") or sec.target_class
+        target = int(level)
         for t in times:
             for item in DEMO_WATER_ITEMS:
                 if item == "ph":

@@ -104,7 +104,7 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     province=_none(r["province"]),
                     lon=_float(r["lon"]),
                     lat=_float(r["lat"]),
-                    target_class=int(r["target_class"]),
+                    target_class=int(r["target_class"]) if r["target_class"] else None,
                     border=r["border"] == "true",
                     upstream=_none(r["upstream"]),
                     downstream=_none(r["downstream"]),
@@ -291,6 +291,9 @@ def parties(
         return upstream or row.upstream, downstream or row.downstream
 
 
+_AIR_STREAM_OFFSET = 1944
+
+
 def generate_demo(
     *,
     year: int = 2025,
@@ -333,9 +336,13 @@ def generate_demo(
     if air_days < 0:
         raise ValidationError([Problem("demo", None, "air_days", "must be ≥ 0", air_days)])
     load_network(url)
-    rng = np.random.default_rng(seed)
     batch = f"demo-{seed}"
-    water = demo_water(bundled_sections(), year, rng)
+    # Water has a stream of its own; the air series are drawn from the seed's stream after the
+    # 1,944 normal draws the water demo made before the real sections were bundled (9 sections ×
+    # 24 months × 9 items).
+    water = demo_water(bundled_sections(), year, np.random.default_rng([seed, 1]))
+    rng = np.random.default_rng(seed)
+    rng.standard_normal(_AIR_STREAM_OFFSET)
     # the stations CNEMC published on 1 January of the demo year (retired codes get no data)
     hourly, daily = demo_air(
         stations.stations_valid_on(f"{year}-01-01"), year, air_days, air_daily, rng

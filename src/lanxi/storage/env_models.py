@@ -49,7 +49,7 @@ class WaterSectionRow(Base):
     province: Mapped[str | None] = mapped_column(String(16))
     lon: Mapped[float | None] = mapped_column(Float)
     lat: Mapped[float | None] = mapped_column(Float)
-    target_class: Mapped[int] = mapped_column(Integer)
+    target_class: Mapped[int | None] = mapped_column(Integer)  # None: no source states it
     border: Mapped[bool] = mapped_column(Boolean, default=False)
     upstream: Mapped[str | None] = mapped_column(String(100))
     downstream: Mapped[str | None] = mapped_column(String(100))

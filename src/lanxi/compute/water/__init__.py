@@ -21,19 +21,25 @@ from lanxi.compute.water.classify import (
     validate_water_frame,
 )
 from lanxi.compute.water.compensation import (
+    ClassStepStatement,
     CompensationSettings,
     CompensationStatement,
+    PeriodOutcome,
+    class_step_statement,
     compensation_statement,
     xinanjiang_pilot_settings,
 )
 
 __all__ = [
+    "ClassStepStatement",
     "CompensationSettings",
     "CompensationStatement",
     "ItemClasses",
+    "PeriodOutcome",
     "RiverGrade",
     "WarningRules",
     "annual_responsibility",
+    "class_step_statement",
     "classify_samples",
     "compensation_statement",
     "grade_river",

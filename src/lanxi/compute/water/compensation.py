@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from lanxi.errors import Problem, ValidationError
-from lanxi.standards.compensation import xinanjiang_pilot
+from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 
 _PILOT = xinanjiang_pilot()
 #: The four items of the Xin'an River index (``xinanjiang_pilot.yaml``).
@@ -295,6 +295,388 @@ def compensation_statement(
         amount=amount,
         unit=unit,
         central_fund=settings.central_fund,
+        summary_zh=summary_zh,
+        summary_en=summary_en,
+    )
+
+
+# ------------------------------------------------------------------------- class-step agreements
+
+
+@dataclass(frozen=True)
+class PeriodOutcome:
+    """One assessment period of a class-step statement.
+
+    Attributes
+    ----------
+    period : str
+        ``"2025"`` or ``"2025-03"``.
+    water_class : int or None
+        The period's class (1–6, 6 = 劣Ⅴ); None without a class.
+    steps : int or None
+        Base class − class (positive: better than the base).
+    counts : bool
+        Whether the period settles money (the agreement's compliance periods); the months of an
+        annual agreement are shown but do not count.
+    payer, payee : str or None
+        Who pays whom for this period (None: nobody, or no class).
+    amount : float or None
+        The amount for this period; None when the amount is not set.
+    values : dict
+        The period's mean concentrations (mg/L; pH unitless), the inputs a finance office checks.
+    """
+
+    period: str
+    water_class: int | None
+    steps: int | None
+    counts: bool
+    payer: str | None = None
+    payee: str | None = None
+    amount: float | None = None
+    values: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClassStepStatement:
+    """The settlement of a class-step agreement at one section for one year.
+
+    Signed amounts are positive when the downstream party pays the upstream one (the water was
+    better than the base or the index fell) and negative the other way.
+
+    Attributes
+    ----------
+    rule_id, rule_name : str
+        The agreement's rule.
+    section_id, section_name : str
+        The section.
+    year : int
+    compliance : {"annual", "monthly"}
+    base_class : int
+        The base class used.
+    base_note : str
+        Where the base class comes from (the agreement, or the section's target class).
+    periods : tuple of PeriodOutcome
+        The year (for annual compliance) and its months.
+    per_step : bool
+    amount_per_step : float or None
+        None: not set (the agreement's amount is not reported and the user gave none).
+    class_amount : float or None
+        Signed sum of the counting periods; None when not set.
+    change_points : float or None
+        The year-on-year change of the key-pollutant index, percentage points (negative: a fall).
+    change_amount : float or None
+        Signed amount of the change term (after the cap); None when not computed or not set.
+    change_capped : bool
+    change_note : str
+        Why the change term was not computed, or empty.
+    payer, payee : str or None
+        Who pays whom in total (None: nobody, or the amount is not set).
+    amount : float or None
+        The net amount; None when any amount needed is not set.
+    amount_set : bool
+    upstream, downstream, unit, clause, source : str
+    summary_zh, summary_en : str
+    """
+
+    rule_id: str
+    rule_name: str
+    section_id: str
+    section_name: str
+    year: int
+    compliance: str
+    base_class: int
+    base_note: str
+    periods: tuple[PeriodOutcome, ...]
+    per_step: bool
+    amount_per_step: float | None
+    class_amount: float | None
+    change_points: float | None
+    change_amount: float | None
+    change_capped: bool
+    change_note: str
+    payer: str | None
+    payee: str | None
+    amount: float | None
+    amount_set: bool
+    upstream: str
+    downstream: str
+    unit: str
+    clause: str
+    source: str
+    summary_zh: str
+    summary_en: str
+
+
+_LABELS = ("Ⅰ", "Ⅱ", "Ⅲ", "Ⅳ", "Ⅴ", "劣Ⅴ")
+
+
+def _label(k: int | None) -> str:
+    return "—" if k is None else _LABELS[k - 1]
+
+
+def _signed(steps: int, per_step: bool, amount: float) -> float:
+    if steps == 0:
+        return 0.0
+    n = abs(steps) if per_step else 1
+    return math.copysign(n * amount, steps)
+
+
+def _who(signed: float, up: str, down: str) -> tuple[str | None, str | None]:
+    if signed > 0:
+        return down, up
+    if signed < 0:
+        return up, down
+    return None, None
+
+
+def class_step_statement(
+    rule: CompensationRule,
+    section_id: str,
+    year: int,
+    annual_class: int | None,
+    monthly_classes: Mapping[str, int | None],
+    *,
+    base_class: int,
+    base_note: str = "",
+    base_note_en: str | None = None,
+    section_name: str | None = None,
+    amount_per_step: float | None = None,
+    change_points: float | None = None,
+    change_amount_per_point: float | None = None,
+    change_cap: float | None = None,
+    annual_values: Mapping[str, float] | None = None,
+    monthly_values: Mapping[str, Mapping[str, float]] | None = None,
+) -> ClassStepStatement:
+    """Settle a class-step agreement (豫—鲁, 甘—宁, 青—甘 type) at one section for ``year``.
+
+    Each counting period (the year for an annual agreement, each month for a monthly one)
+    compares its class with ``base_class``: ``steps = base_class − class``. Better than the base
+    → the downstream party pays the upstream one; worse → the other way; equal → nobody pays.
+    ``rule.per_step``: the amount per class step times the steps; otherwise the amount once.
+    The change term (if the rule has one and ``change_points`` is given) pays
+    ``amount_per_point`` per whole percentage point of the index's change, up to the cap; a fall
+    is paid by the downstream party.
+
+    Parameters
+    ----------
+    rule : CompensationRule
+        A ``class_step`` rule.
+    section_id : str
+    year : int
+    annual_class : int or None
+        The class of the year's mean concentrations (1–6).
+    monthly_classes : mapping of str to int or None
+        ``"YYYY-MM"`` → the month's class.
+    base_class : int
+        1–5.
+    base_note : str
+        Where the base class comes from (Chinese).
+    base_note_en : str, optional
+        The same in English (default: ``base_note``).
+    section_name : str, optional
+    amount_per_step : float, optional
+        Overrides (or supplies, when not reported) the rule's amount.
+    change_points : float, optional
+        Year-on-year change of the key-pollutant index, in percentage points (negative: a fall).
+    change_amount_per_point, change_cap : float, optional
+        Override or supply the change term's amounts.
+    annual_values, monthly_values : mapping, optional
+        The mean concentrations behind the classes, carried into the statement.
+
+    Returns
+    -------
+    ClassStepStatement
+
+    Raises
+    ------
+    ValidationError
+        For a rule that is not a class-step rule, a base class outside 1–5, or a negative amount.
+    """
+    problems: list[Problem] = []
+    if rule.kind != "class_step":
+        problems.append(Problem("rule", None, "kind", "a class_step rule is needed", rule.kind))
+    if base_class not in (1, 2, 3, 4, 5):
+        problems.append(Problem("base_class", None, None, "must be 1–5", base_class))
+    for name, v in (
+        ("amount_per_step", amount_per_step),
+        ("change_amount_per_point", change_amount_per_point),
+        ("change_cap", change_cap),
+    ):
+        if v is not None and not (math.isfinite(v) and v >= 0):
+            problems.append(Problem(name, None, None, "must be a number ≥ 0", v))
+    if problems:
+        raise ValidationError(problems)
+    up, down, unit = rule.upstream, rule.downstream, rule.unit
+    amt = rule.amount_per_step if amount_per_step is None else amount_per_step
+    name = section_name or section_id
+    annual = rule.compliance == "annual"
+    periods: list[PeriodOutcome] = []
+
+    def outcome(period: str, cls: int | None, counts: bool, vals: Mapping[str, float]) -> None:
+        steps = None if cls is None else base_class - cls
+        payer = payee = None
+        amount: float | None = None
+        if counts and steps is not None:
+            signed = _signed(steps, rule.per_step, 1.0)
+            payer, payee = _who(signed, up, down)
+            if steps == 0:
+                amount = 0.0
+            elif amt is not None:
+                amount = abs(_signed(steps, rule.per_step, amt))
+        periods.append(PeriodOutcome(period, cls, steps, counts, payer, payee, amount, dict(vals)))
+
+    outcome(str(year), annual_class, annual, annual_values or {})
+    for month in sorted(monthly_classes):
+        outcome(month, monthly_classes[month], not annual, (monthly_values or {}).get(month, {}))
+    counting = [p for p in periods if p.counts and p.steps is not None]
+    class_amount: float | None = None
+    if amt is not None:
+        class_amount = math.fsum(_signed(p.steps or 0, rule.per_step, amt) for p in counting)
+    elif counting and all(p.steps == 0 for p in counting):
+        class_amount = 0.0  # equal to the base: nothing is paid, whatever the amount
+
+    # change term
+    ct = rule.change_term
+    change_amount: float | None = None
+    capped = False
+    change_note = ""
+    change_note_zh = ""
+    if ct is not None:
+        per_point = (
+            ct.amount_per_point if change_amount_per_point is None else change_amount_per_point
+        )
+        cap = ct.cap if change_cap is None else change_cap
+        if change_points is None:
+            change_note = (
+                "change term not computed: the agreement's key-pollutant index is not defined in "
+                "the reports; give its year-on-year change in percentage points"
+            )
+            change_note_zh = (
+                "变化项未计算：公开报道未给出关键污染物指数的定义，请给出其同比变化（百分点）"
+            )
+        elif per_point is None:
+            change_note = "change term: amount per percentage point not set"
+            change_note_zh = "变化项：每百分点金额未设定"
+        else:
+            points = math.floor(abs(change_points))  # whole percentage points
+            value = points * per_point
+            if cap is not None and value > cap:
+                value, capped = cap, True
+            change_amount = -math.copysign(value, change_points) if value else 0.0
+
+    needs_change = ct is not None and change_points is not None
+    amount_set = class_amount is not None and (not needs_change or change_amount is not None)
+    net: float | None = None
+    payer = payee = None
+    if amount_set and class_amount is not None:
+        net = class_amount + (change_amount or 0.0)
+        payer, payee = _who(net, up, down)
+
+    # summaries
+    base_zh = f"基准{_label(base_class)}类" + (f"（{base_note}）" if base_note else "")
+    note_en = base_note if base_note_en is None else base_note_en
+    base_en = f"base class {_label(base_class)}" + (f" ({note_en})" if note_en else "")
+    if annual:
+        p0 = periods[0]
+        if p0.water_class is None:
+            judged_zh = f"{year}年{name}断面无年均水质类别（样品不足）"
+            judged_en = f"{year}, section {name}: no annual class (too few samples)"
+        else:
+            judged_zh = f"{year}年{name}断面年均水质{_label(p0.water_class)}类，{base_zh}"
+            judged_en = (
+                f"{year}, section {name}: annual mean class {_label(p0.water_class)}, {base_en}"
+            )
+        steps_total = p0.steps
+    else:
+        better = sum(1 for p in counting if (p.steps or 0) > 0)
+        worse = sum(1 for p in counting if (p.steps or 0) < 0)
+        judged_zh = (
+            f"{year}年{name}断面按月考核：{len(counting)}个月有水质类别，{better}个月优于"
+            f"{_label(base_class)}类，{worse}个月劣于{_label(base_class)}类；{base_zh}"
+        )
+        judged_en = (
+            f"{year}, section {name}, judged monthly: {len(counting)} months with a class, "
+            f"{better} better and {worse} worse than class {_label(base_class)}; {base_en}"
+        )
+        steps_total = sum(p.steps or 0 for p in counting)
+    if steps_total is None:
+        verdict_zh, verdict_en = "无法结算", "nothing can be settled"
+    elif not amount_set:
+        direction = _signed(steps_total, True, 1.0)
+        who_p, who_q = _who(direction, up, down)
+        if who_p is None and not needs_change:
+            verdict_zh = "与基准相同，双方互不补偿"
+            verdict_en = "equal to the base: nobody pays"
+        else:
+            dir_zh = f"类别项应由{who_p}向{who_q}补偿" if who_p else "类别项双方互不补偿"
+            dir_en = f"the class term is paid by {who_p} to {who_q}" if who_p else "no class term"
+            verdict_zh = (
+                f"{dir_zh}；金额未设定（协议未公开报道每级金额，请设定每级金额）"
+                if amt is None
+                else f"{dir_zh}；{change_note_zh}"
+            )
+            verdict_en = (
+                f"{dir_en}; the amount is not set (the agreement's amount per class step is not "
+                "reported: set it)"
+                if amt is None
+                else f"{dir_en}; {change_note}"
+            )
+    else:
+        parts_zh = [f"类别项{abs(class_amount or 0):g}{unit}"]
+        parts_en = [f"class term {abs(class_amount or 0):g} {unit}"]
+        if change_amount is not None:
+            cap_zh = "（已达上限）" if capped else ""
+            cap_en = " (capped)" if capped else ""
+            direction_zh = "下降" if (change_points or 0) < 0 else "上升"
+            parts_zh.append(
+                f"变化项（指数{direction_zh}{abs(change_points or 0):g}个百分点）"
+                f"{abs(change_amount):g}{unit}{cap_zh}"
+            )
+            parts_en.append(
+                f"change term (index {'down' if (change_points or 0) < 0 else 'up'} "
+                f"{abs(change_points or 0):g} points) {abs(change_amount):g} {unit}{cap_en}"
+            )
+        if payer is None:
+            verdict_zh = "双方互不补偿（" + "，".join(parts_zh) + "，相抵为零）"
+            verdict_en = "nobody pays (" + "; ".join(parts_en) + "; net zero)"
+        else:
+            verdict_zh = (
+                f"由{payer}向{payee}补偿{abs(net or 0):g}{unit}（" + "，".join(parts_zh) + "）"
+            )
+            verdict_en = (
+                f"{payer} pays {payee} {abs(net or 0):g} {unit} (" + "; ".join(parts_en) + ")"
+            )
+        if ct is not None and change_points is None:
+            verdict_zh += f"；{change_note_zh}"
+            verdict_en += f"; {change_note}"
+    summary_zh = f"{judged_zh}：{verdict_zh}。依据：{rule.name}（{rule.source}）。"
+    summary_en = f"{judged_en}: {verdict_en}. Rule: {rule.name_en} ({rule.source})."
+    return ClassStepStatement(
+        rule_id=rule.id,
+        rule_name=rule.name,
+        section_id=section_id,
+        section_name=name,
+        year=year,
+        compliance=rule.compliance,
+        base_class=base_class,
+        base_note=base_note,
+        periods=tuple(periods),
+        per_step=rule.per_step,
+        amount_per_step=amt,
+        class_amount=class_amount,
+        change_points=change_points,
+        change_amount=change_amount,
+        change_capped=capped,
+        change_note=change_note,
+        payer=payer,
+        payee=payee,
+        amount=None if net is None else abs(net),
+        amount_set=amount_set,
+        upstream=up,
+        downstream=down,
+        unit=unit,
+        clause=rule.clause,
+        source=rule.source,
         summary_zh=summary_zh,
         summary_en=summary_en,
     )

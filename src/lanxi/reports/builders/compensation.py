@@ -1,8 +1,10 @@
-"""跨省断面生态补偿年度结算单: the Xin'an-River compensation index at a border section.
+"""跨省断面生态补偿年度结算单: the settlement of the agreement that names the section.
 
 The statement is :func:`lanxi.services.environment.water_compensation` on the store's samples
-(the same call as ``lanxi water compensation --section ID --year YYYY``); K0, the weights, the
-threshold and the fund are the pilot's (``xinanjiang_pilot.yaml``).
+(the same call as ``lanxi water compensation --section ID --year YYYY``); the rule, its parties and
+amounts come from ``compensation_rules.yaml`` (class-step rules: 豫—鲁, 甘—宁, 青—甘; the 新安江
+index rule with the pilot's numbers, ``xinanjiang_pilot.yaml``). A section no agreement names gets
+no statement: the report says so (no data), in the report's language.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from lanxi.compute.water import ClassStepStatement, CompensationStatement
+from lanxi.errors import ValidationError
 from lanxi.reports import charts
 from lanxi.reports.builders.common import (
     ReportRequest,
@@ -31,17 +35,168 @@ from lanxi.reports.builders.water import (
 )
 from lanxi.reports.content import Figure, Report, Section
 from lanxi.reports.i18n import t
-from lanxi.services import env_store
 from lanxi.services import environment as env
-from lanxi.standards.compensation import xinanjiang_pilot
+from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
 
 
 def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
-    """跨省断面生态补偿年度结算单: the Xin'an-River compensation index and who pays whom."""
+    """跨省断面生态补偿年度结算单: who pays whom under the agreement that names the section."""
     year = int(require_period(req, "year"))
     lang = req.lang
     section = req.section or "HS-OUT"
+    try:
+        rule = env.compensation_rule_for(section, year)
+    except ValidationError as exc:
+        report = new_report(
+            req,
+            generated_at=generated_at,
+            editions=[GB3838],
+            methods=[],
+            subtitle=t("subtitle.compensation", lang, section=section, year=year),
+        )
+        p = exc.problems[0]
+        return no_data_report(report, p.message_zh if lang == "zh" and p.message_zh else p.message)
+    if rule.kind == "class_step":
+        return _class_step(req, rule, section, year, url=url, generated_at=generated_at)
+    return _index(req, section, year, url=url, generated_at=generated_at)
+
+
+def _class_step(
+    req: ReportRequest,
+    rule: CompensationRule,
+    section: str,
+    year: int,
+    *,
+    url: str | None,
+    generated_at: dt.datetime,
+) -> Report:
+    lang = req.lang
+    report = new_report(
+        req,
+        generated_at=generated_at,
+        editions=[GB3838],
+        methods=[t("method.compensation_rule", lang, rule=rule.name, source=rule.source)],
+        subtitle=t("subtitle.compensation", lang, section=section, year=year),
+    )
+    samples = stored_samples(url)
+    if samples is None:
+        return no_data_report(report, t("no_data.water", lang, period=str(year)))
+    sec = samples[samples["section"] == section]
+    if not (pd.to_datetime(sec["time"]).dt.year == year).any():
+        return no_data_report(report, t("no_data.compensation", lang, section=section, year=year))
+    flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
+    st = env.water_compensation(samples, section, year, file="store")
+    assert isinstance(st, ClassStepStatement)
+    src = SRC_STORE.format(fn="water_compensation")
+    labels = gb3838_table().class_labels
+    items = [k for k in ("do", "codmn", "nh3n", "tp") if any(k in p.values for p in st.periods)]
+    rows: list[dict[str, Any]] = [
+        {
+            "period": p.period,
+            "water_class_label": labels[p.water_class - 1] if p.water_class else None,
+            "base_class_label": labels[st.base_class - 1],
+            "steps": p.steps,
+            "counts": p.counts,
+            "payer": p.payer,
+            "payee": p.payee,
+            "amount": p.amount,
+            **{k: p.values.get(k) for k in items},
+        }
+        for p in st.periods
+    ]
+    gb = gb3838_table()
+    head = Section(
+        id="statement",
+        title=t("section.statement_class", lang),
+        paragraphs=[
+            t(
+                "para.compensation_section",
+                lang,
+                section=section,
+                name=st.section_name,
+                upstream=st.upstream,
+                downstream=st.downstream,
+                year=year,
+            ),
+            st.summary_zh if lang == "zh" else st.summary_en,
+        ],
+    )
+    head.tables.append(
+        table(
+            "periods",
+            t("table.compensation_periods", lang),
+            [
+                col("period", lang),
+                col("water_class_label", lang),
+                col("base_class_label", lang),
+                col("steps", lang, "int"),
+                col("counts", lang, "bool"),
+                col("payer", lang),
+                col("payee", lang),
+                col("amount", lang, "float", digits=0),
+                *(col(k, lang, "float", digits=3, label=f"{gb.name(k, lang)}") for k in items),
+            ],
+            rows,
+            src,
+            note=None if st.amount_set else t("note.amount_not_set", lang),
+        )
+    )
+    settle = {
+        "section": section,
+        "rule": st.rule_name,
+        "year": year,
+        "base_class_label": labels[st.base_class - 1],
+        "water_class_label": rows[0]["water_class_label"],
+        "amount_per_step": st.amount_per_step,
+        "change_points": st.change_points,
+        "change_amount": None if st.change_amount is None else abs(st.change_amount),
+        "payer": st.payer,
+        "payee": st.payee,
+        "amount": st.amount,
+        "unit": st.unit,
+        "clause": st.clause,
+    }
+    head.tables.append(
+        table(
+            "settlement",
+            t("table.settlement", lang),
+            [
+                col("section", lang),
+                col("rule", lang),
+                col("year", lang),
+                col("base_class_label", lang),
+                col("water_class_label", lang),
+                col("amount_per_step", lang, "float", digits=0),
+                col("change_points", lang, "float", digits=1),
+                col("change_amount", lang, "float", digits=0),
+                col("payer", lang),
+                col("payee", lang),
+                col("amount", lang, "float", digits=0),
+                col("unit", lang),
+                col("clause", lang),
+            ],
+            [settle],
+            src,
+        )
+    )
+    sign = Section(
+        id="signatures",
+        title=t("section.signatures", lang),
+        paragraphs=[
+            t("sign.party", lang, party=st.upstream),
+            t("sign.party", lang, party=st.downstream),
+        ],
+    )
+    report.sections = [head, sign]
+    return report
+
+
+def _index(
+    req: ReportRequest, section: str, year: int, *, url: str | None, generated_at: dt.datetime
+) -> Report:
+    """The 新安江 index rule (a section the pilot's rule names)."""
+    lang = req.lang
     pilot = xinanjiang_pilot()
     report = new_report(
         req,
@@ -53,7 +208,6 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     samples = stored_samples(url)
     if samples is None:
         return no_data_report(report, t("no_data.water", lang, period=str(year)))
-    upstream, downstream = env_store.parties(section, None, None, url)
     sec = samples[samples["section"] == section]
     years = pd.to_datetime(sec["time"]).dt.year
     if not (years == year).any():
@@ -61,9 +215,9 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     if not (years < year).any():
         return no_data_report(report, t("no_data.base_years", lang, section=section, year=year))
     flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
-    st = env.water_compensation(
-        samples, section, year, upstream=upstream, downstream=downstream, file="store"
-    )
+    st = env.water_compensation(samples, section, year, file="store")
+    assert isinstance(st, CompensationStatement)
+    upstream, downstream = pilot.upstream, pilot.downstream  # the index rule's parties
     src = SRC_STORE.format(fn="water_compensation")
     gb = gb3838_table()  # English names: the data file's translations (name_en)
     rows: list[dict[str, Any]] = [

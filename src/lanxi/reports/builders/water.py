@@ -203,11 +203,22 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
     n = len(recs)
     met = sum(r["meets_target"] is True for r in recs)
     missed = sum(r["meets_target"] is False for r in recs)
+    untargeted = sum(r["target_class"] is None for r in recs)
     src = SRC_STORE.format(fn="water_assess")
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
-        paragraphs=[t("para.water_monthly", lang, month=month, n=n, met=met, missed=missed)],
+        paragraphs=[
+            t(
+                "para.water_monthly",
+                lang,
+                month=month,
+                n=n,
+                met=met,
+                missed=missed,
+                untargeted=untargeted,
+            )
+        ],
     )
     labels = gb3838_table().class_labels
     counts = [sum(r["water_class"] == k for r in recs) for k in range(1, 7)]
