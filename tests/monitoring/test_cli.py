@@ -87,7 +87,12 @@ def test_template_submit_approve_and_progress(cli: Path) -> None:
     assert again["existing"] and again["batch_id"] == res["batch_id"]
     pending = json.loads(ok("batches", "--status", "submitted", "--format", "json"))
     assert [b["id"] for b in pending] == [res["batch_id"]]
-    ok("approve", res["batch_id"][:8])
+    # four-eyes approval: admin submitted, so admin may not approve (exit 2, zh and en reason)
+    own = runner.invoke(app, ["approve", res["batch_id"][:8]])
+    assert own.exit_code != 0 and "four-eyes" in own.output
+    ok("users", "add", "office2")
+    ok("users", "grant", "office2", "agglomeration_office")
+    ok("approve", res["batch_id"][:8], "--as", "office2")
     rows = json.loads(
         ok(
             "observations",
