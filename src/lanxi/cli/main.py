@@ -20,6 +20,7 @@ from lanxi.cli import monitoring as mon_cmds
 from lanxi.cli import plans as plan_cmds
 from lanxi.cli import report as report_cmds
 from lanxi.cli import serve as serve_cmds
+from lanxi.cli import tokens as token_cmds
 from lanxi.errors import LanxiError, ValidationError
 
 
@@ -34,7 +35,8 @@ class LanxiGroup(TyperGroup):
             sys.stderr.write(f"错误 Error: {exc}\n")
             raise typer.Exit(2) from exc
         except LanxiError as exc:
-            sys.stderr.write(f"错误 Error: {exc}\n")
+            zh = getattr(exc, "message_zh", None)
+            sys.stderr.write(f"错误 Error: {exc}\n" + (f"错误：{zh}\n" if zh else ""))
             raise typer.Exit(1) from exc
 
 
@@ -93,6 +95,7 @@ app.command("task-status")(mon_cmds.task_status)
 app.command("tasks-status", hidden=True)(mon_cmds.task_status)
 app.command("annual-tasks")(mon_cmds.annual_tasks)
 app.add_typer(mon_cmds.users_app, name="users")
+app.add_typer(token_cmds.token_app, name="token")
 app.command("report")(report_cmds.report)
 app.command("serve")(serve_cmds.serve)
 

@@ -292,6 +292,16 @@ def _token_settings() -> tuple[int, int]:
     return st.token_ttl_days, st.token_max_ttl_days
 
 
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new API token: its value (shown once), id, name and expiry."""
+
+    token: str
+    id: int
+    name: str
+    expires_at: dt.datetime
+
+
 def create_token(
     session: Session,
     username: str,
@@ -301,7 +311,20 @@ def create_token(
     ttl: dt.timedelta | None = None,
     via_token: bool = False,
 ) -> str:
-    """Issue an API token for a user; return it (it is shown once; only its hash is stored).
+    """Issue an API token for a user; return its value (see :func:`issue_token`)."""
+    return issue_token(session, username, name, actor=actor, ttl=ttl, via_token=via_token).token
+
+
+def issue_token(
+    session: Session,
+    username: str,
+    name: str,
+    *,
+    actor: Principal,
+    ttl: dt.timedelta | None = None,
+    via_token: bool = False,
+) -> IssuedToken:
+    """Issue an API token for a user (its value is shown once; only its hash is stored).
 
     Parameters
     ----------
@@ -354,11 +377,12 @@ def create_token(
     user = _user(session, username)
     token = "lx_" + secrets.token_urlsafe(32)
     expires = utcnow() + life
-    session.execute(
+    clean = name.strip()[:64]
+    token_id = session.execute(
         insert(ApiTokenRow).values(
-            user_id=user.id, name=name.strip()[:64], token_hash=_sha(token), expires_at=expires
+            user_id=user.id, name=clean, token_hash=_sha(token), expires_at=expires
         )
-    )
+    ).inserted_primary_key[0]  # type: ignore[attr-defined]
     write_audit(
         session,
         [
@@ -367,11 +391,11 @@ def create_token(
                 "create_token",
                 "api_tokens",
                 f"{username}:{name}",
-                new={"name": name.strip()[:64], "expires_at": expires.isoformat()},
+                new={"name": clean, "expires_at": expires.isoformat()},
             )
         ],
     )
-    return token
+    return IssuedToken(token, int(token_id), clean, expires)
 
 
 @dataclass(frozen=True)

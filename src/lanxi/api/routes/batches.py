@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from lanxi.api.deps import ANY_BATCH, Db, access
 from lanxi.api.errors import ApiError
 from lanxi.api.listing import DOWNLOADS, XLSX, Listing, Page, respond
-from lanxi.api.schemas import BatchOut, SubmitOut
+from lanxi.api.schemas import BatchOut, BatchReviewOut, SubmitOut
 from lanxi.services.monitoring import submit as submit_svc
 from lanxi.services.monitoring import templates as template_svc
 from lanxi.services.monitoring import workflow as workflow_svc
@@ -99,10 +99,29 @@ def batches(
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     status: Text = None,
     kind: Text = None,
+    mine: bool = False,
 ) -> Page[BatchOut] | Response:
-    """Submission batches, newest first (``status=submitted`` is the approver's queue)."""
-    rows = workflow_svc.list_batches(db, user, status=status, kind=kind)
+    """Submission batches within the caller's scope, newest first.
+
+    ``status=submitted`` is the approver's queue; ``mine=true`` the caller's own batches (with
+    their status and return reasons). A city submitter sees the batches of their regions, a
+    province administrator those of the province, the office all.
+    """
+    rows = workflow_svc.list_batches(db, user, status=status, kind=kind, mine=mine)
     return respond(rows, BatchOut, params, "batches")
+
+
+@router.get("/batches/{batch_id}", response_model=BatchReviewOut)
+def batch_review(
+    db: Db, user: Annotated[Principal, access(Action.READ_UNAPPROVED)], batch_id: str
+) -> Any:
+    """A batch as its approver reads it.
+
+    Every row with the published value it would replace, the difference and validation notes,
+    the submitter's comment, and whether the caller may approve or return it now
+    (``may_decide``; false for the submitter under four-eyes approval).
+    """
+    return workflow_svc.batch_review(db, batch_id, user)
 
 
 @router.post("/batches", response_model=SubmitOut, status_code=201)
@@ -111,6 +130,9 @@ def submit(
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     file: Annotated[UploadFile, File(description="a CSV or Excel file made from a template")],
     draft: Annotated[bool, Form()] = False,
+    comment: Annotated[
+        str | None, Form(max_length=2000, description="a note to the approver")
+    ] = None,
 ) -> Any:
     """Validate an uploaded file and store it as one batch (all rows or none)."""
     # a sync route (run in the thread pool): the store is never used from the event loop
@@ -120,7 +142,7 @@ def submit(
     with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
         path = Path(tmp) / _safe_name(file.filename)
         path.write_bytes(data)
-        result = submit_svc.submit_file(db, path, user, draft=draft)
+        result = submit_svc.submit_file(db, path, user, draft=draft, comment=comment)
     return result.__dict__
 
 

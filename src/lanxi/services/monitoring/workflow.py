@@ -455,6 +455,26 @@ def _progress_review_rows(session: Session, batch_id: str, ref: Reference) -> li
     return out
 
 
+def decidable(
+    session: Session, batch_ids: list[str], user: str | Principal, *, four_eyes: bool | None = None
+) -> set[str]:
+    """The batches of ``batch_ids`` that ``user`` may approve or return now.
+
+    What a page offers: Approve and Return only where the user may take them (their province,
+    not their own batch under four-eyes approval, a submitted batch).
+    """
+    ref = load_reference(session)
+    principal = as_principal(session, user, ref)
+    out = set()
+    for bid in batch_ids:
+        batch = session.get(SubmissionBatchRow, bid)
+        if batch is None or batch.status != "submitted":
+            continue
+        if may_decide(principal, batch_scope(session, batch, ref, four_eyes=four_eyes)):
+            out.add(bid)
+    return out
+
+
 def batch_review(
     session: Session, batch_id: str, user: str | Principal, *, four_eyes: bool | None = None
 ) -> Record:
