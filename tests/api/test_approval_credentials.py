@@ -57,8 +57,9 @@ def test_self_approval_is_refused_and_another_approver_decides(fresh_app: Make) 
     assert (review["own"], review["may_decide"], review["four_eyes"]) == (True, False, True)
     admin = signed_in(fresh_app, "admin")
     assert admin.get(f"/api/v1/batches/{bid}").json()["may_decide"] is True
-    r = admin.post(f"/api/v1/batches/{bid}/approve")
-    assert r.status_code == 200 and r.json()["decided_by"] == "admin"
+    r = admin.post(f"/api/v1/batches/{bid}/approve", json={"reason": "核对无误"})
+    assert r.status_code == 200
+    assert (r.json()["decided_by"], r.json()["reason"]) == ("admin", "核对无误")
 
 
 def test_the_approver_sees_old_value_new_value_difference_and_comment(fresh_app: Make) -> None:

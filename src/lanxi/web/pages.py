@@ -392,9 +392,10 @@ def approve(
     db: Db,
     user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)],
     batch_id: str,
+    reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Approve a batch from the queue."""
-    return _step(request, db, user, batch_id, "approve", None)
+    """Approve a batch from the queue (with an optional note of the approver)."""
+    return _step(request, db, user, batch_id, "approve", reason.strip() or None)
 
 
 @router.post("/queue/{batch_id}/return", response_model=None)

@@ -202,12 +202,26 @@ def send(db: Db, user: Annotated[Principal, access(Action.READ_UNAPPROVED)], bat
     return workflow_svc.transition(db, batch_id, "submit", user)
 
 
+class ApproveIn(BaseModel):
+    """An optional note of the approver, kept with the batch and in the audit log."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 @router.post("/batches/{batch_id}/approve", response_model=BatchOut)
 def approve(
-    db: Db, user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)], batch_id: str
+    db: Db,
+    user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)],
+    batch_id: str,
+    body: ApproveIn | None = None,
 ) -> Any:
-    """Approve a submitted batch (province administrator of all its rows, or the office)."""
-    return workflow_svc.transition(db, batch_id, "approve", user)
+    """Approve a submitted batch (province administrator of all its rows, or the office).
+
+    Never by its submitter under four-eyes approval (``LANXI_FOUR_EYES``); an optional
+    ``reason`` (the approver's note) is kept with the batch.
+    """
+    reason = body.reason if body is not None else None
+    return workflow_svc.transition(db, batch_id, "approve", user, reason=reason)
 
 
 @router.post("/batches/{batch_id}/return", response_model=BatchOut)
