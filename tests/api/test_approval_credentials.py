@@ -76,7 +76,9 @@ def test_the_approver_sees_old_value_new_value_difference_and_comment(fresh_app:
     )
     review = gs.get(f"/api/v1/batches/{second['batch_id']}").json()
     assert review["comment"] == "2012 年数据按修订公报更正"
-    assert (review["rows"], review["new"], review["changed"]) == (2, 1, 1)
+    assert (review["rows"], review["new"], review["changed"], review["total"]) == (2, 1, 1, 2)
+    page2 = gs.get(f"/api/v1/batches/{second['batch_id']}", params={"offset": 1, "limit": 1})
+    assert [i["period"] for i in page2.json()["items"]] == ["2013"]
     assert review["may_decide"] is True and review["own"] is False
     corrected, new = review["items"]
     assert (corrected["period"], corrected["old_value"], corrected["value"]) == ("2012", 80.0, 81.2)

@@ -319,6 +319,8 @@ class BatchReviewOut(BatchOut):
     four_eyes: bool
     new: int
     changed: int
+    total: int
+    offset: int
     items: list[ReviewItemOut]
 
 

@@ -113,15 +113,20 @@ def batches(
 
 @router.get("/batches/{batch_id}", response_model=BatchReviewOut)
 def batch_review(
-    db: Db, user: Annotated[Principal, access(Action.READ_UNAPPROVED)], batch_id: str
+    db: Db,
+    user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
+    batch_id: str,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
 ) -> Any:
     """A batch as its approver reads it.
 
     Every row with the published value it would replace, the difference and validation notes,
     the submitter's comment, and whether the caller may approve or return it now
-    (``may_decide``; false for the submitter under four-eyes approval).
+    (``may_decide``; false for the submitter under four-eyes approval). ``items`` are paged
+    (``offset``, ``limit``; ``total`` rows in all).
     """
-    return workflow_svc.batch_review(db, batch_id, user)
+    return workflow_svc.batch_review(db, batch_id, user, offset=offset, limit=limit)
 
 
 @router.post("/batches", response_model=SubmitOut, status_code=201)

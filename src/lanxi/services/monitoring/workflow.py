@@ -476,7 +476,13 @@ def decidable(
 
 
 def batch_review(
-    session: Session, batch_id: str, user: str | Principal, *, four_eyes: bool | None = None
+    session: Session,
+    batch_id: str,
+    user: str | Principal,
+    *,
+    four_eyes: bool | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Record:
     """What an approver reads before deciding on a batch.
 
@@ -490,17 +496,20 @@ def batch_review(
         The reader; the batch must be within their scope (:func:`visible_batch`).
     four_eyes : bool, optional
         Default the ``LANXI_FOUR_EYES`` setting.
+    offset, limit : int, optional
+        The part of ``items`` returned (all rows by default); the counts cover every row.
 
     Returns
     -------
     dict
-        :func:`batch_record` plus ``may_decide`` (the reader may approve or return it now),
-        ``own`` (the reader submitted it), ``four_eyes``, ``changed`` and ``new`` (row counts)
-        and ``items``: every row, for observations ``indicator_id, indicator_name, region_code,
-        region_name, period, unit, value, old_value, old_version, difference,
-        difference_percent, version, source, note, notes, notes_zh``; for task progress
-        ``task_id, agency_id, agency_name, period, progress, percent, old_progress,
-        old_percent, old_version, difference, version, narrative, notes, notes_zh``.
+        :func:`batch_record` plus ``total`` (rows of the batch), ``offset``,
+        ``may_decide`` (the reader may approve or return it now), ``own`` (the reader
+        submitted it), ``four_eyes``, ``changed`` and ``new`` (row counts) and ``items``:
+        every row, for observations ``indicator_id, indicator_name, region_code, region_name,
+        period, unit, value, old_value, old_version, difference, difference_percent, version,
+        source, note, notes, notes_zh``; for task progress ``task_id, agency_id, agency_name,
+        period, progress, percent, old_progress, old_percent, old_version, difference,
+        version, narrative, notes, notes_zh``.
         ``old_*`` is the published (approved) version the row would replace; ``difference`` is
         new − old (percentage points for task progress).
 
@@ -523,7 +532,9 @@ def batch_review(
         "four_eyes": scope.four_eyes,
         "new": sum(1 for i in items if i["old_version"] is None),
         "changed": sum(1 for i in items if i["old_version"] is not None),
-        "items": items,
+        "total": len(items),
+        "offset": offset,
+        "items": items[offset : None if limit is None else offset + limit],
     }
 
 
