@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the embedded default: virtual environment, package, SQLite database,
-# bundled plan data, a summary, then the web platform (`lanxi serve`, demo data and a demo login).
+# bundled plan data, a summary, then the web platform (`lanxi serve`, demo data and demo logins:
+# each demo account gets its own random password at the first start, printed once and kept in
+# $LANXI_HOME/demo-logins.txt, mode 0600; later starts keep them).
 # Not to start the server: `bash scripts/run.sh --no-serve` or `LANXI_NO_SERVE=1 bash scripts/run.sh`.
 # The dashboard's report downloads need the `reports` extra (installed here: LANXI_EXTRAS defaults to
 # "reports"; LANXI_EXTRAS=dev or "" to choose) and, for PDF, Pango and a CJK font

@@ -95,12 +95,30 @@ class PermissionDenied(LanxiError):  # noqa: N818 - the name the issue and the A
         The user refused.
     action : str, optional
         The action refused.
+    reason_zh : str, optional
+        The reason in Chinese (the message of :attr:`message_zh`).
     """
 
-    def __init__(self, reason: str, *, user: str | None = None, action: str | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        *,
+        user: str | None = None,
+        action: str | None = None,
+        reason_zh: str | None = None,
+    ) -> None:
         self.reason = reason
+        self.reason_zh = reason_zh
         self.user = user
         self.action = action
         who = f"user '{user}'" if user else "this user"
         what = f" may not {action}" if action else " is refused"
         super().__init__(f"{who}{what}: {reason}")
+
+    @property
+    def message_zh(self) -> str | None:
+        """The refusal in Chinese, when the reason has a Chinese text."""
+        if self.reason_zh is None:
+            return None
+        who = f"用户“{self.user}”" if self.user else "此用户"
+        return f"{who}无权操作：{self.reason_zh}"

@@ -13,6 +13,12 @@
     :mod:`lanxi.home` when the package is imported, before any setting is validated).
 ``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
     Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
+``LANXI_FOUR_EYES``
+    Four-eyes approval: a batch is approved or returned by someone other than its submitter
+    (default ``true``; ``false`` for a one-person deployment).
+``LANXI_TOKEN_TTL_DAYS``, ``LANXI_TOKEN_MAX_TTL_DAYS``
+    Life of a new API token when none is asked for (default 90 days), and the longest that may be
+    asked for (default 365 days).
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -54,6 +60,12 @@ class Settings(BaseSettings):
         Quarterly water warning: a section is warned after this many months of the quarter
         missing its target (1–3), or when its quarter class fell by this many classes against the
         same quarter a year before (1–5). Management rules, not numbers of a standard.
+    four_eyes : bool
+        Four-eyes approval (``LANXI_FOUR_EYES``, default True): nobody approves or returns a batch
+        they submitted.
+    token_ttl_days, token_max_ttl_days : int
+        Default and longest life of an API token, in days (``LANXI_TOKEN_TTL_DAYS``, default 90;
+        ``LANXI_TOKEN_MAX_TTL_DAYS``, default 365).
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -64,6 +76,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
+    four_eyes: bool = True
+    token_ttl_days: int = Field(default=90, ge=1, le=3650)
+    token_max_ttl_days: int = Field(default=365, ge=1, le=3650)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -71,6 +86,11 @@ class Settings(BaseSettings):
             self.home.mkdir(parents=True, exist_ok=True)
             # frozen model: set the derived default through object.__setattr__
             object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'lanxi.sqlite'}")
+        if self.token_ttl_days > self.token_max_ttl_days:
+            raise ConfigurationError(
+                f"LANXI_TOKEN_TTL_DAYS ({self.token_ttl_days}) is longer than "
+                f"LANXI_TOKEN_MAX_TTL_DAYS ({self.token_max_ttl_days})"
+            )
         if self.env == "production":
             secret = self.secret_key.get_secret_value()
             if secret == DEV_SECRET_KEY:

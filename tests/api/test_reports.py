@@ -152,9 +152,9 @@ def test_public_role_is_refused_the_internal_reports(
     system = system_principal("test")
     with session(write_url) as s:
         ensure_user(s, "citizen", [Grant(Role.PUBLIC)], actor=system)
-        auth_svc.set_password(s, "citizen", "citizen-password-1", actor=system)
+        auth_svc.set_password(s, "citizen", "reads-approved-data-1", actor=system)
     c = fresh_app()
-    login(c, "citizen", "citizen-password-1")
+    login(c, "citizen", "reads-approved-data-1")
     for kind in sorted(INTERNAL):
         err = _error(
             c.get(f"/api/v1/reports/{kind}", params=_query(kind, "html")), 403, "forbidden"

@@ -129,9 +129,9 @@ def test_public_role_user_is_refused_writes(fresh_app: Make, write_url: str) -> 
     system = system_principal("test")
     with session(write_url) as s:
         ensure_user(s, "citizen", [Grant(Role.PUBLIC)], actor=system)
-        auth_svc.set_password(s, "citizen", "citizen-password-1", actor=system)
+        auth_svc.set_password(s, "citizen", "reads-approved-data-1", actor=system)
     c = fresh_app()
-    login(c, "citizen", "citizen-password-1")
+    login(c, "citizen", "reads-approved-data-1")
     for method, path in PROTECTED:
         r = _call(c, method, path)
         assert r.status_code == 403, (method, path, r.text)

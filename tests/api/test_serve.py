@@ -59,3 +59,39 @@ def test_no_demo_in_production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
         assert "--no-demo" in r.output
     finally:
         get_settings.cache_clear()
+
+
+def test_serve_makes_demo_passwords_once_and_never_resets_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import stat
+
+    url = f"sqlite:///{tmp_path / 'once.sqlite'}"
+    monkeypatch.setenv("LANXI_DATABASE_URL", url)
+    monkeypatch.setenv("LANXI_HOME", str(tmp_path))
+    get_settings.cache_clear()
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **k: None)
+    try:
+        r = CliRunner().invoke(app, ["serve"])
+        assert r.exit_code == 0, r.output
+        printed = dict(re.findall(r"^\s+(\w+) / (\S+)$", r.output, re.M))
+        assert {"admin", "demo_lanzhou", "demo_gansu"} <= set(printed)
+        assert len(set(printed.values())) == len(printed)  # individual passwords
+        kept = tmp_path / "demo-logins.txt"
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+        # the second start prints no password and resets none
+        r = CliRunner().invoke(app, ["serve"])
+        assert r.exit_code == 0, r.output
+        assert not re.findall(r"^\s+\w+ / \S+$", r.output, re.M)
+        assert "demo-logins.txt" in r.output
+        with session(url) as s:
+            for user, pw in printed.items():
+                assert auth_svc.verify_password(s, user, pw), user
+    finally:
+        get_settings.cache_clear()
+        from lanxi.services import store
+
+        store.engine(url).dispose()

@@ -67,7 +67,10 @@ def test_task_status_cache_sees_a_new_report(fresh_app: object) -> None:
         },
     )
     batch = r.json()["batch_id"]
-    assert c.post(f"/api/v1/batches/{batch}/approve").status_code == 200
+    # four-eyes approval: another approver (Gansu's administrator) approves admin's report
+    approver = fresh_app()  # type: ignore[operator]
+    login(approver, "demo_gansu")
+    assert approver.post(f"/api/v1/batches/{batch}/approve").status_code == 200
     after = c.get("/api/v1/tasks/status", params={"agency": "gov_lanzhou", "limit": 1000}).json()
     t01 = next(x for x in after["items"] if x["task_id"] == "t01")
     assert (t01["progress"], t01["latest_period"]) == ("已完成", "2024H2")

@@ -19,6 +19,8 @@ PHEADER = "task_id,agency_id,period,progress,percent,narrative,evidence_links\n"
 
 USERS = {
     "admin": [perms.Grant(perms.Role.AGGLOMERATION_OFFICE)],
+    # a second office user: four-eyes approval refuses admin's own batches to admin
+    "office2": [perms.Grant(perms.Role.AGGLOMERATION_OFFICE)],
     "lanzhou": [perms.Grant(perms.Role.CITY_SUBMITTER, "620100")],
     "xining": [perms.Grant(perms.Role.CITY_SUBMITTER, "630100")],
     "gs_dept": [perms.Grant(perms.Role.DEPARTMENT, "gs_fgw")],

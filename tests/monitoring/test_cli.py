@@ -87,7 +87,12 @@ def test_template_submit_approve_and_progress(cli: Path) -> None:
     assert again["existing"] and again["batch_id"] == res["batch_id"]
     pending = json.loads(ok("batches", "--status", "submitted", "--format", "json"))
     assert [b["id"] for b in pending] == [res["batch_id"]]
-    ok("approve", res["batch_id"][:8])
+    # four-eyes approval: admin submitted, so admin may not approve (exit 2, zh and en reason)
+    own = runner.invoke(app, ["approve", res["batch_id"][:8]])
+    assert own.exit_code != 0 and "four-eyes" in own.output
+    ok("users", "add", "office2")
+    ok("users", "grant", "office2", "agglomeration_office")
+    ok("approve", res["batch_id"][:8], "--as", "office2")
     rows = json.loads(
         ok(
             "observations",
@@ -186,3 +191,29 @@ def test_users_commands(cli: Path) -> None:
     )
     refused = runner.invoke(app, ["submit", str(bad), "--as", "wang"])
     assert refused.exit_code == 2 and "outside your regions" in refused.output
+
+
+def test_token_commands_and_password_reset(cli: Path) -> None:
+    ok("users", "add", "tok_user")
+    ok("users", "grant", "tok_user", "city_submitter", "620100")
+    out = ok("token", "create", "nightly", "--as", "tok_user", "--days", "7")
+    token = out.strip().splitlines()[-1]
+    assert token.startswith("lx_")
+    listed = json.loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
+    assert [(t["name"], t["state"]) for t in listed] == [("nightly", "active")]
+    # another user sees none of them; the office (admin) sees them
+    assert json.loads(ok("token", "list", "--user", "tok_user", "-f", "json"))
+    refused = runner.invoke(app, ["token", "revoke", str(listed[0]["id"]), "--as", "demo_public"])
+    assert refused.exit_code == 1
+    # a weak password is refused with exit code 2
+    weak = runner.invoke(app, ["users", "password", "tok_user", "--password", "1234567890"])
+    assert weak.exit_code == 2 and "common" in weak.output
+    # a reset revokes the token
+    ok("users", "password", "tok_user", "--generate")
+    listed = json.loads(ok("token", "list", "--as", "tok_user", "--all", "--format", "json"))
+    assert [t["state"] for t in listed] == ["revoked"]
+    second = json.loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
+    assert second == []
+    ok("token", "create", "again", "--as", "tok_user")
+    tid = json.loads(ok("token", "list", "--as", "tok_user", "-f", "json"))[0]["id"]
+    assert "revoked" in ok("token", "revoke", str(tid))  # by the office (admin)

@@ -204,7 +204,7 @@ def test_only_approved_values_count(store, write_csv) -> None:  # type: ignore[n
         first = submit_file(s, write_csv("urbanization_rate,630000,2022,61.0,%,公报,"), "admin")
     assert (qinghai()["latest_value"], qinghai()["status"]) == (None, "insufficient_data")
     with store() as s, s.begin():
-        transition(s, first.batch_id, "approve", "admin")
+        transition(s, first.batch_id, "approve", "office2")
     with store() as s, s.begin():  # a later correction, submitted but not yet approved
         submit_file(s, write_csv("urbanization_rate,630000,2022,59.0,%,公报,"), "admin")
     rec = qinghai()

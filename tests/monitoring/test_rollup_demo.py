@@ -124,7 +124,7 @@ def test_plan_figures_demo_and_wipe(store) -> None:
 def test_wipe_restores_the_real_current_version(store, write_csv) -> None:
     with store() as s, s.begin():
         r = submit_file(s, write_csv("urbanization_rate,630000,2021,60.5,%,统计公报,"), "admin")
-        transition(s, r.batch_id, "approve", "admin")
+        transition(s, r.batch_id, "approve", "office2")
     with store() as s, s.begin():
         demo.generate_synthetic(s, "admin", seed=1, until_year=2023, users=False)
         real = s.scalars(
@@ -169,7 +169,7 @@ def test_task_views(store, write_csv) -> None:
             ),
             "admin",
         )
-        transition(s, r.batch_id, "approve", "admin")
+        transition(s, r.batch_id, "approve", "office2")
     import datetime as dt
 
     with store() as s:

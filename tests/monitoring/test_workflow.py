@@ -86,7 +86,7 @@ def test_a_corrected_value_is_a_new_version_and_the_old_one_stays(store, write_c
 
 def test_a_returned_value_submitted_again_is_a_new_version(store, write_csv) -> None:
     first = submit(store, write_csv(LZ))
-    step(store, first.batch_id, "return", "admin", reason="check the source")
+    step(store, first.batch_id, "return", "office2", reason="check the source")
     # the very same bytes again: the existing (returned) batch, nothing written
     same = submit(store, write_csv(LZ, name="again.csv"))
     assert (same.existing, same.batch_id, same.status) == (True, first.batch_id, "returned")
@@ -144,11 +144,11 @@ def test_forbidden_transitions(store, write_csv, start: str, action: str, messag
     if start != "draft":
         step(store, r.batch_id, "submit", "admin")
     if start == "approved":
-        step(store, r.batch_id, "approve", "admin")
+        step(store, r.batch_id, "approve", "office2")
     if start == "returned":
-        step(store, r.batch_id, "return", "admin", reason="x")
+        step(store, r.batch_id, "return", "office2", reason="x")
     with pytest.raises(TransitionError, match=message), store() as s, s.begin():
-        transition(s, r.batch_id, action, "admin", reason="why")  # type: ignore[arg-type]
+        transition(s, r.batch_id, action, "office2", reason="why")  # type: ignore[arg-type]
 
 
 def test_a_return_needs_a_reason(store, write_csv) -> None:
@@ -221,17 +221,19 @@ def test_agglomeration_level_rows_need_the_office(store, write_csv) -> None:
     r = submit(store, write_csv("urbanization_rate,LXCSQ,2023,66,%,s,"), "admin")
     with pytest.raises(PermissionDenied, match="agglomeration / national level"):
         step(store, r.batch_id, "approve", "gansu")
-    assert step(store, r.batch_id, "approve", "admin")["status"] == "approved"
+    assert step(store, r.batch_id, "approve", "office2")["status"] == "approved"
 
 
 def test_public_reads_approved_only_and_writes_nothing(store, write_csv) -> None:
     a = submit(store, write_csv(LZ))
     submit(store, write_csv(XN))
-    step(store, a.batch_id, "approve", "admin")
+    step(store, a.batch_id, "approve", "office2")
     with store() as s:
         seen = list_observations(s, "citizen")
         assert [r["region_code"] for r in seen] == ["620100"]
-        assert len(list_observations(s, "lanzhou")) == 2
+        # least privilege: Lanzhou's submitter sees its own pending row, not Xining's
+        assert [r["region_code"] for r in list_observations(s, "lanzhou")] == ["620100"]
+        assert len(list_observations(s, "admin")) == 2
         with pytest.raises(PermissionDenied, match="approved data only"):
             list_observations(s, "citizen", status="submitted")
         with pytest.raises(PermissionDenied, match="approved data only"):

@@ -55,6 +55,27 @@ async def sent_csrf(request: Request) -> str | None:
     return await submitted_csrf(request)
 
 
+def token_use(request: Request, token: str) -> auth_svc.TokenUse | None:
+    """Resolve a bearer token and record its use, in a short transaction of its own.
+
+    Its own transaction, committed before the request's session reads anything: the request's
+    snapshot starts after the ``last_used_at`` write (written at most once a minute), so a route
+    that writes later is never refused for it. If the store is busy the use is not recorded.
+    """
+    from sqlalchemy.exc import OperationalError
+
+    factory = request.app.state.sessions
+    try:
+        with factory() as s, s.begin():
+            use = auth_svc.resolve_token_use(s, token)
+            if use is not None:
+                auth_svc.touch_token(s, use)
+            return use
+    except OperationalError:  # busy: resolve without recording the use
+        with factory() as s:
+            return auth_svc.resolve_token_use(s, token)
+
+
 def current_principal(
     request: Request, db: Db, sent: Annotated[str | None, Depends(sent_csrf)]
 ) -> Principal:
@@ -76,10 +97,10 @@ def current_principal(
     request.state.session_id = None
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        username = auth_svc.resolve_token(db, auth[7:].strip())
-        if username is None:
+        use = token_use(request, auth[7:].strip())
+        if use is None:
             raise ApiError(401, "unauthenticated", "the API token is unknown, revoked or expired")
-        principal = _load_principal(db, username)
+        principal = _load_principal(db, use.username)
         request.state.auth = "token"
     else:
         sid = request.cookies.get(SESSION_COOKIE)

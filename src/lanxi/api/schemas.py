@@ -272,7 +272,56 @@ class BatchOut(Out):
     decided_by: str | None = None
     decided_at: str | None = None
     reason: str | None = None
+    comment: str | None = None
     sha256: str
+
+
+class ReviewItemOut(Out):
+    """One row of a batch under review, with the published value it would replace.
+
+    Observations fill ``indicator_*``, ``region_*``, ``value``, ``unit``, ``old_value``,
+    ``difference``, ``difference_percent``; task progress fills ``task_id``, ``agency_*``,
+    ``progress``, ``percent``, ``old_progress``, ``old_percent`` and ``difference`` (percentage
+    points). ``old_*`` is empty for a key with nothing published yet.
+    """
+
+    period: str
+    version: int
+    old_version: int | None = None
+    difference: float | None = None
+    notes: list[str] = []
+    notes_zh: list[str] = []
+    indicator_id: str | None = None
+    indicator_name: str | None = None
+    region_code: str | None = None
+    region_name: str | None = None
+    unit: str | None = None
+    value: float | None = None
+    old_value: float | None = None
+    difference_percent: float | None = None
+    source: str | None = None
+    note: str | None = None
+    task_id: str | None = None
+    agency_id: str | None = None
+    agency_name: str | None = None
+    progress: str | None = None
+    percent: float | None = None
+    old_progress: str | None = None
+    old_percent: float | None = None
+    narrative: str | None = None
+
+
+class BatchReviewOut(BatchOut):
+    """A batch as its approver reads it: every row with the value it would replace."""
+
+    may_decide: bool
+    own: bool
+    four_eyes: bool
+    new: int
+    changed: int
+    total: int
+    offset: int
+    items: list[ReviewItemOut]
 
 
 class SubmitOut(Out):
@@ -315,6 +364,20 @@ class TokenOut(Out):
 
     token: str
     name: str
+    expires_at: str | None = None
+
+
+class TokenInfoOut(Out):
+    """An API token as listed (never its value)."""
+
+    id: int
+    username: str
+    name: str
+    created_at: str | None = None
+    expires_at: str | None = None
+    last_used_at: str | None = None
+    revoked_at: str | None = None
+    state: str
 
 
 class Row(Out):

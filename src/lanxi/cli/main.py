@@ -111,7 +111,9 @@ COMMANDS: tuple[Lazy, ...] = (
          "data."),
     Lazy("tasks", _MON, "tasks_app", "重点任务 The tasks of the 2022 scheme; `lanxi tasks "
          "status` for their progress."),
-    Lazy("users", _MON, "users_app", "用户 Users and roles."),
+    # lanxi.cli.tokens adds `users password` to the monitoring module's users_app
+    Lazy("users", "lanxi.cli.tokens", "users_app", "用户 Users and roles."),
+    Lazy("token", "lanxi.cli.tokens", "token_app", "令牌 API tokens: list, create, revoke."),
 )  # fmt: skip
 _BY_NAME = {c.name: c for c in COMMANDS}
 
@@ -174,7 +176,8 @@ class LanxiGroup(TyperGroup):
             sys.stderr.write(f"错误 Error: {exc}\n")
             raise typer.Exit(2) from exc
         except LanxiError as exc:
-            sys.stderr.write(f"错误 Error: {exc}\n")
+            zh = getattr(exc, "message_zh", None)
+            sys.stderr.write(f"错误 Error: {exc}\n" + (f"错误：{zh}\n" if zh else ""))
             raise typer.Exit(1) from exc
 
 

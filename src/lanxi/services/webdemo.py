@@ -1,13 +1,18 @@
 """Set-up for ``lanxi serve``: the store, the demonstration data, and demo sign-ins.
 
 Everything is idempotent: an existing database keeps its data; demo data are generated only when
-the store holds none; demo passwords are (re)set at each call and returned, to be printed.
+the store holds none. Demo sign-ins get individual random passwords **once**, when an account has
+none: they are returned (to be printed once) and kept in ``<LANXI_HOME>/demo-logins.txt`` (mode
+0600). A later start never resets them silently; only an explicit ``password`` (``lanxi serve
+--password``) or ``lanxi users password NAME`` changes them.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -30,13 +35,22 @@ DEMO_LOGINS: dict[str, tuple[Grant, ...]] = {
 }
 
 
+#: The file under ``LANXI_HOME`` that keeps the demo passwords made at the first start.
+LOGINS_FILE = "demo-logins.txt"
+
+
 @dataclass(frozen=True)
 class Prepared:
-    """What :func:`prepare` did."""
+    """What :func:`prepare` did.
+
+    ``logins`` holds only the passwords set by this call (to print once); ``logins_file`` the
+    file that keeps the demo passwords (None without a home directory).
+    """
 
     created_schema: bool
     loaded_demo: bool
     logins: dict[str, str]
+    logins_file: Path | None = None
 
 
 def ensure_store(url: str | None = None) -> bool:
@@ -70,23 +84,60 @@ def ensure_demo_data(url: str | None = None) -> bool:
     return True
 
 
-def demo_logins(url: str | None = None, password: str | None = None) -> dict[str, str]:
-    """Create the demo users if missing and set one password for all; return user → password.
+def _keep(home: Path, logins: dict[str, str]) -> Path:
+    """Record new demo passwords in ``home/demo-logins.txt`` (mode 0600), replacing older lines."""
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / LOGINS_FILE
+    kept: dict[str, str] = {}
+    if path.exists():
+        for line in path.read_text("utf-8").splitlines():
+            if line and not line.startswith("#") and "\t" in line:
+                name, pw = line.split("\t", 1)
+                kept[name] = pw
+    kept.update(logins)
+    text = "# Lanxi demo sign-ins (user<TAB>password), made once by `lanxi serve`; keep private\n"
+    text += "".join(f"{n}\t{p}\n" for n, p in sorted(kept.items()))
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.chmod(path, 0o600)  # also when the file existed with other permissions
+    return path
+
+
+def demo_logins(
+    url: str | None = None, password: str | None = None, *, home: Path | None = None
+) -> dict[str, str]:
+    """Create the demo users if missing; give each one without a password its own random one.
 
     Parameters
     ----------
     url : str, optional
         The database.
     password : str, optional
-        Default: a new random one (printed by ``lanxi serve``).
+        An explicit password for every demo user (tests, ``lanxi serve --password``): set at each
+        call. Default: only accounts without a password get one, each its own, random.
+    home : Path, optional
+        Where to keep the new passwords (``demo-logins.txt``, mode 0600).
+
+    Returns
+    -------
+    dict
+        User → password, for the passwords set by this call only (to print once).
     """
-    password = password or secrets.token_urlsafe(9)
     system = system_principal("serve")
+    made: dict[str, str] = {}
     with store_svc.session(url) as s:
         for name, grants in DEMO_LOGINS.items():
             ensure_user(s, name, grants, actor=system)
-            auth_svc.set_password(s, name, password, actor=system)
-    return dict.fromkeys(DEMO_LOGINS, password)
+            if password is not None:
+                auth_svc.set_password(s, name, password, actor=system)
+                made[name] = password
+            elif not auth_svc.has_password(s, name):
+                made[name] = secrets.token_urlsafe(12)
+                auth_svc.set_password(s, name, made[name], actor=system)
+    if made and home is not None and password is None:
+        _keep(home, made)
+    return made
 
 
 def prepare(
@@ -95,6 +146,7 @@ def prepare(
     demo: bool = True,
     password: str | None = None,
     env: str = "development",
+    home: Path | None = None,
 ) -> Prepared:
     """Everything ``lanxi serve`` needs before it starts.
 
@@ -109,5 +161,6 @@ def prepare(
         )
     created = ensure_store(url)
     loaded = ensure_demo_data(url) if demo else False
-    logins = demo_logins(url, password) if demo else {}
-    return Prepared(created, loaded, logins)
+    logins = demo_logins(url, password, home=home) if demo else {}
+    file = home / LOGINS_FILE if home is not None and (home / LOGINS_FILE).exists() else None
+    return Prepared(created, loaded, logins, file)

@@ -397,6 +397,8 @@ class SubmissionBatchRow(Base):
     row_count: Mapped[int | None] = mapped_column(Integer)
     decided_by: Mapped[str | None] = mapped_column(String(64))
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The submitter's note to the approver (migration 0006).
+    comment: Mapped[str | None] = mapped_column(Text)
 
 
 class ObservationRow(Base):

@@ -3,7 +3,8 @@
 * ``web_sessions`` — one signed-in browser: the SHA-256 of the random session id (the cookie holds
   the id itself, so a copy of the database cannot be replayed as a cookie), the user, the CSRF
   token of the session (synchronizer pattern) and the expiry;
-* ``api_tokens`` — bearer tokens for scripts, stored as SHA-256 hashes, revocable.
+* ``api_tokens`` — bearer tokens for scripts, stored as SHA-256 hashes, named, with an expiry and
+  the time of their last use, revocable.
 
 Created by migration ``0005_web``; imported at the end of :mod:`lanxi.storage.models` so
 ``Base.metadata`` holds them. Passwords live in ``users.password_hash`` (argon2, migration 0002).
@@ -43,3 +44,5 @@ class ApiTokenRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When the token last authenticated a request (updated at most once a minute; 0006).
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

@@ -7,6 +7,7 @@ look them up with ``t("key")`` and never build text by concatenation. The langua
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
 from importlib import resources
 
@@ -43,3 +44,31 @@ def pick(query: str | None, cookie: str | None) -> str:
         if v in LANGUAGES:
             return str(v)
     return DEFAULT
+
+
+#: China Standard Time (UTC+8, no daylight saving since 1991): the time zone of every time shown.
+try:
+    from zoneinfo import ZoneInfo
+
+    BEIJING: dt.tzinfo = ZoneInfo("Asia/Shanghai")
+except Exception:  # pragma: no cover - no tz database (Windows without tzdata)
+    BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")
+
+#: The label after a time, by language.
+TIME_LABEL = {"zh": "（北京时间）", "en": " (Beijing time)"}
+
+
+def beijing_time(value: str | dt.datetime | None, lang: str = DEFAULT) -> str:
+    """A stored time (UTC; an ISO text or a datetime) as Beijing time, to the minute, labelled.
+
+    ``2025-06-01T06:03:00+00:00`` → ``2025-06-01 14:03（北京时间）`` (``zh``) or
+    ``2025-06-01 14:03 (Beijing time)`` (``en``). A time without a zone is taken as UTC (SQLite
+    returns stored UTC times without it). Empty for None.
+    """
+    if value is None or value == "":
+        return ""
+    t = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    local = t.astimezone(BEIJING)
+    return local.strftime("%Y-%m-%d %H:%M") + TIME_LABEL.get(lang, TIME_LABEL[DEFAULT])

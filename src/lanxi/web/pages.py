@@ -33,6 +33,9 @@ from lanxi.web import i18n
 
 WEB_DIR = Path(str(resources.files("lanxi.web")))
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+templates.env.filters["bjtime"] = i18n.beijing_time
+#: Rows of a batch shown per page of its review.
+REVIEW_PAGE_ROWS = 500
 router = APIRouter(include_in_schema=False)
 
 #: Content-Security-Policy of every page: nothing is loaded from outside the machine.
@@ -51,6 +54,7 @@ NAV = [
     ("/access", "nav_access"),
     ("/reports", "nav_reports"),
     ("/submit", "nav_submit"),
+    ("/mine", "nav_mine"),
     ("/queue", "nav_queue"),
 ]
 
@@ -253,8 +257,9 @@ def submit(
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     file: Annotated[UploadFile, File()],
     draft: Annotated[bool, Form()] = False,
+    comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Upload a file: every problem listed in the page, or the new batch."""
+    """Upload a file (with a note to the approver): every problem listed, or the new batch."""
     data = file.file.read(MAX_UPLOAD_BYTES + 1)  # sync route: the store stays off the loop
     if len(data) > MAX_UPLOAD_BYTES:
         return render(
@@ -269,7 +274,7 @@ def submit(
             path = Path(tmp) / _safe_name(file.filename)
             path.write_bytes(data)
             with db.begin_nested():
-                result = submit_svc.submit_file(db, path, user, draft=draft)
+                result = submit_svc.submit_file(db, path, user, draft=draft, comment=comment)
     except LanxiError as exc:
         status, _code, message, problems = classify(exc)
         return render(
@@ -278,13 +283,95 @@ def submit(
     return render(request, "submit.html", status=201, page="submit", result=result)
 
 
+def _lang(request: Request) -> str:
+    return i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+
+
+def _message(request: Request, exc: LanxiError) -> tuple[int, str]:
+    """Status and message of an error, in the page's language where a Chinese text exists."""
+    status, _code, message, _p = classify(exc)
+    zh = getattr(exc, "message_zh", None)
+    if _lang(request) == "zh" and isinstance(zh, str) and zh:
+        message = zh
+    return status, message
+
+
+def _queue_page(
+    request: Request,
+    db: Db,
+    user: Principal,
+    *,
+    status: int = 200,
+    done: str | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    rows = workflow_svc.list_batches(db, user, status="submitted")
+    can = workflow_svc.decidable(db, [b["id"] for b in rows], user)
+    return render(
+        request,
+        "queue.html",
+        status=status,
+        page="queue",
+        batches=rows,
+        decidable=can,
+        done=done,
+        error=error,
+    )
+
+
 @router.get("/queue", response_model=None)
 def queue(request: Request, db: Db, user: Anyone, done: str | None = None) -> Response:
-    """The approver's queue: submitted batches with approve / return."""
+    """The approval queue: submitted batches within the user's scope.
+
+    Approve and Return are offered only on the batches the user may decide (a city submitter
+    sees the queue of their regions without them; nobody sees them on their own batch under
+    four-eyes approval). Each batch links to its review page.
+    """
     if user is ANONYMOUS:
         return _login_redirect(request)
-    rows = workflow_svc.list_batches(db, user, status="submitted")
-    return render(request, "queue.html", page="queue", batches=rows, done=done)
+    return _queue_page(request, db, user, done=done)
+
+
+@router.get("/queue/{batch_id}", response_model=None)
+def review(
+    request: Request, db: Db, user: Anyone, batch_id: str, page: int = 1, done: str | None = None
+) -> Response:
+    """One batch under review: every row, the value it would replace, the difference, notes."""
+    if user is ANONYMOUS:
+        return _login_redirect(request)
+    try:
+        rec = workflow_svc.batch_review(db, batch_id, user)
+    except LanxiError as exc:
+        status, message = _message(request, exc)
+        return error_page(request, status, message)
+    items = rec["items"]
+    pages = max(1, -(-len(items) // REVIEW_PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    shown = items[(page - 1) * REVIEW_PAGE_ROWS : page * REVIEW_PAGE_ROWS]
+    return render(
+        request,
+        "review.html",
+        page="queue",
+        batch=rec,
+        items=shown,
+        page_no=page,
+        pages=pages,
+        first_row=(page - 1) * REVIEW_PAGE_ROWS,
+        done=done,
+    )
+
+
+@router.get("/mine", response_model=None)
+def mine(request: Request, db: Db, user: Anyone) -> Response:
+    """The submitter's own batches: status, who decided and when, the reasons of returns."""
+    if user is ANONYMOUS:
+        return _login_redirect(request)
+    try:
+        rows = workflow_svc.list_batches(db, user, mine=True)
+    except LanxiError as exc:
+        status, message = _message(request, exc)
+        return error_page(request, status, message)
+    return render(request, "mine.html", page="mine", batches=rows)
 
 
 def _step(
@@ -294,11 +381,8 @@ def _step(
         with db.begin_nested():
             rec = workflow_svc.transition(db, batch_id, step, user, reason=reason)  # type: ignore[arg-type]
     except LanxiError as exc:
-        status, _code, message, _p = classify(exc)
-        rows = workflow_svc.list_batches(db, user, status="submitted")
-        return render(
-            request, "queue.html", status=status, page="queue", batches=rows, error=message
-        )
+        status, message = _message(request, exc)
+        return _queue_page(request, db, user, status=status, error=message)
     return RedirectResponse(f"/queue?done={rec['id']}:{rec['status']}", status_code=303)
 
 
@@ -308,9 +392,10 @@ def approve(
     db: Db,
     user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)],
     batch_id: str,
+    reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    """Approve a batch from the queue."""
-    return _step(request, db, user, batch_id, "approve", None)
+    """Approve a batch from the queue (with an optional note of the approver)."""
+    return _step(request, db, user, batch_id, "approve", reason.strip() or None)
 
 
 @router.post("/queue/{batch_id}/return", response_model=None)

@@ -1,16 +1,22 @@
-"""Sign-in and sign-out (session cookie), the caller, API tokens, users."""
+"""Sign-in and sign-out (session cookie), the caller, password change, API tokens, users.
+
+API tokens are minted only by a signed-in browser session (never by another token), expire
+(``LANXI_TOKEN_TTL_DAYS`` by default, at most ``LANXI_TOKEN_MAX_TTL_DAYS``), and are listed and
+revoked by their owner or the office. A password change ends every session and token of the user.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from lanxi.api.deps import Db, access
 from lanxi.api.errors import ApiError
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
-from lanxi.api.schemas import MeOut, TokenOut, UserOut
+from lanxi.api.schemas import MeOut, TokenInfoOut, TokenOut, UserOut
 from lanxi.api.security import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -32,9 +38,22 @@ class LoginIn(BaseModel):
 
 
 class TokenIn(BaseModel):
-    """A name for a new API token."""
+    """A name for a new API token, and its life."""
 
     name: str = Field(min_length=1, max_length=64)
+    days: int | None = Field(
+        default=None,
+        ge=1,
+        le=3650,
+        description="life in days (default LANXI_TOKEN_TTL_DAYS; at most LANXI_TOKEN_MAX_TTL_DAYS)",
+    )
+
+
+class PasswordIn(BaseModel):
+    """A password change: the current password and the new one."""
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
 
 
 class CsrfOut(BaseModel):
@@ -138,10 +157,51 @@ def me(request: Request, user: Annotated[Principal, access()]) -> dict[str, Any]
 
 
 @router.post("/auth/tokens", response_model=TokenOut, status_code=201)
-def new_token(db: Db, user: Annotated[Principal, access(signed_in=True)], body: TokenIn) -> Any:
-    """Issue an API token for the caller (shown once; send it as ``Authorization: Bearer …``)."""
-    token = auth_svc.create_token(db, user.username, body.name, actor=user)
-    return {"token": token, "name": body.name}
+def new_token(
+    request: Request, db: Db, user: Annotated[Principal, access(signed_in=True)], body: TokenIn
+) -> Any:
+    """Issue an API token for the caller (shown once; send it as ``Authorization: Bearer …``).
+
+    Only a signed-in browser session may: a request made with an API token is refused (403).
+    """
+    via_token = getattr(request.state, "auth", None) == "token"
+    ttl = dt.timedelta(days=body.days) if body.days is not None else None
+    issued = auth_svc.issue_token(
+        db, user.username, body.name, actor=user, ttl=ttl, via_token=via_token
+    )
+    return {"token": issued.token, "name": issued.name, "expires_at": issued.expires_at.isoformat()}
+
+
+@router.get("/auth/tokens", response_model=list[TokenInfoOut])
+def tokens(
+    db: Db,
+    user: Annotated[Principal, access(signed_in=True)],
+    username: Annotated[str | None, Query(max_length=64, alias="user")] = None,
+    include_dead: Annotated[bool, Query(alias="all")] = False,
+) -> Any:
+    """The caller's API tokens (the office: everyone's, or ``?user=``); never their values."""
+    return auth_svc.list_tokens(db, user, username=username, include_dead=include_dead)
+
+
+@router.delete("/auth/tokens/{token_id}", response_model=TokenInfoOut)
+def revoke(db: Db, user: Annotated[Principal, access(signed_in=True)], token_id: int) -> Any:
+    """Revoke an API token: its owner or the office."""
+    done = auth_svc.revoke_token_id(db, token_id, actor=user)
+    listed = auth_svc.list_tokens(db, user, username=done["username"], include_dead=True)
+    return next(t for t in listed if t["id"] == done["id"])
+
+
+@router.post("/auth/password", status_code=204)
+def change_password(
+    request: Request, db: Db, user: Annotated[Principal, access(signed_in=True)], body: PasswordIn
+) -> Response:
+    """Change the caller's password: every session and token of the caller ends (sign in again)."""
+    if not auth_svc.verify_password(db, user.username, body.current_password):
+        raise ApiError(401, "unauthenticated", "the current password is wrong")
+    auth_svc.set_password(db, user.username, body.new_password, actor=user)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.get(

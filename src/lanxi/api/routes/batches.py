@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from lanxi.api.deps import ANY_BATCH, Db, access
 from lanxi.api.errors import ApiError
 from lanxi.api.listing import DOWNLOADS, XLSX, Listing, Page, respond
-from lanxi.api.schemas import BatchOut, SubmitOut
+from lanxi.api.schemas import BatchOut, BatchReviewOut, SubmitOut
 from lanxi.services.monitoring import submit as submit_svc
 from lanxi.services.monitoring import templates as template_svc
 from lanxi.services.monitoring import workflow as workflow_svc
@@ -99,10 +99,34 @@ def batches(
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     status: Text = None,
     kind: Text = None,
+    mine: bool = False,
 ) -> Page[BatchOut] | Response:
-    """Submission batches, newest first (``status=submitted`` is the approver's queue)."""
-    rows = workflow_svc.list_batches(db, user, status=status, kind=kind)
+    """Submission batches within the caller's scope, newest first.
+
+    ``status=submitted`` is the approver's queue; ``mine=true`` the caller's own batches (with
+    their status and return reasons). A city submitter sees the batches of their regions, a
+    province administrator those of the province, the office all.
+    """
+    rows = workflow_svc.list_batches(db, user, status=status, kind=kind, mine=mine)
     return respond(rows, BatchOut, params, "batches")
+
+
+@router.get("/batches/{batch_id}", response_model=BatchReviewOut)
+def batch_review(
+    db: Db,
+    user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
+    batch_id: str,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+) -> Any:
+    """A batch as its approver reads it.
+
+    Every row with the published value it would replace, the difference and validation notes,
+    the submitter's comment, and whether the caller may approve or return it now
+    (``may_decide``; false for the submitter under four-eyes approval). ``items`` are paged
+    (``offset``, ``limit``; ``total`` rows in all).
+    """
+    return workflow_svc.batch_review(db, batch_id, user, offset=offset, limit=limit)
 
 
 @router.post("/batches", response_model=SubmitOut, status_code=201)
@@ -111,6 +135,9 @@ def submit(
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     file: Annotated[UploadFile, File(description="a CSV or Excel file made from a template")],
     draft: Annotated[bool, Form()] = False,
+    comment: Annotated[
+        str | None, Form(max_length=2000, description="a note to the approver")
+    ] = None,
 ) -> Any:
     """Validate an uploaded file and store it as one batch (all rows or none)."""
     # a sync route (run in the thread pool): the store is never used from the event loop
@@ -120,7 +147,7 @@ def submit(
     with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
         path = Path(tmp) / _safe_name(file.filename)
         path.write_bytes(data)
-        result = submit_svc.submit_file(db, path, user, draft=draft)
+        result = submit_svc.submit_file(db, path, user, draft=draft, comment=comment)
     return result.__dict__
 
 
@@ -180,12 +207,26 @@ def send(db: Db, user: Annotated[Principal, access(Action.READ_UNAPPROVED)], bat
     return workflow_svc.transition(db, batch_id, "submit", user)
 
 
+class ApproveIn(BaseModel):
+    """An optional note of the approver, kept with the batch and in the audit log."""
+
+    reason: str | None = Field(default=None, max_length=2000)
+
+
 @router.post("/batches/{batch_id}/approve", response_model=BatchOut)
 def approve(
-    db: Db, user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)], batch_id: str
+    db: Db,
+    user: Annotated[Principal, access(Action.APPROVE, target=ANY_BATCH)],
+    batch_id: str,
+    body: ApproveIn | None = None,
 ) -> Any:
-    """Approve a submitted batch (province administrator of all its rows, or the office)."""
-    return workflow_svc.transition(db, batch_id, "approve", user)
+    """Approve a submitted batch (province administrator of all its rows, or the office).
+
+    Never by its submitter under four-eyes approval (``LANXI_FOUR_EYES``); an optional
+    ``reason`` (the approver's note) is kept with the batch.
+    """
+    reason = body.reason if body is not None else None
+    return workflow_svc.transition(db, batch_id, "approve", user, reason=reason)
 
 
 @router.post("/batches/{batch_id}/return", response_model=BatchOut)

@@ -20,6 +20,15 @@ role                    scope          may
 Every user (any role) may read approved data; reading submitted, draft or returned data needs a
 role other than ``public``. :func:`authorize` raises :class:`~lanxi.errors.PermissionDenied` with a
 reason that names the missing role or scope and the rows concerned.
+
+**Four-eyes approval** (``LANXI_FOUR_EYES``, on by default): nobody approves or returns a batch
+they submitted — not even the office; the refusal says so in Chinese and English.
+
+**Least privilege** for unapproved data: a city submitter sees the pending rows, drafts, batches
+and audit entries of their own regions (and what they submitted themselves), a department those of
+its agency, a province administrator those of the province, the office everything. The filters
+are made here (:func:`observation_scope`, :func:`progress_scope`, :func:`batch_scope_filter`,
+:func:`audit_scope`) and applied by the query services, never per route.
 """
 
 from __future__ import annotations
@@ -29,7 +38,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, and_, exists, false, insert, or_, select, true
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, PermissionDenied, ValidationError
@@ -42,7 +51,14 @@ from lanxi.services.monitoring.common import (
     load_reference,
     write_audit,
 )
-from lanxi.storage.models import RoleRow, UserRow
+from lanxi.storage.models import (
+    AuditLogRow,
+    ObservationRow,
+    RoleRow,
+    SubmissionBatchRow,
+    TaskProgressReportRow,
+    UserRow,
+)
 
 
 class Role(StrEnum):
@@ -125,11 +141,14 @@ class BatchScope:
     provinces : frozenset of str or None
         Province code of each row's region (observations) or agency (task progress); ``None``
         for rows outside both provinces (the agglomeration as a whole, national bodies).
+    four_eyes : bool
+        Four-eyes approval applies: the submitter may not approve or return the batch.
     """
 
     batch_id: str
     submitted_by: str
     provinces: frozenset[str | None]
+    four_eyes: bool = True
 
 
 def system_principal(name: str) -> Principal:
@@ -230,6 +249,7 @@ def authorize(
     """
     act = Action(action)
     if user.office or user.system:
+        _four_eyes(user, act, target)
         return
     deny = _deny(user, act)
     if act is Action.READ_UNAPPROVED:
@@ -300,8 +320,160 @@ def authorize(
                 f"batch {scope.batch_id} has rows outside your province(s) "
                 f"{', '.join(sorted(user.provinces))}: {names}"
             )
+        _four_eyes(user, act, scope)
         return
     deny("unknown action")  # pragma: no cover
+
+
+def _four_eyes(user: Principal, act: Action, target: Any) -> None:
+    """Refuse the submitter of a batch its approval or return (four-eyes approval)."""
+    if (
+        act in (Action.APPROVE, Action.RETURN)
+        and isinstance(target, BatchScope)
+        and target.four_eyes
+        and not user.system
+        and target.submitted_by == user.username
+    ):
+        raise PermissionDenied(
+            f"four-eyes approval: you submitted batch {target.batch_id[:8]}, so another "
+            "approver decides on it (LANXI_FOUR_EYES)",
+            user=user.username,
+            action=act.value,
+            reason_zh=f"四眼审核：批次 {target.batch_id[:8]} 由您本人报送，须由另一位审核人"
+            + ("审批" if act is Action.APPROVE else "退回"),
+        )
+
+
+def may_decide(user: Principal, scope: BatchScope) -> bool:
+    """True if ``user`` may approve (and return) the batch of ``scope`` (to offer the buttons)."""
+    try:
+        authorize(user, Action.APPROVE, scope)
+    except PermissionDenied:
+        return False
+    return True
+
+
+# --------------------------------------------------------------------------- least privilege
+
+
+def sees_everything(user: Principal) -> bool:
+    """True for the office and system jobs: no scope filter on unapproved data."""
+    return user.office or user.system
+
+
+def visible_agencies(user: Principal, ref: Reference) -> frozenset[str]:
+    """Agencies whose unapproved reports ``user`` may read.
+
+    Their own agency, the agencies of their regions (city governments) and of their provinces.
+    """
+    out = set(user.agencies)
+    for agency, a in ref.agencies.items():
+        if (a.get("region_code") is not None and a.get("region_code") in user.regions) or (
+            a.get("province") is not None and a.get("province") in user.provinces
+        ):
+            out.add(agency)
+    return frozenset(out)
+
+
+def observation_scope(user: Principal) -> ColumnElement[bool]:
+    """Which observation rows ``user`` may read: approved ones, and the others of their regions.
+
+    A condition on ``observations`` for a ``WHERE`` clause (``TRUE`` for the office).
+    """
+    if sees_everything(user):
+        return true()
+    obs = ObservationRow.__table__.c
+    cond: list[ColumnElement[bool]] = [obs.status == "approved"]
+    if user.regions:
+        cond.append(obs.region_code.in_(sorted(user.regions)))
+    cond.append(obs.entered_by == user.username)
+    return or_(*cond)
+
+
+def progress_scope(user: Principal, ref: Reference) -> ColumnElement[bool]:
+    """Which task progress rows ``user`` may read.
+
+    Approved ones, and the others of their agencies (:func:`visible_agencies`).
+    """
+    if sees_everything(user):
+        return true()
+    prog = TaskProgressReportRow.__table__.c
+    cond: list[ColumnElement[bool]] = [prog.status == "approved"]
+    agencies = visible_agencies(user, ref)
+    if agencies:
+        cond.append(prog.agency_id.in_(sorted(agencies)))
+    cond.append(prog.entered_by == user.username)
+    return or_(*cond)
+
+
+def batch_scope_filter(user: Principal, ref: Reference) -> ColumnElement[bool]:
+    """Which batches ``user`` may see.
+
+    Their own, and those with a row in their regions or of their agencies (approved batches are
+    public and visible to all).
+    """
+    if sees_everything(user):
+        return true()
+    batch = SubmissionBatchRow.__table__.c
+    obs = ObservationRow.__table__.c
+    prog = TaskProgressReportRow.__table__.c
+    cond: list[ColumnElement[bool]] = [
+        batch.status == "approved",
+        batch.submitted_by == user.username,
+    ]
+    if user.regions:
+        cond.append(
+            exists().where(obs.batch_id == batch.id, obs.region_code.in_(sorted(user.regions)))
+        )
+    agencies = visible_agencies(user, ref)
+    if agencies:
+        cond.append(exists().where(prog.batch_id == batch.id, prog.agency_id.in_(sorted(agencies))))
+    return or_(*cond)
+
+
+def _like_part(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%:{escaped}:%"
+
+
+def audit_scope(user: Principal, ref: Reference) -> ColumnElement[bool]:
+    """Which audit entries ``user`` may read.
+
+    The office: all. Others: their own actions; the entries of the observations of their regions,
+    of the task reports of their agencies, and of the batches they may see
+    (:func:`batch_scope_filter`). Entries about users, roles and tokens of others are the
+    office's.
+    """
+    if sees_everything(user):
+        return true()
+    log = AuditLogRow.__table__.c
+    batch = SubmissionBatchRow.__table__.c
+    cond: list[ColumnElement[bool]] = [log.actor == user.username]
+    regions = sorted(user.regions)
+    if regions:
+        cond.append(
+            and_(
+                log.entity == "observations",
+                or_(
+                    *(log.entity_id.like(_like_part(r), escape="\\") for r in sorted(user.regions))
+                ),
+            )
+        )
+    agencies = visible_agencies(user, ref)
+    if agencies:
+        cond.append(
+            and_(
+                log.entity == "task_progress_reports",
+                or_(*(log.entity_id.like(_like_part(a), escape="\\") for a in sorted(agencies))),
+            )
+        )
+    cond.append(
+        and_(
+            log.entity == "submission_batches",
+            log.entity_id.in_(select(batch.id).where(batch_scope_filter(user, ref))),
+        )
+    )
+    return or_(*cond) if cond else false()
 
 
 def _deny(user: Principal, act: Action) -> Any:

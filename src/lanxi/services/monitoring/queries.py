@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, PermissionDenied
 from lanxi.services.monitoring.common import Record, load_reference, period_end
-from lanxi.services.monitoring.permissions import Action, Principal, authorize
+from lanxi.services.monitoring.permissions import (
+    Action,
+    Principal,
+    audit_scope,
+    authorize,
+    observation_scope,
+)
 from lanxi.services.monitoring.submit import OBS, PROGRESS, as_principal
 from lanxi.storage.models import AuditLogRow, WorkflowStatus
 
@@ -204,6 +210,7 @@ def list_observations(
             q = q.where(OBS.c.status == status)
     else:
         q = select_versions(OBS, key, status)
+    q = q.where(observation_scope(principal))  # least privilege: others' pending rows stay hidden
     if indicator is not None:
         q = q.where(OBS.c.indicator_id == indicator)
     if region is not None:
@@ -248,14 +255,18 @@ def list_audit(
 ) -> list[Record]:
     """Audit log entries, oldest first (the newest ``limit`` if given).
 
+    Least privilege: the office reads every entry; other roles the entries of their own regions,
+    agencies and batches, and their own actions (:func:`~.permissions.audit_scope`).
+
     Raises
     ------
     PermissionDenied
         For the public role (the log shows unapproved data).
     """
-    principal = as_principal(session, user)
+    ref = load_reference(session)
+    principal = as_principal(session, user, ref)
     authorize(principal, Action.READ_UNAPPROVED)
-    q = select(AuditLogRow)
+    q = select(AuditLogRow).where(audit_scope(principal, ref))
     if since is not None:
         start = since if isinstance(since, dt.datetime) else dt.datetime.combine(since, dt.time())
         if start.tzinfo is None:

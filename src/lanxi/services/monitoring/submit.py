@@ -227,6 +227,7 @@ def submit_file(
     *,
     draft: bool = False,
     max_per_rule: int | None = 100,
+    comment: str | None = None,
 ) -> SubmitResult:
     """Validate a CSV or Excel file and store it as one batch (all rows or none).
 
@@ -242,6 +243,8 @@ def submit_file(
         Store the batch as a draft (to be submitted later with :func:`transition`).
     max_per_rule : int or None
         Problems listed per validation rule.
+    comment : str, optional
+        The submitter's note to the approver (kept with the batch).
 
     Returns
     -------
@@ -293,6 +296,7 @@ def submit_file(
         ref=ref,
         max_per_rule=max_per_rule,
         locked=True,
+        comment=comment,
     )
 
 
@@ -313,6 +317,7 @@ def submit_frame(
     ref: Reference | None = None,
     max_per_rule: int | None = 100,
     locked: bool = False,
+    comment: str | None = None,
 ) -> SubmitResult:
     """Validate an in-memory frame (text cells, the template's columns) and store it as a batch.
 
@@ -348,6 +353,8 @@ def submit_frame(
         Problems listed per validation rule.
     locked : bool
         The caller has taken :func:`lock_for_write` already.
+    comment : str, optional
+        The submitter's note to the approver (kept with the batch, at most 2000 characters).
 
     Returns
     -------
@@ -398,6 +405,7 @@ def submit_frame(
             status=row_status,
             created_at=now,
             row_count=len(clean),
+            comment=(comment.strip()[:2000] or None) if comment else None,
         )
     )
     source = default_source or f"报送 submitted by {principal.username}"

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError
 from lanxi.services.monitoring.common import Record, load_reference
-from lanxi.services.monitoring.permissions import Principal
+from lanxi.services.monitoring.permissions import Principal, progress_scope
 from lanxi.services.monitoring.queries import select_versions, visible_status
 from lanxi.services.monitoring.submit import PROGRESS, as_principal
 
@@ -58,6 +58,7 @@ def list_task_reports(
     if agency is not None and agency not in ref.agencies:
         raise NotFoundError(f"no agency '{agency}' (list them with `lanxi agencies`)")
     q = select_versions(PROGRESS, ["task_id", "agency_id", "period"], status)
+    q = q.where(progress_scope(principal, ref))  # least privilege: others' pending reports hidden
     if task is not None:
         q = q.where(PROGRESS.c.task_id == task)
     if agency is not None:

@@ -1,7 +1,7 @@
 """Water sections: the target class may be unknown (no source states it).
 
-Revision ID: 0006_i15b
-Revises: 0005
+Revision ID: 0007_i15b
+Revises: 0006_i14_approval
 Create Date: 2026-12-07
 
 Written by hand. The bundled sections are now the real ones named in the cities' bulletins; most
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_i15b"
-down_revision: str | None = "0005"
+revision: str = "0007_i15b"
+down_revision: str | None = "0006_i14_approval"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
