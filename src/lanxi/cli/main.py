@@ -6,6 +6,7 @@ message on standard error with exit code 1 (2 for validation problems), never as
 
 from __future__ import annotations
 
+import logging
 import sys
 from typing import Any
 
@@ -38,6 +39,20 @@ class LanxiGroup(TyperGroup):
             raise typer.Exit(1) from exc
 
 
+class _NoteHandler(logging.Handler):
+    """Prints the readers' notes (e.g. the encoding a CSV was read in) on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"注意 Note: {record.getMessage()}\n")
+
+
+def _notes_on_stderr() -> None:
+    logger = logging.getLogger("lanxi.io")
+    if not any(isinstance(h, _NoteHandler) for h in logger.handlers):
+        logger.addHandler(_NoteHandler(logging.INFO))
+        logger.setLevel(logging.INFO)
+
+
 app = typer.Typer(
     cls=LanxiGroup,
     help="Lanxi 兰西 — 兰州—西宁城市群规划监测与分析 / Lanzhou–Xining urban agglomeration plan "
@@ -61,6 +76,7 @@ def _main(
     ),
 ) -> None:
     """Lanxi 兰西 command line."""
+    _notes_on_stderr()
 
 
 app.command("setup")(db_cmds.setup_cmd)

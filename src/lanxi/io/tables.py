@@ -7,6 +7,8 @@ silently turned into NaN).
 
 from __future__ import annotations
 
+import io
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -16,9 +18,96 @@ from lanxi.errors import Problem, ValidationError
 READABLE = (".csv", ".xlsx", ".xls")
 WRITABLE = (".csv", ".xlsx", ".json")
 
+log = logging.getLogger("lanxi.io")
+
+#: Cell texts read as *missing* (after trimming spaces), in every column of every input table.
+#: ``NA`` is what HJ 633's own tables print for a value not published; ``-``, ``—`` (em dash),
+#: ``–`` (en dash), ``--``, ``-;``/``—;`` (a dash with the separator of some station exports),
+#: ``/`` and ``N/A`` are what monitoring bulletins and Excel sheets use for "no value". The list is
+#: documented in docs/cli.md ("Missing values"); anything else that is not a number is refused.
+#: Below-detection notes (``0.02L``, ``<0.025``, ``ND``, ``未检出``) are *not* missing: the water
+#: readers keep them (docs/water.md).
+MISSING_TOKENS: tuple[str, ...] = (
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "na",
+    "-",
+    "--",
+    "—",
+    "–",
+    "-;",
+    "—;",
+    "/",
+)
+
+#: Encodings tried for CSV input, in order. UTF-8 (with or without BOM) first; GB18030 — the
+#: superset of GBK and GB2312 that Excel on Chinese Windows writes as "CSV" — second. A UTF-8 file
+#: of Chinese text practically never decodes as GB18030 cleanly *and* as UTF-8, so the order
+#: decides nothing for real files.
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8", "gb18030")
+
+
+def decode_text(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Decode the bytes of a text table: UTF-8 (BOM or not), else GB18030.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The file's name, for the message.
+
+    Returns
+    -------
+    (text, encoding)
+        ``encoding`` is ``"utf-8-sig"`` (UTF-8 with a byte-order mark), ``"utf-8"`` or
+        ``"gb18030"``.
+
+    Raises
+    ------
+    ValidationError
+        If the bytes are neither UTF-8 nor GB18030.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _codec_problem(name, exc) from exc
+    first: UnicodeDecodeError | None = None
+    for enc in CSV_ENCODINGS:
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError as exc:
+            first = first or exc
+    assert first is not None
+    raise _codec_problem(name, first)
+
+
+def _codec_problem(name: str, exc: UnicodeDecodeError) -> ValidationError:
+    return ValidationError(
+        [
+            Problem(
+                name,
+                None,
+                None,
+                f"cannot read the text: neither UTF-8 nor GB18030/GBK (byte {exc.start}); "
+                "save the file as 'CSV UTF-8' (Excel: 另存为 → CSV UTF-8)",
+                message_zh=f"无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 {exc.start} "
+                "字节）；请另存为“CSV UTF-8（逗号分隔）”",
+            )
+        ]
+    )
+
 
 def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.DataFrame:
-    """Read a CSV (UTF-8, with or without BOM) or Excel file as a frame of strings.
+    """Read a CSV (UTF-8 with or without BOM, or GB18030/GBK) or Excel file as a frame of strings.
+
+    The one reader of every input table (``lanxi air``, ``water``, ``structure``, ``submit`` and
+    the web and API uploads). The encoding of a CSV is detected (:func:`decode_text`), stored in
+    ``df.attrs["encoding"]`` and logged when it is not UTF-8; cells equal to one of
+    :data:`MISSING_TOKENS` are read as missing.
 
     Parameters
     ----------
@@ -32,12 +121,15 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
     Returns
     -------
     pandas.DataFrame
-        One column per header cell, values as strings (empty cells as missing).
+        One column per header cell, values as strings (empty cells and the
+        :data:`MISSING_TOKENS` as missing). ``attrs``: ``file`` (the name) and ``encoding``
+        (``utf-8``, ``utf-8-sig``, ``gb18030``; ``xlsx`` for a workbook).
 
     Raises
     ------
     ValidationError
-        If the file is missing, of an unknown kind, or not readable as a table.
+        If the file is missing, of an unknown kind, in an unknown text encoding or not readable
+        as a table.
     """
     path = Path(path)
     if not path.exists():
@@ -54,26 +146,51 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
                 )
             ]
         )
+    encoding = "xlsx"
     try:
         if suffix == ".csv":
+            text, encoding = decode_text(path.read_bytes(), path.name)
+            if encoding == "gb18030":
+                log.warning(
+                    "%s: 按 GB18030/GBK 编码读取 read as GB18030/GBK (not UTF-8)", path.name
+                )
             df = pd.read_csv(
-                path,
+                io.StringIO(text),
                 dtype=str,
                 keep_default_na=False,
-                na_values=[""],
-                encoding="utf-8-sig",
+                na_values=list(MISSING_TOKENS),
                 skiprows=skip_rows,
             )
         else:
             df = pd.read_excel(
-                path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""]
+                path,
+                sheet_name=sheet,
+                dtype=str,
+                keep_default_na=False,
+                na_values=list(MISSING_TOKENS),
             )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ValidationError(
             [Problem(path.name, None, None, f"cannot read as a table: {exc}")]
         ) from exc
     df.columns = [str(c).strip() for c in df.columns]
+    df = _blank_missing_tokens(df)
     df.attrs["file"] = path.name
+    df.attrs["encoding"] = encoding
+    return df
+
+
+def _blank_missing_tokens(df: pd.DataFrame) -> pd.DataFrame:
+    """Cells that are a missing token once trimmed (``" NA "``, ``"- "``) become missing too."""
+    tokens = set(MISSING_TOKENS)
+    for c in df.columns:
+        col = df[c]
+        if not (pd.api.types.is_string_dtype(col) or col.dtype == object):
+            continue
+        stripped = col.astype("string").str.strip()
+        hit = (stripped.isin(tokens) & col.notna()).fillna(False).to_numpy(dtype=bool)
+        if hit.any():
+            df[c] = col.mask(hit)
     return df
 
 
