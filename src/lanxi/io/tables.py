@@ -164,6 +164,7 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
         else:
             df = pd.read_excel(
                 path,
+                engine="openpyxl" if suffix == ".xlsx" else None,
                 sheet_name=sheet,
                 dtype=str,
                 keep_default_na=False,

@@ -19,6 +19,7 @@ from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
 from lanxi.compute.air.annual import annual_evaluation, city_daily
 from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
 from lanxi.compute.air.validate import EXTRA_COLUMNS
+from lanxi.compute.duplicates import DuplicatePolicy, resolve_duplicates
 from lanxi.compute.water import (
     CompensationStatement,
     WarningRules,
@@ -33,6 +34,7 @@ from lanxi.compute.water import (
 from lanxi.compute.water.compensation import xinanjiang_pilot_settings
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.tables import read_table, write_table
+from lanxi.standards.gb3838 import ITEM_KEYS
 from lanxi.standards.hj633 import POLLUTANTS, Edition
 
 #: Identifying columns carried through the air commands unchanged (never read as pollutants).
@@ -102,6 +104,45 @@ def _air_numeric(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+_ID = "__id__:"
+
+
+def _dedupe_air(
+    data: pd.DataFrame,
+    passing: pd.DataFrame,
+    file: str,
+    policy: DuplicatePolicy,
+    *,
+    by_day: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Refuse (or resolve by ``policy``) rows repeating a station and time (a day with ``by_day``).
+
+    ``data`` holds the numeric engine columns, ``passing`` the identifying ones (same index).
+    Without a ``station`` column the time alone is the key.
+    """
+    if "time" not in data:
+        return data, passing
+    time = data["time"].dt.normalize() if by_day else data["time"]
+    keys = [data["station"], time] if "station" in data else [time]
+    both = pd.concat([passing.add_prefix(_ID), data], axis=1)
+    resolved = resolve_duplicates(
+        both,
+        keys,
+        policy=policy,
+        file=file,
+        field="station, time" if "station" in data else "time",
+        describe=("station {0} on {1}" if by_day else "station {0} at {1}")
+        if "station" in data
+        else "time {0}",
+        value_columns=[c for c in (*POLLUTANTS, *EXTRA_COLUMNS) if c in data],
+    )
+    if resolved is both:
+        return data, passing
+    ids = [c for c in resolved.columns if c.startswith(_ID)]
+    out_passing = resolved[ids].rename(columns=lambda c: c[len(_ID) :])
+    return resolved.drop(columns=ids), out_passing
+
+
 def air_aqi(
     df: pd.DataFrame,
     *,
@@ -109,6 +150,7 @@ def air_aqi(
     edition: Edition | None = None,
     keep: Iterable[str] = (),
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """AQI of every row (HJ 633), identifying columns carried through.
 
@@ -123,6 +165,9 @@ def air_aqi(
         More identifying columns to carry through.
     file : str
         Source name for messages.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a station and time (a station and day with ``kind="daily"``): refused by
+        default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -137,18 +182,26 @@ def air_aqi(
     """
     engine_df, passing = split_air_columns(df, keep)
     validate_air_frame(engine_df, file)
-    result = compute_aqi(_air_numeric(engine_df), kind=kind, edition=edition, validate=False)
+    data, passing = _dedupe_air(
+        _air_numeric(engine_df), passing, file, duplicates, by_day=kind == "daily"
+    )
+    result = compute_aqi(data, kind=kind, edition=edition, validate=False)
     result.index = passing.index
     return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
 
 
-def _air_input(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated numeric engine columns and the pass-through columns of an air table."""
+def _air_input(
+    df: pd.DataFrame, file: str, duplicates: DuplicatePolicy = "refuse"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated numeric engine columns and the pass-through columns of an air table.
+
+    Rows repeating a station and time are refused (or resolved by ``duplicates``).
+    """
     engine_df, passing = split_air_columns(df)
     if "station" not in engine_df:
         raise ValidationError([Problem(file, None, "station", "station column missing")])
     validate_air_frame(engine_df, file)
-    return _air_numeric(engine_df), passing
+    return _dedupe_air(_air_numeric(engine_df), passing, file, duplicates, by_day=False)
 
 
 def fill_days(days: pd.DataFrame, source: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
@@ -180,6 +233,7 @@ def air_annual(
     file: str = "<input>",
     method: str = "hj663_2013",
     daily: pd.DataFrame | None = None,
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
 
@@ -203,6 +257,9 @@ def air_annual(
         its values from ``df``; the ``daily`` rows of that station-day are dropped, whole (never
         averaged with ``df``'s values nor used to fill a pollutant ``df`` lacks), so no day counts
         twice.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a station and time — and, for daily input, a station and calendar day —
+        are refused by default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -210,16 +267,21 @@ def air_annual(
         :func:`lanxi.compute.air.annual.annual_evaluation` rows with ``level`` (``station`` /
         ``city``) and ``unit`` (the station or city name).
     """
-    data, passing = _air_input(df, file)
+    data, passing = _air_input(df, file, duplicates)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "daily":
+        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
     cities = [passing.assign(station=data["station"].to_numpy())]
     if kind == "hourly":
         days = daily_from_hourly(data, edition=edition, file=file)
     else:
         days = data.assign(time=data["time"].dt.normalize())
     if daily is not None:
-        extra, extra_passing = _air_input(daily, f"{file} (daily)")
+        extra, extra_passing = _air_input(daily, f"{file} (daily)", duplicates)
+        extra, extra_passing = _dedupe_air(
+            extra, extra_passing, f"{file} (daily)", duplicates, by_day=True
+        )
         cities.append(extra_passing.assign(station=extra["station"].to_numpy()))
         days = fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
     if days.empty:
@@ -303,6 +365,7 @@ def air_targets(
     kind: Kind | Literal["auto"] = "auto",
     file: str = "<input>",
     targets: list[GoodDaysTarget] | None = None,
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Good-days ratio of the cities against the plans' targets (edition the target was set under).
 
@@ -315,6 +378,8 @@ def air_targets(
         Source name for messages.
     targets : list of GoodDaysTarget, optional
         Default: :func:`plan_good_days_targets`.
+    duplicates : {"refuse", "first", "last", "mean"}
+        As in :func:`air_annual`.
 
     Returns
     -------
@@ -330,9 +395,11 @@ def air_targets(
     if problems:
         raise ValidationError(problems)
     validate_air_frame(engine_df, file)
-    data = _air_numeric(engine_df)
+    data, passing = _dedupe_air(_air_numeric(engine_df), passing, file, duplicates, by_day=False)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "daily":
+        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
     if kind == "hourly":
         daily = daily_from_hourly(data, file=file)
     else:
@@ -354,15 +421,44 @@ def _edition_of_year(year: int) -> Edition:
 # ---------------------------------------------------------------------------------- water
 
 
-def _water_frame(df: pd.DataFrame, file: str, extra: Iterable[str] = ()) -> pd.DataFrame:
+def _water_frame(
+    df: pd.DataFrame,
+    file: str,
+    extra: Iterable[str] = (),
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
+    """Validated samples with parsed times; a section sampled twice at one time is refused.
+
+    ``duplicates`` (:mod:`lanxi.compute.duplicates`) may resolve such rows instead.
+    """
     validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
     out = df.copy()
     out["time"] = pd.to_datetime(out["time"], format="mixed")
-    return out
+    return resolve_duplicates(
+        out,
+        [out["section"].astype(str), out["time"]],
+        policy=duplicates,
+        file=file,
+        field="section, time",
+        describe="section {0} at {1}",
+        row_offset=2,
+        value_columns=[c for c in ITEM_KEYS if c in out],
+    )
 
 
-def water_classify(df: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
+def water_classify(
+    df: pd.DataFrame, *, file: str = "<input>", duplicates: DuplicatePolicy = "refuse"
+) -> pd.DataFrame:
     """Single-factor class of every sample (GB 3838-2002, 环办〔2011〕22号).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``section``, ``time``, ``waterbody``, item columns (text or numbers).
+    file : str
+        Source name for messages.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a section and time: refused by default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -370,7 +466,7 @@ def water_classify(df: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
         The input plus ``water_class`` (1–6), ``water_class_label``, ``worst_items``,
         ``main_pollutants`` and, with a ``target_class`` column, ``exceeding_items``.
     """
-    data = _water_frame(df, file)
+    data = _water_frame(df, file, duplicates=duplicates)
     target = "target_class" if "target_class" in data else None
     if target:
         data["target_class"] = pd.to_numeric(data["target_class"], errors="coerce").astype("Int64")
@@ -390,9 +486,18 @@ def _targets(df: pd.DataFrame, file: str) -> pd.Series:
     )
 
 
-def water_assess(samples: pd.DataFrame, month: str, *, file: str = "<input>") -> pd.DataFrame:
-    """Monthly class of each section and whether it meets its target (``month`` = ``YYYY-MM``)."""
-    data = _water_frame(samples, file)
+def water_assess(
+    samples: pd.DataFrame,
+    month: str,
+    *,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
+    """Monthly class of each section and whether it meets its target (``month`` = ``YYYY-MM``).
+
+    ``duplicates`` as in :func:`water_classify`.
+    """
+    data = _water_frame(samples, file, duplicates=duplicates)
     targets = _targets(data, file)
     period = pd.Period(month, "M")
     part = data[data["time"].dt.to_period("M") == period]
@@ -410,12 +515,14 @@ def water_warnings(
     *,
     rules: WarningRules | None = None,
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Quarterly warning list for ``quarter`` (``YYYYQn``).
 
-    Samples of the year before, when present, give the decline rule.
+    Samples of the year before, when present, give the decline rule; ``duplicates`` as in
+    :func:`water_classify`.
     """
-    data = _water_frame(samples, file)
+    data = _water_frame(samples, file, duplicates=duplicates)
     targets = _targets(data, file)
     q = pd.Period(quarter, "Q")
     monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
@@ -427,12 +534,19 @@ def water_warnings(
     return out.reset_index(drop=True)
 
 
-def water_annual(samples: pd.DataFrame, year: int, *, file: str = "<input>") -> pd.DataFrame:
+def water_annual(
+    samples: pd.DataFrame,
+    year: int,
+    *,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
     """Annual responsibility assessment per city and province.
 
-    Needs ``city`` and ``province`` columns; the year before, when present, gives the trend.
+    Needs ``city`` and ``province`` columns; the year before, when present, gives the trend;
+    ``duplicates`` as in :func:`water_classify`.
     """
-    data = _water_frame(samples, file)
+    data = _water_frame(samples, file, duplicates=duplicates)
     missing = [c for c in ("city", "province") if c not in data]
     if missing:
         raise ValidationError(
@@ -474,6 +588,7 @@ def water_compensation(
     fund_amount: float | None = None,
     central_fund: float | None = None,
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> CompensationStatement:
     """Xin'an-River-style compensation statement for ``section`` in ``year``.
 
@@ -481,9 +596,9 @@ def water_compensation(
     three years before ``year`` present in the data) at the same section, as in the pilot. K0, the
     weights, the threshold and the fund (1 亿元) are the pilot's (``xinanjiang_pilot.yaml``) unless
     ``fund_amount`` is given; the pilot's central-government amount is specific to the Xin'an River
-    and is left out unless ``central_fund`` is given.
+    and is left out unless ``central_fund`` is given. ``duplicates`` as in :func:`water_classify`.
     """
-    data = _water_frame(samples, file, extra=("target_class",))
+    data = _water_frame(samples, file, extra=("target_class",), duplicates=duplicates)
     sec = data[data["section"].astype(str) == section]
     if sec.empty:
         raise ValidationError([Problem(file, None, "section", f"no samples of section {section}")])
