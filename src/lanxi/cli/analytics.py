@@ -7,7 +7,6 @@ and printing only; the work is in :mod:`lanxi.services.analytics` and
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -18,6 +17,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from lanxi.cli.output import Format, console, emit, err_console
+from lanxi.export import dumps_strict
 from lanxi.services import analytics as svc
 from lanxi.services import economy as eco
 
@@ -99,7 +99,7 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _write_json(obj: Any, out: Path | None) -> None:
-    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
+    text = dumps_strict(obj) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:
