@@ -20,6 +20,7 @@ from lanxi.compute.air.annual import annual_evaluation, city_daily
 from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
 from lanxi.compute.air.validate import EXTRA_COLUMNS
 from lanxi.compute.duplicates import DuplicatePolicy, resolve_duplicates
+from lanxi.compute.times import label_beijing, to_beijing
 from lanxi.compute.water import (
     CompensationStatement,
     WarningRules,
@@ -97,8 +98,9 @@ def _air_numeric(df: pd.DataFrame) -> pd.DataFrame:
     for c in (*POLLUTANTS, *EXTRA_COLUMNS):
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    if "time" in out and not pd.api.types.is_datetime64_any_dtype(out["time"]):
-        out["time"] = pd.to_datetime(out["time"], format="mixed")
+    if "time" in out:
+        out["time"], had_offset = to_beijing(out["time"])
+        out.attrs["time_offset"] = had_offset
     if "station" in out:
         out["station"] = out["station"].astype(str)
     return out
@@ -182,10 +184,13 @@ def air_aqi(
     """
     engine_df, passing = split_air_columns(df, keep)
     validate_air_frame(engine_df, file)
-    data, passing = _dedupe_air(
-        _air_numeric(engine_df), passing, file, duplicates, by_day=kind == "daily"
-    )
+    numeric = _air_numeric(engine_df)
+    had_offset = bool(numeric.attrs.get("time_offset"))
+    data, passing = _dedupe_air(numeric, passing, file, duplicates, by_day=kind == "daily")
     result = compute_aqi(data, kind=kind, edition=edition, validate=False)
+    if had_offset and "time" in result:
+        # the input carried offsets: the times out are Beijing time and say so (+08:00)
+        result["time"] = label_beijing(result["time"])
     result.index = passing.index
     return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
 
@@ -433,7 +438,7 @@ def _water_frame(
     """
     validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
     out = df.copy()
-    out["time"] = pd.to_datetime(out["time"], format="mixed")
+    out["time"], _ = to_beijing(out["time"])
     return resolve_duplicates(
         out,
         [out["section"].astype(str), out["time"]],
@@ -673,6 +678,10 @@ def write_output(df: pd.DataFrame, path: Path) -> Path:
     for c in out.columns:
         if isinstance(out[c].dtype, pd.CategoricalDtype):
             out[c] = out[c].astype("string")
+        elif isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            # ISO 8601 with the offset: 2026-06-01T07:00:00+08:00
+            text = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+            out[c] = text.str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
     return write_table(out, path)

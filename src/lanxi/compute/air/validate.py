@@ -11,6 +11,7 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.times import to_beijing
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.hj633 import POLLUTANTS
 
@@ -144,10 +145,15 @@ def air_frame_problems(
         elif isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(raw):
             bad = raw.isna().to_numpy()
         else:
-            parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+            parsed, _ = to_beijing(raw)
             bad = parsed.isna().to_numpy()
         problems += _rows(
-            file, time_col, bad, raw, "missing or unreadable time; use ISO 8601", max_rows
+            file,
+            time_col,
+            bad,
+            raw,
+            "missing or unreadable time; use ISO 8601 (Beijing time, or with an offset)",
+            max_rows,
         )
     elif require_time:
         problems.append(Problem(file, None, time_col, "time column missing"))

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.times import to_beijing
 from lanxi.compute.water.render import render_cells
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.gb3838 import (
@@ -401,7 +402,7 @@ def validate_water_frame(
         if pd.api.types.is_datetime64_any_dtype(col):
             bad = np.zeros(len(df), dtype=bool)
         else:
-            parsed = pd.to_datetime(col.where(~empty), errors="coerce", format="ISO8601")
+            parsed, _ = to_beijing(col.where(~empty), fmt="ISO8601")
             bad = parsed.isna().to_numpy(dtype=bool) & ~empty
         for pos in np.flatnonzero(empty):
             problems.append(Problem(file, _data_row(int(pos)), "time", "date is missing"))
