@@ -32,7 +32,9 @@ from lanxi.compute.water import (
     section_classes,
     validate_water_frame,
 )
+from lanxi.compute.water.classify import NO_DETECTION_LIMIT
 from lanxi.compute.water.compensation import xinanjiang_pilot_settings
+from lanxi.compute.water.detection import split_detection
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.tables import read_table, write_table
 from lanxi.standards.gb3838 import ITEM_KEYS
@@ -431,14 +433,28 @@ def _water_frame(
     file: str,
     extra: Iterable[str] = (),
     duplicates: DuplicatePolicy = "refuse",
+    *,
+    detection_column: bool = False,
 ) -> pd.DataFrame:
     """Validated samples with parsed times; a section sampled twice at one time is refused.
 
-    ``duplicates`` (:mod:`lanxi.compute.duplicates`) may resolve such rows instead.
+    ``duplicates`` (:mod:`lanxi.compute.duplicates`) may resolve such rows instead. Results
+    below the detection limit (``0.02L``, ``<0.025``, ``ND(0.025)``) become ½ of the limit
+    (:mod:`lanxi.compute.water.detection`); with ``detection_column`` a ``below_detection``
+    column keeps what was reported (``"nh3n 0.02L; tp <0.01"``).
     """
     validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
     out = df.copy()
     out["time"], _ = to_beijing(out["time"])
+    notes = pd.Series("", index=out.index, dtype=object)
+    for item in (k for k in ITEM_KEYS if k in out and k not in NO_DETECTION_LIMIT):
+        numbers, limits = split_detection(out[item])
+        below = limits.notna().to_numpy()
+        if below.any():
+            notes[below] += [f"{item} {v}; " for v in out[item][below].astype(str).str.strip()]
+            out[item] = numbers
+    if detection_column:
+        out["below_detection"] = notes.str.rstrip("; ")
     return resolve_duplicates(
         out,
         [out["section"].astype(str), out["time"]],
@@ -471,7 +487,7 @@ def water_classify(
         The input plus ``water_class`` (1–6), ``water_class_label``, ``worst_items``,
         ``main_pollutants`` and, with a ``target_class`` column, ``exceeding_items``.
     """
-    data = _water_frame(df, file, duplicates=duplicates)
+    data = _water_frame(df, file, duplicates=duplicates, detection_column=True)
     target = "target_class" if "target_class" in data else None
     if target:
         data["target_class"] = pd.to_numeric(data["target_class"], errors="coerce").astype("Int64")

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from lanxi.compute.times import to_beijing
+from lanxi.compute.water.detection import is_bare_not_detected, split_detection
 from lanxi.compute.water.render import render_cells
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.gb3838 import (
@@ -334,6 +335,11 @@ def classify_samples(
 # --------------------------------------------------------------------------- validation
 
 
+#: Items that are never reported below a detection limit (a "<7" pH or "0.5L" temperature is a
+#: mistake, not a laboratory's result).
+NO_DETECTION_LIMIT: frozenset[str] = frozenset({"ph", "water_temp"})
+
+
 def _data_row(position: int) -> int:
     """Spreadsheet row of a 0-based data position (header is row 1)."""
     return position + 2
@@ -434,16 +440,34 @@ def validate_water_frame(
     for item in (k for k in ITEM_KEYS if k in df.columns):
         col = df[item]
         empty = blank(col)
-        numbers = pd.to_numeric(col.where(~empty), errors="coerce")
+        if item in NO_DETECTION_LIMIT:
+            numbers = pd.to_numeric(col.where(~empty), errors="coerce")
+        else:
+            numbers, _ = split_detection(col.where(~empty))
         v = numbers.to_numpy(dtype=float, na_value=np.nan)
         for pos in np.flatnonzero(np.isnan(v) & ~empty):
+            cell = col.iloc[pos]
+            if is_bare_not_detected(cell) and item not in NO_DETECTION_LIMIT:
+                message = (
+                    "below detection without the limit; write the limit, e.g. 0.025L, <0.025 or "
+                    "ND(0.025) (½ of it is used, 环办监测函〔2020〕82号 七)"
+                )
+                message_zh = "未检出但未给出检出限；请写明检出限，如 0.025L、<0.025 或 ND(0.025)"
+            else:
+                message = "not a number; leave blank if not measured"
+                message_zh = "不是数值；未监测请留空"
+            problems.append(
+                Problem(file, _data_row(int(pos)), item, message, cell, message_zh=message_zh)
+            )
+        for pos in np.flatnonzero(np.isinf(v)):
             problems.append(
                 Problem(
                     file,
                     _data_row(int(pos)),
                     item,
-                    "not a number; leave blank if not measured",
+                    "not a finite number",
                     col.iloc[pos],
+                    message_zh="不是有限数值",
                 )
             )
         with np.errstate(invalid="ignore"):
