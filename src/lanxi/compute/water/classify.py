@@ -41,6 +41,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.plausibility import rules as plausibility_rules
+from lanxi.compute.plausibility import unit_problems
 from lanxi.compute.times import to_beijing
 from lanxi.compute.water.detection import is_bare_not_detected, split_detection
 from lanxi.compute.water.render import render_cells
@@ -365,7 +367,9 @@ def validate_water_frame(
     ValidationError
         Listing every problem with its spreadsheet row (data row + 1 for the header) and column:
         missing or unknown columns, empty section ids, missing or unparseable dates, waterbody not
-        ``river``/``lake``, non-numeric or negative values, pH outside 0–14, target class not 1–5.
+        ``river``/``lake``, non-numeric, infinite or negative values, values implausible in mg/L
+        per section (``lanxi/data/plausibility.yaml``: NH3-N 500 looks like µg/L), pH outside
+        0–14, target class not 1–5.
 
     Examples
     --------
@@ -469,6 +473,17 @@ def validate_water_frame(
                     col.iloc[pos],
                     message_zh="不是有限数值",
                 )
+            )
+        rule = plausibility_rules("water").get(item)
+        if rule is not None:
+            problems += unit_problems(
+                v,
+                df["section"].astype(str) if "section" in df.columns else None,
+                rule,
+                file=file,
+                field=item,
+                unit_name="section",
+                row_offset=_data_row(0),
             )
         with np.errstate(invalid="ignore"):
             negative = v < 0
