@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         Quarterly water warning: a section is warned after this many months of the quarter
         missing its target (1–3), or when its quarter class fell by this many classes against the
         same quarter a year before (1–5). Management rules, not numbers of a standard.
+    access_max_snap_km : float
+        Accessibility on a user's network (``LANXI_ACCESS_MAX_SNAP_KM``, default 5): a county
+        seat farther than this from the nearest network node is *not on the network* (never
+        covered, reported); a centre that far off is refused. 5 km: a seat on a street network
+        of its area snaps within a few hundred metres, and 5 km is an hour's walk — beyond it a
+        seat is not served by the network, and "0 minutes" would be false.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -68,6 +74,7 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
+    access_max_snap_km: float = Field(default=5.0, gt=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
