@@ -122,3 +122,19 @@ def test_other_text_is_still_refused(tmp_path: Path) -> None:
     res = runner.invoke(app, ["air", "aqi", str(src), "--out", str(tmp_path / "o.csv")])
     assert res.exit_code == 2
     assert "row 1" in res.output and "so2" in res.output
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("A,2025-06-01 10:00,12,3\n", 2),  # one extra field on the first line: no shifted index
+        ("A,2025-06-01 10:00,12\nA,2025-06-01 11:00,12,3\n", 3),
+    ],
+)
+def test_a_comma_inside_a_value_names_the_line(tmp_path: Path, body: str, line: int) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text("station,time,pm2_5\n" + body, encoding="utf-8")
+    with pytest.raises(ValidationError) as err:
+        read_table(path)
+    (p,) = err.value.problems
+    assert p.row == line and "4 fields, the header 3" in p.message

@@ -7,8 +7,12 @@ silently turned into NaN).
 
 from __future__ import annotations
 
+import csv
 import io
 import logging
+import re
+import warnings
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -40,6 +44,12 @@ MISSING_TOKENS: tuple[str, ...] = (
     "-;",
     "—;",
     "/",
+)
+
+#: Free-text columns whose cells are kept as written, a ``-`` or ``NA`` included (a note is text,
+#: not a number that may be missing); an empty cell is still missing there.
+FREE_TEXT_COLUMNS: frozenset[str] = frozenset(
+    {"note", "source", "narrative", "evidence_links", "name", "station_name"}
 )
 
 #: Encodings tried for CSV input, in order. UTF-8 (with or without BOM) first; GB18030 — the
@@ -107,7 +117,7 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
     The one reader of every input table (``lanxi air``, ``water``, ``structure``, ``submit`` and
     the web and API uploads). The encoding of a CSV is detected (:func:`decode_text`), stored in
     ``df.attrs["encoding"]`` and logged when it is not UTF-8; cells equal to one of
-    :data:`MISSING_TOKENS` are read as missing.
+    :data:`MISSING_TOKENS` are read as missing, except in the :data:`FREE_TEXT_COLUMNS`.
 
     Parameters
     ----------
@@ -154,13 +164,21 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
                 log.warning(
                     "%s: 按 GB18030/GBK 编码读取 read as GB18030/GBK (not UTF-8)", path.name
                 )
-            df = pd.read_csv(
-                io.StringIO(text),
-                dtype=str,
-                keep_default_na=False,
-                na_values=list(MISSING_TOKENS),
-                skiprows=skip_rows,
-            )
+            with warnings.catch_warnings():
+                # index_col=False: a line with an extra field never shifts the columns into an
+                # index; pandas warns instead, which _too_many_fields turns into the row named
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                try:
+                    df = pd.read_csv(
+                        io.StringIO(text),
+                        dtype=str,
+                        keep_default_na=False,
+                        na_values=[""],
+                        skiprows=skip_rows,
+                        index_col=False,
+                    )
+                except pd.errors.ParserWarning as exc:
+                    raise _too_many_fields(path.name, text, skip_rows) from exc
         else:
             df = pd.read_excel(
                 path,
@@ -168,23 +186,65 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
                 sheet_name=sheet,
                 dtype=str,
                 keep_default_na=False,
-                na_values=list(MISSING_TOKENS),
+                na_values=[""],
             )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except pd.errors.ParserError as exc:
+        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if m is None:
+            raise ValidationError(
+                [Problem(path.name, None, None, f"cannot read as a table: {exc}")]
+            ) from exc
+        expected, line, saw = (int(g) for g in m.groups())
+        raise ValidationError(
+            [_fields_problem(path.name, line + skip_rows, saw, expected)]
+        ) from exc
+    except (ValueError, UnicodeDecodeError) as exc:
         raise ValidationError(
             [Problem(path.name, None, None, f"cannot read as a table: {exc}")]
         ) from exc
     df.columns = [str(c).strip() for c in df.columns]
-    df = _blank_missing_tokens(df)
+    df = _blank_missing_tokens(df, skip=FREE_TEXT_COLUMNS)
     df.attrs["file"] = path.name
     df.attrs["encoding"] = encoding
     return df
 
 
-def _blank_missing_tokens(df: pd.DataFrame) -> pd.DataFrame:
-    """Cells that are a missing token once trimmed (``" NA "``, ``"- "``) become missing too."""
+def _fields_problem(name: str, line: int, saw: int, expected: int) -> Problem:
+    return Problem(
+        name,
+        line,
+        None,
+        f"this line has {saw} fields, the header {expected}: a comma inside a value (write it in "
+        'quotes, "12,3", or with a point, 12.3) or a stray separator',
+        message_zh=f"该行有 {saw} 个字段，表头有 {expected} 个：数值中含逗号"
+        "（请加引号或用小数点）或多了分隔符",
+    )
+
+
+def _too_many_fields(name: str, text: str, skip_rows: int) -> ValidationError:
+    """The lines with more fields than the header (file line numbers)."""
+    rows = csv.reader(io.StringIO(text))
+    problems: list[Problem] = []
+    width: int | None = None
+    for line, fields in enumerate(rows, start=1):
+        if line <= skip_rows or not fields:
+            continue
+        if width is None:
+            width = len(fields)
+            continue
+        if len(fields) > width:
+            problems.append(_fields_problem(name, line, len(fields), width))
+    if not problems:  # pragma: no cover - pandas warned, so some line is longer
+        problems.append(Problem(name, None, None, "a line has more fields than the header"))
+    return ValidationError(problems[:20])
+
+
+def _blank_missing_tokens(df: pd.DataFrame, skip: Collection[str] = ()) -> pd.DataFrame:
+    """Cells that are a missing token once trimmed (``" NA "``, ``"- "``) become missing."""
     tokens = set(MISSING_TOKENS)
     for c in df.columns:
+        if c in skip:
+            continue
         col = df[c]
         if not (pd.api.types.is_string_dtype(col) or col.dtype == object):
             continue
