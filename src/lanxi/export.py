@@ -10,10 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import xlsxwriter
 
 
@@ -41,9 +43,47 @@ def columns_of(records: Sequence[Mapping[str, Any]]) -> list[str]:
     return list(cols)
 
 
+def json_safe(value: Any) -> Any:
+    """``value`` with every non-finite number (NaN, ±inf, pandas NA/NaT) as ``None``.
+
+    Recurses into mappings, lists and tuples; numpy scalars become Python numbers. What
+    :func:`dumps_strict` writes, so no output carries the bare ``NaN``/``Infinity`` that
+    :func:`json.dumps` allows and JSON (RFC 8259) does not.
+    """
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.generic):
+        return json_safe(value.item())
+    if isinstance(value, Mapping):
+        return {k: json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    try:
+        import pandas as pd
+
+        if value is pd.NA or value is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover - pandas is a core dependency
+        pass
+    return value
+
+
+def dumps_strict(value: Any, *, indent: int | None = 2) -> str:
+    """JSON text of ``value``: valid JSON always (NaN/inf as ``null``), Chinese kept as is.
+
+    The one JSON writer of the command line (``--format json``) and of the exported files; it
+    refuses (``allow_nan=False``) anything :func:`json_safe` did not convert.
+    """
+    return json.dumps(
+        json_safe(value), ensure_ascii=False, indent=indent, default=str, allow_nan=False
+    )
+
+
 def to_json(records: Sequence[Mapping[str, Any]]) -> str:
-    """Records as a pretty JSON array (UTF-8 text, Chinese kept as is)."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2, default=str)
+    """Records as a pretty JSON array (UTF-8 text, Chinese kept as is; NaN/inf as null)."""
+    return dumps_strict(list(records))
 
 
 def to_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     token_ttl_days, token_max_ttl_days : int
         Default and longest life of an API token, in days (``LANXI_TOKEN_TTL_DAYS``, default 90;
         ``LANXI_TOKEN_MAX_TTL_DAYS``, default 365).
+    access_max_snap_km : float
+        Accessibility on a user's network (``LANXI_ACCESS_MAX_SNAP_KM``, default 5): a county
+        seat farther than this from the nearest network node is *not on the network* (never
+        covered, reported); a centre that far off is refused. 5 km: a seat on a street network
+        of its area snaps within a few hundred metres, and 5 km is an hour's walk — beyond it a
+        seat is not served by the network, and "0 minutes" would be false.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -79,6 +85,7 @@ class Settings(BaseSettings):
     four_eyes: bool = True
     token_ttl_days: int = Field(default=90, ge=1, le=3650)
     token_max_ttl_days: int = Field(default=365, ge=1, le=3650)
+    access_max_snap_km: float = Field(default=5.0, gt=0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from tests.strict_json import strict_loads
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -16,7 +16,7 @@ runner = CliRunner()
 def _json(*args: str) -> object:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return strict_loads(result.stdout)
 
 
 def test_circle_xining_60_reaches_haidong_not_lanzhou_core() -> None:
@@ -48,7 +48,7 @@ def test_circle_geojson_is_a_feature_collection(tmp_path: Path) -> None:
         app, ["access", "circle", "--center", "西宁市", "--format", "geojson", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
-    fc = json.loads(out.read_text(encoding="utf-8"))
+    fc = strict_loads(out.read_text(encoding="utf-8"))
     assert fc["type"] == "FeatureCollection"
     kinds = [f["properties"]["kind"] for f in fc["features"]]
     assert kinds.count("county") == 39

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
 import pytest
+from tests.strict_json import strict_loads
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -24,7 +24,7 @@ def _file(tmp_path: Path, body: str, name: str = "yb.csv") -> Path:
 def _json(*args: str) -> list[dict]:
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return strict_loads(result.stdout)
 
 
 @pytest.fixture

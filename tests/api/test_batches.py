@@ -145,3 +145,18 @@ def test_template_download(fresh_app: Make) -> None:
     assert next(ln for ln in lines if not ln.startswith("#")) == HEADER.strip()
     x = c.get("/api/v1/templates/task-progress")
     assert x.content[:2] == b"PK"
+
+
+def test_gbk_upload_goes_through_the_same_reader(fresh_app: Make) -> None:
+    """A CSV saved by Excel on Chinese Windows (GBK) is read like UTF-8 (the API's upload)."""
+    c = fresh_app()
+    login(c, "demo_lanzhou")
+    body = (HEADER + "urbanization_rate,620100,2023,83.25,%,兰州统计公报,NA\n").encode("gbk")
+    r = c.post(
+        "/api/v1/batches",
+        files={"file": ("gbk.csv", body, "text/csv")},
+        data={"draft": "false"},
+    )
+    # before issue 13 a GBK file was refused (422, a codec message)
+    assert r.status_code == 201, r.text
+    assert r.json()["rows"] == 1

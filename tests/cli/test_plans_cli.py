@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.strict_json import strict_loads
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -36,7 +36,7 @@ def cli_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def run_json(*args: str) -> list[dict]:
     result = runner.invoke(app, [*args, "--format", "json"])
     assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return strict_loads(result.stdout)
 
 
 def test_setup_prints_summary_and_next_steps(cli_db: Path) -> None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from tests.strict_json import strict_loads
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -47,7 +47,7 @@ def test_air_aqi_edition_2026_json_and_xlsx(tmp_path: Path) -> None:
     out = tmp_path / "o.json"
     args = ["air", "aqi", str(src), "--kind", "daily", "--edition", "2026", "--out", str(out)]
     assert runner.invoke(app, args).exit_code == 0
-    rec = json.loads(out.read_text(encoding="utf-8"))[0]
+    rec = strict_loads(out.read_text(encoding="utf-8"))[0]
     assert rec["edition"] == "2026" and rec["aqi"] == 101 and rec["category"] == "轻度污染"
     xl = tmp_path / "o.xlsx"
     args[-1] = str(xl)
@@ -181,7 +181,7 @@ def test_water_compensation_from_file_hand_computed(tmp_path: Path) -> None:
     args = ["water", "compensation", "--section", "街口", "--year", "2013", "--file", str(src)]
     res = runner.invoke(app, [*args, "--out", str(out)])
     assert res.exit_code == 0, res.output
-    st = json.loads(out.read_text(encoding="utf-8"))[0]
+    st = strict_loads(out.read_text(encoding="utf-8"))[0]
     # C0 = 2008–2010 means (2, 0.1, 0.02, 1); ratios 0.9, 0.9, 1.05, 1.1 → P = 0.85 × 0.25 × 3.95
     assert st["p"] == pytest.approx(0.839375)
     assert (st["payer"], st["payee"], st["amount"]) == ("浙江", "安徽", 1.0)

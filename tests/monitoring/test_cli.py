@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.strict_json import strict_loads
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -41,7 +41,9 @@ def ok(*args: str) -> str:
 
 
 def test_plan_figures_are_approved_real_observations(cli: Path) -> None:
-    rows = json.loads(ok("observations", "--indicator", "gdp", "--format", "json", "--as", "admin"))
+    rows = strict_loads(
+        ok("observations", "--indicator", "gdp", "--format", "json", "--as", "admin")
+    )
     lx = [r for r in rows if r["region_code"] == "LXCSQ"]
     assert [(r["period"], r["value"], r["status"], r["synthetic"]) for r in lx] == [
         ("2016", 4874.0, "approved", False)
@@ -81,11 +83,11 @@ def test_template_submit_approve_and_progress(cli: Path) -> None:
     ws["C2"], ws["D2"], ws["F2"] = "2024", 84.1, "兰州市统计公报"
     ws["C3"], ws["D3"], ws["E3"], ws["F3"] = "2024", 0.801, "ratio", "西宁市统计公报"
     wb.save(xlsx)
-    res = json.loads(ok("submit", str(xlsx), "--format", "json"))
+    res = strict_loads(ok("submit", str(xlsx), "--format", "json"))
     assert (res["inserted"], res["status"]) == (2, "submitted")
-    again = json.loads(ok("submit", str(xlsx), "--format", "json"))
+    again = strict_loads(ok("submit", str(xlsx), "--format", "json"))
     assert again["existing"] and again["batch_id"] == res["batch_id"]
-    pending = json.loads(ok("batches", "--status", "submitted", "--format", "json"))
+    pending = strict_loads(ok("batches", "--status", "submitted", "--format", "json"))
     assert [b["id"] for b in pending] == [res["batch_id"]]
     # four-eyes approval: admin submitted, so admin may not approve (exit 2, zh and en reason)
     own = runner.invoke(app, ["approve", res["batch_id"][:8]])
@@ -93,7 +95,7 @@ def test_template_submit_approve_and_progress(cli: Path) -> None:
     ok("users", "add", "office2")
     ok("users", "grant", "office2", "agglomeration_office")
     ok("approve", res["batch_id"][:8], "--as", "office2")
-    rows = json.loads(
+    rows = strict_loads(
         ok(
             "observations",
             "--indicator",
@@ -128,7 +130,7 @@ def test_refused_submission_exits_2_and_writes_nothing(cli: Path) -> None:
 def test_demo_progress_tasks_audit_and_wipe(cli: Path) -> None:
     out = ok("demo", "--until", "2024", "--seed", "3")
     assert "synthetic" in out.lower()
-    prog = json.loads(ok("progress", "--plan", "scheme2022", "--format", "json"))
+    prog = strict_loads(ok("progress", "--plan", "scheme2022", "--format", "json"))
     assert {
         "indicator_id",
         "region_code",
@@ -145,7 +147,7 @@ def test_demo_progress_tasks_audit_and_wipe(cli: Path) -> None:
         "urbanization_rate",
     }
     assert all(p["method"] == "opensdg" for p in prog)
-    euro = json.loads(
+    euro = strict_loads(
         ok(
             "progress",
             "--plan",
@@ -159,28 +161,28 @@ def test_demo_progress_tasks_audit_and_wipe(cli: Path) -> None:
         )
     )
     assert all(p["latest_period"] is None or p["latest_period"] <= "2023" for p in euro)
-    by_section = json.loads(ok("tasks", "status", "--by", "section", "--format", "json"))
+    by_section = strict_loads(ok("tasks", "status", "--by", "section", "--format", "json"))
     assert by_section and {"group", "completed", "overdue", "stalled"} <= set(by_section[0])
-    assert json.loads(ok("task-status", "--province", "青海", "--format", "json"))
-    assert json.loads(ok("tasks", "--province", "青海", "--format", "json"))  # still lists tasks
-    assert json.loads(ok("annual-tasks", "--year", "2023", "--format", "json"))
-    assert json.loads(
+    assert strict_loads(ok("task-status", "--province", "青海", "--format", "json"))
+    assert strict_loads(ok("tasks", "--province", "青海", "--format", "json"))  # still lists tasks
+    assert strict_loads(ok("annual-tasks", "--year", "2023", "--format", "json"))
+    assert strict_loads(
         ok("rollup", "--indicator", "urbanization_rate", "--period", "2024", "--format", "json")
     )
-    ev = json.loads(ok("evaluate", "midterm"))
+    ev = strict_loads(ok("evaluate", "midterm"))
     assert ev["as_of"] == "2023-07-02" and ev["synthetic_inputs"]  # mid-point of 2021–2025
-    public = json.loads(ok("observations", "--as", "demo_public", "--format", "json"))
+    public = strict_loads(ok("observations", "--as", "demo_public", "--format", "json"))
     assert public and all(r["status"] == "approved" for r in public)
-    audit = json.loads(ok("audit", "--since", "2000-01-01", "--format", "json"))
+    audit = strict_loads(ok("audit", "--since", "2000-01-01", "--format", "json"))
     assert {"submit", "approve"} <= {a["action"] for a in audit}
     assert "wiped" in ok("demo", "--wipe")
-    assert json.loads(ok("observations", "--synthetic", "--format", "json")) == []
+    assert strict_loads(ok("observations", "--synthetic", "--format", "json")) == []
 
 
 def test_users_commands(cli: Path) -> None:
     ok("users", "add", "wang", "--name", "王")
     ok("users", "grant", "wang", "province_admin", "青海")
-    users = {u["username"]: u for u in json.loads(ok("users", "list", "--format", "json"))}
+    users = {u["username"]: u for u in strict_loads(ok("users", "list", "--format", "json"))}
     assert users["wang"]["roles"] == ["province_admin:630000"]
     denied = runner.invoke(app, ["users", "add", "li", "--as", "wang"])
     assert denied.exit_code == 1 and "only the agglomeration_office" in denied.output
@@ -199,10 +201,10 @@ def test_token_commands_and_password_reset(cli: Path) -> None:
     out = ok("token", "create", "nightly", "--as", "tok_user", "--days", "7")
     token = out.strip().splitlines()[-1]
     assert token.startswith("lx_")
-    listed = json.loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
+    listed = strict_loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
     assert [(t["name"], t["state"]) for t in listed] == [("nightly", "active")]
     # another user sees none of them; the office (admin) sees them
-    assert json.loads(ok("token", "list", "--user", "tok_user", "-f", "json"))
+    assert strict_loads(ok("token", "list", "--user", "tok_user", "-f", "json"))
     refused = runner.invoke(app, ["token", "revoke", str(listed[0]["id"]), "--as", "demo_public"])
     assert refused.exit_code == 1
     # a weak password is refused with exit code 2
@@ -210,10 +212,10 @@ def test_token_commands_and_password_reset(cli: Path) -> None:
     assert weak.exit_code == 2 and "common" in weak.output
     # a reset revokes the token
     ok("users", "password", "tok_user", "--generate")
-    listed = json.loads(ok("token", "list", "--as", "tok_user", "--all", "--format", "json"))
+    listed = strict_loads(ok("token", "list", "--as", "tok_user", "--all", "--format", "json"))
     assert [t["state"] for t in listed] == ["revoked"]
-    second = json.loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
+    second = strict_loads(ok("token", "list", "--as", "tok_user", "--format", "json"))
     assert second == []
     ok("token", "create", "again", "--as", "tok_user")
-    tid = json.loads(ok("token", "list", "--as", "tok_user", "-f", "json"))[0]["id"]
+    tid = strict_loads(ok("token", "list", "--as", "tok_user", "-f", "json"))[0]["id"]
     assert "revoked" in ok("token", "revoke", str(tid))  # by the office (admin)

@@ -7,7 +7,7 @@ and printing only; the work is in :mod:`lanxi.services.analytics` and
 
 from __future__ import annotations
 
-import json
+import math
 import sys
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
@@ -18,6 +18,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from lanxi.cli.output import Format, console, emit, err_console
+from lanxi.export import dumps_strict
 from lanxi.services import analytics as svc
 from lanxi.services import economy as eco
 
@@ -99,7 +100,7 @@ def _split(text: str | None) -> list[str] | None:
 
 
 def _write_json(obj: Any, out: Path | None) -> None:
-    text = json.dumps(obj, ensure_ascii=False, indent=2, default=str) + "\n"
+    text = dumps_strict(obj) + "\n"
     if out is None:
         sys.stdout.write(text)
     else:
@@ -208,10 +209,20 @@ def circle_cmd(
     map_png: Annotated[
         Path | None, typer.Option("--map", help="also draw a PNG map of travel times here")
     ] = None,
+    max_snap_km: Annotated[
+        float | None,
+        typer.Option(
+            "--max-snap-km",
+            help="a county seat farther than this from the network is off it (not covered); "
+            "default LANXI_ACCESS_MAX_SNAP_KM (5)",
+        ),
+    ] = None,
 ) -> None:
     """1小时交通圈 N-minute circle: county units reached, shares covered, the definition used."""
+    if max_snap_km is not None and not (math.isfinite(max_snap_km) and max_snap_km > 0):
+        raise typer.BadParameter("must be a finite number > 0", param_hint="--max-snap-km")
     loaded = svc.open_network(network, nodes=nodes)
-    res = svc.circle(loaded, center, minutes)
+    res = svc.circle(loaded, center, minutes, max_snap=max_snap_km)
     if map_png is not None:
         from lanxi.io.maps import circle_map
 
@@ -233,6 +244,12 @@ def circle_cmd(
             f"{'n/a' if share_pop is None else f'{share_pop:.1%}'}\n"
             f"[dim]{res['population_note']}[/dim]\n[yellow]network:[/yellow] {res['network']}"
         )
+        if res["n_off_network"]:
+            off = "、".join(f"{r['name']} ({r['snap_km']:.1f} km)" for r in res["off_network"])
+            console.print(
+                f"[yellow]不在网络上 off the network[/yellow] (> {res['max_snap_km']:g} km from "
+                f"any node, not covered): {off}"
+            )
     _emit(
         units,
         fmt,

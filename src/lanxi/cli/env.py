@@ -62,6 +62,25 @@ MaybeOut = Annotated[
 FileOpt = Annotated[
     Path | None, typer.Option("--file", help="work from this samples table instead of the store")
 ]
+
+
+class DupOpt(StrEnum):
+    """How rows repeating a key (station and time, section and time) are handled."""
+
+    refuse = "refuse"
+    first = "first"
+    last = "last"
+    mean = "mean"
+
+
+DuplicatesArg = Annotated[
+    DupOpt,
+    typer.Option(
+        "--duplicates",
+        help="rows repeating a station/section and time: refuse (default, exit 2, rows named) | "
+        "first | last | mean",
+    ),
+]
 EditionArg = Annotated[
     EditionOpt | None,
     typer.Option("--edition", help="2012 | 2026; default: by the date of the data"),
@@ -103,6 +122,7 @@ def air_aqi_cmd(
         typer.Option("--keep", help="carry this extra column through (repeatable)"),
     ] = None,
     not_monitored: NotMonitoredOpt = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """AQI, category, primary pollutant and IAQIs of every row (HJ 633-2012 / HJ 633-2026).
 
@@ -118,6 +138,7 @@ def air_aqi_cmd(
         keep=keep or (),
         file=name,
         not_monitored=not_monitored or (),
+        duplicates=duplicates.value,
     )
     _done(result, out)
 
@@ -131,6 +152,7 @@ def air_annual_cmd(
     ] = AnnualKind.auto,
     edition: EditionArg = None,
     not_monitored: NotMonitoredOpt = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Annual evaluation per station and per city (HJ 663-2013).
 
@@ -146,6 +168,7 @@ def air_annual_cmd(
         edition=edition.value if edition else None,
         file=name,
         not_monitored=not_monitored or (),
+        duplicates=duplicates.value,
     )
     _done(result, out)
 
@@ -232,6 +255,7 @@ def air_targets_cmd(
     kind: Annotated[
         AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
     ] = AnnualKind.auto,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Good-days ratio of the cities against the plans' targets (优良天数比例).
 
@@ -242,18 +266,20 @@ def air_targets_cmd(
     if out is not None:
         svc.check_output(out)
     df, name = svc.read_input(infile)
-    _done(svc.air_targets(df, kind=kind.value, file=name), out)
+    _done(svc.air_targets(df, kind=kind.value, file=name, duplicates=duplicates.value), out)
 
 
 # ------------------------------------------------------------------------------------ water
 
 
 @water_app.command("classify")
-def water_classify_cmd(infile: InArg, out: OutOpt) -> None:
+def water_classify_cmd(
+    infile: InArg, out: OutOpt, duplicates: DuplicatesArg = DupOpt.refuse
+) -> None:
     """Class (Ⅰ…劣Ⅴ) of every sample by GB 3838-2002 and the 2011 method, with worst items."""
     svc.check_output(out)
     df, name = svc.read_input(infile)
-    _done(svc.water_classify(df, file=name), out)
+    _done(svc.water_classify(df, file=name, duplicates=duplicates.value), out)
 
 
 def _samples(file: Path | None) -> tuple[pd.DataFrame, str]:
@@ -269,12 +295,13 @@ def water_assess_cmd(
     month: Annotated[str, typer.Option("--month", help="YYYY-MM")],
     file: FileOpt = None,
     out: MaybeOut = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Monthly assessment: each section's class and whether it met its target."""
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
-    _done(svc.water_assess(df, month, file=name), out)
+    _done(svc.water_assess(df, month, file=name, duplicates=duplicates.value), out)
 
 
 @water_app.command("warnings")
@@ -296,6 +323,7 @@ def water_warnings_cmd(
             "(default: LANXI_WATER_WARNING_DECLINE_CLASSES, 1)"
         ),
     ] = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Quarterly warning list (missed target, or fell by classes against a year before)."""
     from lanxi.compute.water import WarningRules
@@ -313,7 +341,7 @@ def water_warnings_cmd(
         if decline_classes is not None
         else settings.water_warning_decline_classes,  # type: ignore[union-attr]
     )
-    _done(svc.water_warnings(df, quarter, rules=rules, file=name), out)
+    _done(svc.water_warnings(df, quarter, rules=rules, file=name, duplicates=duplicates.value), out)
 
 
 @water_app.command("annual")
@@ -321,12 +349,13 @@ def water_annual_cmd(
     year: Annotated[int, typer.Option("--year")],
     file: FileOpt = None,
     out: MaybeOut = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Annual responsibility assessment per city and province, ranked, with the trend."""
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
-    _done(svc.water_annual(df, year, file=name), out)
+    _done(svc.water_annual(df, year, file=name, duplicates=duplicates.value), out)
 
 
 @water_app.command("compensation")
@@ -355,6 +384,7 @@ def water_compensation_cmd(
     central_fund: Annotated[
         float | None, typer.Option(help="index rule: central-government amount to upstream")
     ] = None,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Compensation statement of a section under the agreement that names it (who pays whom).
 
@@ -384,6 +414,7 @@ def water_compensation_cmd(
         fund_amount=fund,
         central_fund=central_fund,
         file=name,
+        duplicates=duplicates.value,
     )
     if out is None:
         typer.echo(st.summary_zh)

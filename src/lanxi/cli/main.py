@@ -11,6 +11,7 @@ commands from :data:`COMMANDS`, whose one-line help a test keeps equal to each c
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
 from dataclasses import dataclass
 from typing import Any
@@ -181,6 +182,20 @@ class LanxiGroup(TyperGroup):
             raise typer.Exit(1) from exc
 
 
+class _NoteHandler(logging.Handler):
+    """Prints the readers' notes (e.g. the encoding a CSV was read in) on standard error."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sys.stderr.write(f"注意 Note: {record.getMessage()}\n")
+
+
+def _notes_on_stderr() -> None:
+    logger = logging.getLogger("lanxi.io")
+    if not any(isinstance(h, _NoteHandler) for h in logger.handlers):
+        logger.addHandler(_NoteHandler(logging.INFO))
+        logger.setLevel(logging.INFO)
+
+
 app = typer.Typer(
     cls=LanxiGroup,
     help="Lanxi 兰西 — 兰州—西宁城市群规划监测与分析 / Lanzhou–Xining urban agglomeration plan "
@@ -204,6 +219,7 @@ def _main(
     ),
 ) -> None:
     """Lanxi 兰西 command line."""
+    _notes_on_stderr()
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ print; the work is done by :mod:`lanxi.services.monitoring`.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from enum import StrEnum
@@ -20,6 +19,7 @@ import typer
 from lanxi.cli import plans as plan_cmds
 from lanxi.cli.output import Format, console, emit, err_console
 from lanxi.errors import PermissionDenied
+from lanxi.export import dumps_strict
 from lanxi.services.monitoring import demo as demo_svc
 from lanxi.services.monitoring import evaluation as eval_svc
 from lanxi.services.monitoring import permissions as perm_svc
@@ -118,7 +118,7 @@ def submit(
         sys.stderr.write(f"拒绝 Refused: {exc}\n")
         raise typer.Exit(2) from exc
     if fmt is Format.json:
-        sys.stdout.write(json.dumps(result.as_record(), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(dumps_strict(result.as_record()) + "\n")
     else:
         console.print(result.summary())
 
@@ -446,7 +446,7 @@ def evaluate(
             as_of=_date(as_of),
             method=method.value,
         )
-    text = json.dumps(res, ensure_ascii=False, indent=2, default=str)
+    text = dumps_strict(res)
     if out is not None:
         out.write_text(text + "\n", encoding="utf-8")
         err_console.print(

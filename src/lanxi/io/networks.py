@@ -32,6 +32,7 @@ import importlib.util
 import io
 import itertools
 import json
+import logging
 import math
 import re
 import xml.etree.ElementTree as ET
@@ -44,6 +45,8 @@ import pandas as pd
 
 from lanxi.compute.access.graph import Network, network_from_frames
 from lanxi.errors import ConfigurationError, Problem, ValidationError
+
+log = logging.getLogger("lanxi.io")
 
 __all__ = [
     "TIMETABLE_COLUMNS",
@@ -448,29 +451,46 @@ def read_osm_pbf(
             'pip install "lanxi[osm]" (or pip install osmium); alternatively convert the extract '
             "with OSMnx and use read_graphml()"
         ) from exc
+    from lanxi.io.osm_pbf import closed_to_cars, direction, way_tags
+
     nodes_gdf, edges_gdf = OSM(str(path)).get_network(network_type=network_type, nodes=True)
     speeds = load_osm_default_speeds()
     problems: list[Problem] = []
     edges = []
+    closed = 0
+    # pyrosm returns each segment of a way once, in the way's direction: the arcs follow the
+    # oneway tag (a two-way road gets both arcs), as in the pyosmium reader
     for k, rec in enumerate(edges_gdf.to_dict("records"), start=1):
+        tags = way_tags(rec)
+        if closed_to_cars(tags):
+            closed += 1
+            continue
         minutes, length_km, highway = _osm_edge_minutes(rec, speeds, default_speed_kmh)
         if minutes is None:
             problems.append(
                 Problem(path.name, k, "maxspeed", "way has no usable speed", rec.get("highway"))
             )
             continue
+        sense = direction(tags)
+        u, v = str(rec["u"]), str(rec["v"])
         edges.append(
             {
-                "u": str(rec["u"]),
-                "v": str(rec["v"]),
+                "u": v if sense < 0 else u,
+                "v": u if sense < 0 else v,
                 "minutes": minutes,
                 "length_km": length_km,
                 "class": highway or "edge",
-                "oneway": True,
+                "oneway": sense != 0,
             }
         )
     if problems:
         raise ValidationError(problems)
+    if closed:
+        log.info(
+            "%s: %d segments of ways closed to cars (access=no/private) left out",
+            path.name,
+            closed,
+        )
     nodes = pd.DataFrame(
         {
             "node_id": nodes_gdf["id"].astype(str),

@@ -10,7 +10,14 @@ lighter of the two: wheels with libosmium inside, no GeoPandas). What it reads:
   class default;
 * direction after the OSM wiki, *Key:oneway*: ``oneway=yes|true|1`` one-way along the way,
   ``oneway=-1|reverse`` against it, ``junction=roundabout|circular`` and ``highway=motorway``
-  one-way by implication, ``oneway=no`` two-way.
+  one-way by implication, ``oneway=no`` two-way;
+* ways closed to cars by their access tags are left out (:func:`closed_to_cars`: the most
+  specific of ``motorcar``, ``motor_vehicle``, ``vehicle``, ``access`` that the way carries is
+  ``no`` or ``private``, also as one of several values — OSM's access hierarchy, as OSMnx's and
+  pyrosm's driving filters apply it). ``access=destination|delivery|permissive`` stay.
+
+The pyrosm reader of :func:`lanxi.io.networks.read_osm_pbf` applies the same two functions to
+pyrosm's edge records (:func:`way_tags`), so both readers give one network.
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["osmium_edges"]
+__all__ = ["closed_to_cars", "direction", "osmium_edges", "way_tags"]
 
 _FORWARD = {"yes", "true", "1"}
 _REVERSE = {"-1", "reverse"}
@@ -38,8 +45,46 @@ def _km(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
-def _direction(tags: dict[str, str]) -> int:
-    """``1`` one-way along the way, ``-1`` against it, ``0`` two-way."""
+#: Access tags of a car, most specific first, then the general one (OSM wiki, *Key:access*).
+CAR_ACCESS_KEYS: tuple[str, ...] = ("motorcar", "motor_vehicle", "vehicle", "access")
+
+#: Access values that close a way (also as one of several ``;``-separated values).
+CLOSED_VALUES: frozenset[str] = frozenset({"no", "private"})
+
+
+def closed_to_cars(tags: dict[str, str]) -> bool:
+    """Whether a way's access tags close it to cars (the most specific tag present decides)."""
+    for key in CAR_ACCESS_KEYS:
+        value = tags.get(key)
+        if value is not None and str(value).strip():
+            return any(part.strip().lower() in CLOSED_VALUES for part in str(value).split(";"))
+    return False
+
+
+def way_tags(record: dict[str, Any]) -> dict[str, str]:
+    """The tags of a pyrosm edge record: its tag columns and its ``tags`` JSON, as text."""
+    import json
+
+    out: dict[str, str] = {}
+    extra = record.get("tags")
+    if isinstance(extra, str) and extra.strip():
+        try:
+            parsed = json.loads(extra)
+        except ValueError:
+            parsed = {}
+        if isinstance(parsed, dict):
+            out.update({str(k): str(v) for k, v in parsed.items() if v is not None})
+    elif isinstance(extra, dict):
+        out.update({str(k): str(v) for k, v in extra.items() if v is not None})
+    for key in ("highway", "oneway", "junction", *CAR_ACCESS_KEYS, "maxspeed"):
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            out[key] = value
+    return out
+
+
+def direction(tags: dict[str, str]) -> int:
+    """``1`` one-way along the way, ``-1`` against it, ``0`` two-way (OSM wiki, *Key:oneway*)."""
     ow = tags.get("oneway", "").strip().lower()
     if ow in _FORWARD:
         return 1
@@ -82,10 +127,10 @@ def osmium_edges(
             continue
         tags = {t.k: t.v for t in obj.tags}
         hw = tags.get("highway", "")
-        if hw not in speeds:
+        if hw not in speeds or closed_to_cars(tags):
             continue
         speed = parse_speed(tags.get("maxspeed")) or speeds[hw]
-        sense = _direction(tags)
+        sense = direction(tags)
         refs = [(n.ref, n.lon, n.lat) for n in obj.nodes if n.location.valid()]
         for (a, lon_a, lat_a), (b, lon_b, lat_b) in itertools.pairwise(refs):
             coords[a], coords[b] = (lon_a, lat_a), (lon_b, lat_b)

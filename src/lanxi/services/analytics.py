@@ -201,28 +201,34 @@ def region_population() -> dict[str, dict[str, Any]]:
     return out
 
 
-def population_units(net: Network) -> pd.DataFrame:
+def population_units(net: Network, max_snap: float | None = None) -> pd.DataFrame:
     """The units whose people the population-weighted coverage counts, on a network.
 
     The plan's 39 county units at their seats' nodes (:func:`unit_nodes`) and 兰州新区 (620171:
     its residents are a census row of their own, not in 永登 or 皋兰) at its own node
     (``lanzhou_xinqu`` on the bundled network, else the node nearest to its bundled position).
 
+    A unit whose seat is farther from the network than ``max_snap`` km (default the setting,
+    :func:`max_snap_km`) is off the network and never covered.
+
     Returns
     -------
     pandas.DataFrame
-        Index ``code``; columns ``name``, ``node_id``, ``population`` (2020 census, persons).
+        Index ``code``; columns ``name``, ``node_id``, ``on_network``, ``population`` (2020
+        census, persons).
     """
-    units = unit_nodes(net)[["name", "node_id"]]
+    limit = max_snap_km() if max_snap is None else float(max_snap)
+    units = unit_nodes(net, limit)[["name", "node_id", "on_network"]]
     ids = pd.Index(net.node_ids)
     if census.NEW_AREA_NODE in ids:
-        node = census.NEW_AREA_NODE
+        node, on = census.NEW_AREA_NODE, True
     else:
         lon, lat = _new_area_position()
-        pos, _ = _nearest_nodes(net, np.array([lon]), np.array([lat]))
-        node = net.node_ids[int(pos[0])]
+        pos, km = _nearest_nodes(net, np.array([lon]), np.array([lat]))
+        node, on = net.node_ids[int(pos[0])], bool(km[0] <= limit)
     extra = pd.DataFrame(
-        {"name": ["兰州新区"], "node_id": [node]}, index=pd.Index([census.NEW_AREA_CODE])
+        {"name": ["兰州新区"], "node_id": [node], "on_network": [on]},
+        index=pd.Index([census.NEW_AREA_CODE]),
     )
     frame = pd.concat([units, extra])
     frame.index.name = "code"
@@ -239,13 +245,17 @@ def _new_area_position() -> tuple[float, float]:
     return float(row["lon"]), float(row["lat"])
 
 
-def population_coverage(net: Network, centres: list[object], minutes: float) -> CoverageResult:
+def population_coverage(
+    net: Network, centres: list[object], minutes: float, *, max_snap: float | None = None
+) -> CoverageResult:
     """Population-weighted coverage of the circle: one definition for circles and isochrones.
 
     ``share_population = Σ_covered P_i / Σ P_i`` over :func:`population_units` (39 county units
-    and 兰州新区, 2020 census), a unit covered when its node is reached within ``minutes``.
+    and 兰州新区, 2020 census), a unit covered when it is on the network (within ``max_snap`` km)
+    and its node is reached within ``minutes``.
     """
-    return coverage(net, centres, population_units(net), minutes=minutes)
+    units = population_units(net, max_snap)
+    return coverage(net, centres, units, minutes=minutes, on_network_col="on_network")
 
 
 # --------------------------------------------------------------------------------------------
@@ -347,21 +357,32 @@ def _nearest_nodes(net: Network, lon: np.ndarray, lat: np.ndarray) -> tuple[np.n
     return cand[j], np.asarray(dist, dtype=float)
 
 
-def unit_nodes(net: Network) -> pd.DataFrame:
+def max_snap_km() -> float:
+    """The snapping limit of the setting ``LANXI_ACCESS_MAX_SNAP_KM`` (default 5 km)."""
+    from lanxi.settings import get_settings
+
+    return float(get_settings().access_max_snap_km)
+
+
+def unit_nodes(net: Network, max_snap: float | None = None) -> pd.DataFrame:
     """The node of each of the plan's 39 county-level units on a network.
 
     Parameters
     ----------
     net : Network
         The network.
+    max_snap : float, optional
+        Snapping limit in km; default :func:`max_snap_km` (the setting).
 
     Returns
     -------
     pandas.DataFrame
-        Index ``code``; columns ``name``, ``prefecture_code``, ``prefecture``, ``node_id`` and
+        Index ``code``; columns ``name``, ``prefecture_code``, ``prefecture``, ``node_id``,
         ``snap_km`` (0 when the network has a node whose id is the code, as the bundled network
-        does; else the distance from the bundled seat coordinate to the nearest node).
+        does; else the distance from the bundled seat coordinate to the nearest node) and
+        ``on_network`` (``snap_km`` ≤ the limit).
     """
+    limit = max_snap_km() if max_snap is None else float(max_snap)
     seats = _seats()
     codes = seats.index.to_numpy()
     ids = pd.Index(net.node_ids)
@@ -379,9 +400,45 @@ def unit_nodes(net: Network) -> pd.DataFrame:
             "prefecture": [_name(_prefecture_of(c)) for c in codes],
             "node_id": net.node_ids[pos],
             "snap_km": np.round(snap, 3),
+            "on_network": snap <= limit,
         },
         index=pd.Index(codes, name="code"),
     )
+
+
+def _off_network(part: str, code: str, snap: float, limit: float) -> ValidationError:
+    return ValidationError(
+        [
+            Problem(
+                "network",
+                None,
+                "--center",
+                f"{part}: the seat of {code} {_name(code)} is {snap:,.1f} km from the nearest node "
+                f"of the network (limit {limit:g} km, LANXI_ACCESS_MAX_SNAP_KM): the network does "
+                "not cover this place; use a network of the area or raise the limit",
+                message_zh=f"{part}：{_name(code)}（{code}）驻地距网络最近节点 {snap:,.1f} 公里，"
+                f"超过吸附上限 {limit:g} 公里（LANXI_ACCESS_MAX_SNAP_KM）：该网络未覆盖此地",
+            )
+        ]
+    )
+
+
+def check_minutes(minutes: float) -> float:
+    """Refuse a time budget that is not a finite number ≥ 0 (``--minutes inf`` or ``nan``)."""
+    if not math.isfinite(minutes) or minutes < 0:
+        raise ValidationError(
+            [
+                Problem(
+                    "--minutes",
+                    None,
+                    "minutes",
+                    "must be a finite number of minutes ≥ 0",
+                    minutes,
+                    message_zh="分钟数须为不小于 0 的有限数",
+                )
+            ]
+        )
+    return float(minutes)
 
 
 @dataclass(frozen=True)
@@ -414,7 +471,7 @@ def _node_name(net: Network, node: object) -> str:
     return _name(str(node)) or str(node)
 
 
-def resolve_centres(net: Network, query: str) -> Centre:
+def resolve_centres(net: Network, query: str, *, max_snap: float | None = None) -> Centre:
     """Resolve ``--center``: node ids, county units or prefectures, comma-separated.
 
     Parameters
@@ -423,6 +480,8 @@ def resolve_centres(net: Network, query: str) -> Centre:
         The network.
     query : str
         E.g. ``西宁市``, ``630102``, ``城东区``, ``xining_station`` or ``兰州市,西宁市``.
+    max_snap : float, optional
+        Snapping limit in km (default the setting ``LANXI_ACCESS_MAX_SNAP_KM``).
 
     Returns
     -------
@@ -432,9 +491,13 @@ def resolve_centres(net: Network, query: str) -> Centre:
     ------
     NotFoundError
         Naming each part that is neither a node, a county-level unit nor a prefecture.
+    ValidationError
+        When a county unit's or prefecture's seat is farther from the network than the limit
+        (the network does not cover it: a Helsinki street network and ``--center 西宁市``).
     """
     regions = plan_regions()
-    units = unit_nodes(net)
+    limit = max_snap_km() if max_snap is None else float(max_snap)
+    units = unit_nodes(net, limit)
     nodes: list[object] = []
     rules: list[str] = []
     unknown: list[str] = []
@@ -455,6 +518,8 @@ def resolve_centres(net: Network, query: str) -> Centre:
             code = str(hits[0])
             level = regions.at[code, "level"]
             if level == "county":
+                if not units.at[code, "on_network"]:
+                    raise _off_network(part, code, float(units.at[code, "snap_km"]), limit)
                 node = units.at[code, "node_id"]
                 rules.append(f"{part}: county-level unit {code} → its seat node {node}")
                 nodes.append(node)
@@ -462,6 +527,8 @@ def resolve_centres(net: Network, query: str) -> Centre:
             if level == "prefecture":
                 members = units[units["prefecture_code"] == code]
                 first = str(members.index.min())
+                if not members.at[first, "on_network"]:
+                    raise _off_network(part, first, float(members.at[first, "snap_km"]), limit)
                 node = members.at[first, "node_id"]
                 rules.append(
                     f"{part}: prefecture {code} → seat of its lowest-coded county-level unit "
@@ -526,25 +593,33 @@ def travel_times(
     -------
     list of dict
         ``origin``, ``origin_name``, ``destination``, ``destination_name``, ``minutes`` (null
-        when unreachable), ``scope`` (``county`` for the default sets, else ``node``),
+        when unreachable, or when a default seat is off the network — farther from it than
+        ``LANXI_ACCESS_MAX_SNAP_KM``), ``scope`` (``county`` for the default sets, else ``node``),
         ``network``.
     """
     net = loaded.network
     units = unit_nodes(net)
 
-    def side(items: Sequence[str] | None) -> tuple[list[object], list[str], list[str]]:
+    def side(
+        items: Sequence[str] | None,
+    ) -> tuple[list[object], list[str], list[str], np.ndarray]:
         if not items:
-            return list(units["node_id"]), list(units.index), list(units["name"])
+            return (
+                list(units["node_id"]),
+                list(units.index),
+                list(units["name"]),
+                units["on_network"].to_numpy(dtype=bool),
+            )
         nodes, keys, names = [], [], []
         for it in items:
             c = resolve_centres(net, it)
             nodes.append(c.nodes[0])
             keys.append(it)
             names.append(c.labels[0])
-        return nodes, keys, names
+        return nodes, keys, names, np.ones(len(nodes), dtype=bool)
 
-    o_nodes, o_keys, o_names = side(origins)
-    d_nodes, d_keys, d_names = side(destinations)
+    o_nodes, o_keys, o_names, o_on = side(origins)
+    d_nodes, d_keys, d_names, d_on = side(destinations)
     scope = "county" if not origins and not destinations else "node"
     total = len(o_nodes)
     blocks = []
@@ -553,6 +628,9 @@ def travel_times(
         if progress is not None:
             progress(min(start + chunk, total), total)
     mat = np.vstack(blocks) if blocks else np.empty((0, len(d_nodes)))
+    # a seat farther from the network than the snapping limit has no time (null), not 0 minutes
+    mat[~o_on, :] = np.nan
+    mat[:, ~d_on] = np.nan
     label = "bundled planning-level network" if loaded.bundled else loaded.label
     return [
         {
@@ -590,6 +668,7 @@ def isochrone(loaded: LoadedNetwork, center: str, minutes: float) -> dict[str, A
         record per reached node (``node_id``, ``name``, ``kind``, ``region_code``,
         ``minutes``), by time.
     """
+    minutes = check_minutes(minutes)
     net = loaded.network
     c = resolve_centres(net, center)
     t = reachable_nodes(net, c.nodes, minutes)
@@ -630,7 +709,9 @@ def _centre_dict(c: Centre) -> dict[str, Any]:
     return {"query": c.query, "nodes": c.nodes, "names": c.labels, "rule": c.rule}
 
 
-def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[str, Any]:
+def circle(
+    loaded: LoadedNetwork, center: str, minutes: float = 60.0, *, max_snap: float | None = None
+) -> dict[str, Any]:
     """The N-minute circle around one or several centres: coverage of the 39 county units.
 
     Parameters
@@ -640,25 +721,49 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
     center : str
         As in :func:`resolve_centres`.
     minutes : float
-        Threshold (60 for the 1-hour circle).
+        Threshold (60 for the 1-hour circle); a finite number ≥ 0.
+    max_snap : float, optional
+        Snapping limit in km (default the setting ``LANXI_ACCESS_MAX_SNAP_KM``, 5 km). A seat
+        farther from the network is not on it: never covered, listed in ``off_network``.
 
     Returns
     -------
     dict
         ``centre``, ``minutes``, ``scope`` (``county``), ``network``, ``definition``,
-        ``n_units``, ``n_covered``, ``n_unreachable``, ``share_county_units``,
-        ``share_population`` (:func:`population_coverage`: 2020 census, the 39 units and
-        兰州新区), ``population_covered``, ``population_total`` (persons),
-        ``population_note``, ``weighted_mean_minutes`` (population-weighted),
-        ``shares_by_kind`` (county seats, new areas, towns of the network), ``reached`` and
-        ``not_reached`` (``code``, ``name``, ``prefecture``, ``minutes``, ``node_id``,
-        ``snap_km``).
+        ``n_units``, ``n_covered``, ``n_unreachable`` (including the units off the network),
+        ``max_snap_km``, ``n_off_network``, ``off_network`` (``code``, ``name``, ``prefecture``,
+        ``snap_km``), ``share_county_units``, ``share_population``
+        (:func:`population_coverage`: 2020 census, the 39 units and 兰州新区),
+        ``population_covered``, ``population_total`` (persons), ``population_note``,
+        ``weighted_mean_minutes`` (population-weighted), ``shares_by_kind`` (county seats, new
+        areas, towns of the network), ``reached`` and ``not_reached`` (``code``, ``name``,
+        ``prefecture``, ``minutes``, ``node_id``, ``snap_km``).
     """
+    minutes = check_minutes(minutes)
     net = loaded.network
-    c = resolve_centres(net, center)
-    units = unit_nodes(net)
-    res = coverage(net, c.nodes, units, minutes=minutes, population_col=None)
-    pop = population_coverage(net, c.nodes, minutes)
+    limit = max_snap_km() if max_snap is None else float(max_snap)
+    units = unit_nodes(net, limit)
+    if not units["on_network"].any():
+        nearest = float(units["snap_km"].min())
+        raise ValidationError(
+            [
+                Problem(
+                    "network",
+                    None,
+                    None,
+                    f"the network does not cover the plan area: the nearest county seat is "
+                    f"{nearest:,.1f} km from any node (limit {limit:g} km, "
+                    "LANXI_ACCESS_MAX_SNAP_KM)",
+                    message_zh=f"网络未覆盖规划范围：最近的县级驻地距网络节点 {nearest:,.1f} 公里"
+                    f"（吸附上限 {limit:g} 公里）",
+                )
+            ]
+        )
+    c = resolve_centres(net, center, max_snap=limit)
+    res = coverage(
+        net, c.nodes, units, minutes=minutes, population_col=None, on_network_col="on_network"
+    )
+    pop = population_coverage(net, c.nodes, minutes, max_snap=limit)
     t = res.units["minutes"].to_numpy()
     records = []
     for i, (code, u) in enumerate(units.iterrows()):
@@ -669,8 +774,9 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
                 "prefecture": u["prefecture"],
                 "minutes": _finite(t[i]),
                 "covered": bool(res.units["covered"].iloc[i]),
-                "node_id": u["node_id"],
+                "node_id": u["node_id"] if u["on_network"] else None,
                 "snap_km": float(u["snap_km"]),
+                "on_network": bool(u["on_network"]),
             }
         )
     records.sort(key=lambda r: (r["minutes"] is None, r["minutes"] or 0.0, r["code"]))
@@ -684,6 +790,18 @@ def circle(loaded: LoadedNetwork, center: str, minutes: float = 60.0) -> dict[st
         "n_units": res.n_units,
         "n_covered": res.n_covered,
         "n_unreachable": res.n_unreachable,
+        "max_snap_km": limit,
+        "n_off_network": int((~units["on_network"]).sum()),
+        "off_network": [
+            {
+                "code": r["code"],
+                "name": r["name"],
+                "prefecture": r["prefecture"],
+                "snap_km": r["snap_km"],
+            }
+            for r in records
+            if not r["on_network"]
+        ],
         "share_county_units": round(res.share_units, 4),
         "share_population": None
         if pop.share_population is None

@@ -425,6 +425,21 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     return out
 
 
+#: Decimals of C, T and D in the output; the grades are read from these rounded values.
+COUPLING_DECIMALS = 6
+
+
+def _rounded(value: object) -> float | None:
+    """``value`` rounded to :data:`COUPLING_DECIMALS` (half to even on its decimal form)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    x = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(x):
+        return None
+    q = Decimal(repr(x)).quantize(Decimal(1).scaleb(-COUPLING_DECIMALS), rounding=ROUND_HALF_EVEN)
+    return float(q)
+
+
 def coupling(
     path: Path,
     *,
@@ -450,6 +465,10 @@ def coupling(
     list of dict
         ``region_code``, ``region_name``, ``year``, one ``U_<subsystem>`` per subsystem, ``C``,
         ``T``, ``D``, ``grade`` (ten classes of D), ``stage`` (four stages of C), ``scope``.
+        C, T and D are rounded to :data:`COUPLING_DECIMALS` decimals (half to even, on the
+        decimal value) and the grade and stage are those of the *rounded* values, so a printed
+        D of 0.9 is always graded 良好协调 (0.8 < D ≤ 0.9). Where a value is undefined (every
+        level 0: C = 0/0) it is ``None`` (JSON ``null``), and so are its grade or stage.
     """
     df = read_yearbook(path, scope=scope)
     if year is not None:
@@ -482,17 +501,19 @@ def coupling(
     rows = []
     for (code, y), r in out.iterrows():
         levels = {f"U_{s}": float(wide.at[(code, y), s]) for s in wide.columns}
+        c, t, d = (_rounded(r[k]) for k in ("C", "T", "D"))
         rows.append(
             {
                 "region_code": code,
                 "region_name": _name(code),
                 "year": int(y),
                 **levels,
-                "C": round(float(r["C"]), 6),
-                "T": round(float(r["T"]), 6),
-                "D": round(float(r["D"]), 6),
-                "grade": classify(float(r["D"]), d_grades),
-                "stage": classify(float(r["C"]), c_grades),
+                "C": c,
+                "T": t,
+                "D": d,
+                # graded on the printed (rounded) values: D = 0.9000000000000001 is 0.9, 良好协调
+                "grade": None if d is None else classify(d, d_grades),
+                "stage": None if c is None else classify(c, c_grades),
                 "scope": scope,
             }
         )

@@ -19,6 +19,8 @@ from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
 from lanxi.compute.air.annual import annual_evaluation, city_daily
 from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
 from lanxi.compute.air.validate import EXTRA_COLUMNS
+from lanxi.compute.duplicates import DuplicatePolicy, resolve_duplicates
+from lanxi.compute.times import label_beijing, to_beijing
 from lanxi.compute.water import (
     ClassStepStatement,
     CompensationStatement,
@@ -32,12 +34,14 @@ from lanxi.compute.water import (
     section_classes,
     validate_water_frame,
 )
+from lanxi.compute.water.classify import NO_DETECTION_LIMIT
 from lanxi.compute.water.compensation import xinanjiang_pilot_settings
+from lanxi.compute.water.detection import split_detection
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.tables import read_table, write_table
 from lanxi.services import stations
 from lanxi.standards.compensation import CompensationRule, compensation_rules
-from lanxi.standards.gb3838 import gb3838_table
+from lanxi.standards.gb3838 import ITEM_KEYS, gb3838_table
 from lanxi.standards.hj633 import POLLUTANTS, Edition
 
 _GB_ITEMS = frozenset(gb3838_table().items)
@@ -102,11 +106,51 @@ def _air_numeric(df: pd.DataFrame) -> pd.DataFrame:
     for c in (*POLLUTANTS, *EXTRA_COLUMNS):
         if c in out:
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-    if "time" in out and not pd.api.types.is_datetime64_any_dtype(out["time"]):
-        out["time"] = pd.to_datetime(out["time"], format="mixed")
+    if "time" in out:
+        out["time"], had_offset = to_beijing(out["time"])
+        out.attrs["time_offset"] = had_offset
     if "station" in out:
         out["station"] = out["station"].astype(str)
     return out
+
+
+_ID = "__id__:"
+
+
+def _dedupe_air(
+    data: pd.DataFrame,
+    passing: pd.DataFrame,
+    file: str,
+    policy: DuplicatePolicy,
+    *,
+    by_day: bool,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Refuse (or resolve by ``policy``) rows repeating a station and time (a day with ``by_day``).
+
+    ``data`` holds the numeric engine columns, ``passing`` the identifying ones (same index).
+    Without a ``station`` column the time alone is the key.
+    """
+    if "time" not in data:
+        return data, passing
+    time = data["time"].dt.normalize() if by_day else data["time"]
+    keys = [data["station"], time] if "station" in data else [time]
+    both = pd.concat([passing.add_prefix(_ID), data], axis=1)
+    resolved = resolve_duplicates(
+        both,
+        keys,
+        policy=policy,
+        file=file,
+        field="station, time" if "station" in data else "time",
+        describe=("station {0} on {1}" if by_day else "station {0} at {1}")
+        if "station" in data
+        else "time {0}",
+        value_columns=[c for c in (*POLLUTANTS, *EXTRA_COLUMNS) if c in data],
+    )
+    if resolved is both:
+        return data, passing
+    ids = [c for c in resolved.columns if c.startswith(_ID)]
+    out_passing = resolved[ids].rename(columns=lambda c: c[len(_ID) :])
+    return resolved.drop(columns=ids), out_passing
 
 
 def air_aqi(
@@ -117,6 +161,7 @@ def air_aqi(
     keep: Iterable[str] = (),
     file: str = "<input>",
     not_monitored: Iterable[str] = (),
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """AQI of every row (HJ 633), identifying columns carried through.
 
@@ -134,6 +179,9 @@ def air_aqi(
     not_monitored : iterable of str
         HJ 633-2026 5.3.2: pollutants outside the monitoring programme whose absence does not
         withhold the AQI (the user's declaration; see :func:`lanxi.compute.air.compute_aqi`).
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a station and time (a station and day with ``kind="daily"``): refused by
+        default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -149,9 +197,13 @@ def air_aqi(
     exempt = _not_monitored(not_monitored)
     engine_df, passing = split_air_columns(df, keep)
     validate_air_frame(engine_df, file)
-    result = compute_aqi(
-        _air_numeric(engine_df), kind=kind, edition=edition, validate=False, not_monitored=exempt
-    )
+    numeric = _air_numeric(engine_df)
+    had_offset = bool(numeric.attrs.get("time_offset"))
+    data, passing = _dedupe_air(numeric, passing, file, duplicates, by_day=kind == "daily")
+    result = compute_aqi(data, kind=kind, edition=edition, validate=False, not_monitored=exempt)
+    if had_offset and "time" in result:
+        # the input carried offsets: the times out are Beijing time and say so (+08:00)
+        result["time"] = label_beijing(result["time"])
     result.index = passing.index
     return pd.concat([passing, result], axis=1)[[*passing.columns, *result.columns]]
 
@@ -177,13 +229,18 @@ def _not_monitored(names: Iterable[str]) -> tuple[str, ...]:
     return names
 
 
-def _air_input(df: pd.DataFrame, file: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validated numeric engine columns and the pass-through columns of an air table."""
+def _air_input(
+    df: pd.DataFrame, file: str, duplicates: DuplicatePolicy = "refuse"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validated numeric engine columns and the pass-through columns of an air table.
+
+    Rows repeating a station and time are refused (or resolved by ``duplicates``).
+    """
     engine_df, passing = split_air_columns(df)
     if "station" not in engine_df:
         raise ValidationError([Problem(file, None, "station", "station column missing")])
     validate_air_frame(engine_df, file)
-    return _air_numeric(engine_df), passing
+    return _dedupe_air(_air_numeric(engine_df), passing, file, duplicates, by_day=False)
 
 
 def fill_days(days: pd.DataFrame, source: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
@@ -217,6 +274,7 @@ def air_annual(
     daily: pd.DataFrame | None = None,
     not_monitored: Iterable[str] = (),
     control_points: Iterable[str] | None = None,
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
 
@@ -248,6 +306,9 @@ def air_annual(
     control_points : iterable of str or None
         Station codes left out of the city rows; None: the stations CNEMC marks 对照点 in the
         bundled list (:func:`lanxi.services.stations.control_points`).
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a station and time — and, for daily input, a station and calendar day —
+        are refused by default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -257,16 +318,21 @@ def air_annual(
         ``control_point`` (True for a station left out of its city's rows).
     """
     exempt = _not_monitored(not_monitored)
-    data, passing = _air_input(df, file)
+    data, passing = _air_input(df, file, duplicates)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "daily":
+        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
     cities = [passing.assign(station=data["station"].to_numpy())]
     if kind == "hourly":
         days = daily_from_hourly(data, edition=edition, file=file)
     else:
         days = data.assign(time=data["time"].dt.normalize())
     if daily is not None:
-        extra, extra_passing = _air_input(daily, f"{file} (daily)")
+        extra, extra_passing = _air_input(daily, f"{file} (daily)", duplicates)
+        extra, extra_passing = _dedupe_air(
+            extra, extra_passing, f"{file} (daily)", duplicates, by_day=True
+        )
         cities.append(extra_passing.assign(station=extra["station"].to_numpy()))
         days = fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
     if days.empty:
@@ -359,6 +425,7 @@ def air_targets(
     kind: Kind | Literal["auto"] = "auto",
     file: str = "<input>",
     targets: list[GoodDaysTarget] | None = None,
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Good-days ratio of the cities against the plans' targets (edition the target was set under).
 
@@ -371,6 +438,8 @@ def air_targets(
         Source name for messages.
     targets : list of GoodDaysTarget, optional
         Default: :func:`plan_good_days_targets`.
+    duplicates : {"refuse", "first", "last", "mean"}
+        As in :func:`air_annual`.
 
     Returns
     -------
@@ -386,9 +455,11 @@ def air_targets(
     if problems:
         raise ValidationError(problems)
     validate_air_frame(engine_df, file)
-    data = _air_numeric(engine_df)
+    data, passing = _dedupe_air(_air_numeric(engine_df), passing, file, duplicates, by_day=False)
     if kind == "auto":
         kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "daily":
+        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
     if kind == "hourly":
         daily = daily_from_hourly(data, file=file)
     else:
@@ -410,15 +481,58 @@ def _edition_of_year(year: int) -> Edition:
 # ---------------------------------------------------------------------------------- water
 
 
-def _water_frame(df: pd.DataFrame, file: str, extra: Iterable[str] = ()) -> pd.DataFrame:
+def _water_frame(
+    df: pd.DataFrame,
+    file: str,
+    extra: Iterable[str] = (),
+    duplicates: DuplicatePolicy = "refuse",
+    *,
+    detection_column: bool = False,
+) -> pd.DataFrame:
+    """Validated samples with parsed times; a section sampled twice at one time is refused.
+
+    ``duplicates`` (:mod:`lanxi.compute.duplicates`) may resolve such rows instead. Results
+    below the detection limit (``0.02L``, ``<0.025``, ``ND(0.025)``) become ½ of the limit
+    (:mod:`lanxi.compute.water.detection`); with ``detection_column`` a ``below_detection``
+    column keeps what was reported (``"nh3n 0.02L; tp <0.01"``).
+    """
     validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
     out = df.copy()
-    out["time"] = pd.to_datetime(out["time"], format="mixed")
-    return out
+    out["time"], _ = to_beijing(out["time"])
+    notes = pd.Series("", index=out.index, dtype=object)
+    for item in (k for k in ITEM_KEYS if k in out and k not in NO_DETECTION_LIMIT):
+        numbers, limits = split_detection(out[item])
+        below = limits.notna().to_numpy()
+        if below.any():
+            notes[below] += [f"{item} {v}; " for v in out[item][below].astype(str).str.strip()]
+            out[item] = numbers
+    if detection_column:
+        out["below_detection"] = notes.str.rstrip("; ")
+    return resolve_duplicates(
+        out,
+        [out["section"].astype(str), out["time"]],
+        policy=duplicates,
+        file=file,
+        field="section, time",
+        describe="section {0} at {1}",
+        row_offset=2,
+        value_columns=[c for c in ITEM_KEYS if c in out],
+    )
 
 
-def water_classify(df: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
+def water_classify(
+    df: pd.DataFrame, *, file: str = "<input>", duplicates: DuplicatePolicy = "refuse"
+) -> pd.DataFrame:
     """Single-factor class of every sample (GB 3838-2002, 环办〔2011〕22号).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``section``, ``time``, ``waterbody``, item columns (text or numbers).
+    file : str
+        Source name for messages.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a section and time: refused by default (:mod:`lanxi.compute.duplicates`).
 
     Returns
     -------
@@ -426,7 +540,7 @@ def water_classify(df: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
         The input plus ``water_class`` (1–6), ``water_class_label``, ``worst_items``,
         ``main_pollutants`` and, with a ``target_class`` column, ``exceeding_items``.
     """
-    data = _water_frame(df, file)
+    data = _water_frame(df, file, duplicates=duplicates, detection_column=True)
     target = "target_class" if "target_class" in data else None
     if target:
         data["target_class"] = pd.to_numeric(data["target_class"], errors="coerce").astype("Int64")
@@ -446,9 +560,18 @@ def _targets(df: pd.DataFrame, file: str) -> pd.Series:
     )
 
 
-def water_assess(samples: pd.DataFrame, month: str, *, file: str = "<input>") -> pd.DataFrame:
-    """Monthly class of each section and whether it meets its target (``month`` = ``YYYY-MM``)."""
-    data = _water_frame(samples, file)
+def water_assess(
+    samples: pd.DataFrame,
+    month: str,
+    *,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
+    """Monthly class of each section and whether it meets its target (``month`` = ``YYYY-MM``).
+
+    ``duplicates`` as in :func:`water_classify`.
+    """
+    data = _water_frame(samples, file, duplicates=duplicates)
     targets = _targets(data, file)
     period = pd.Period(month, "M")
     part = data[data["time"].dt.to_period("M") == period]
@@ -466,12 +589,14 @@ def water_warnings(
     *,
     rules: WarningRules | None = None,
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> pd.DataFrame:
     """Quarterly warning list for ``quarter`` (``YYYYQn``).
 
-    Samples of the year before, when present, give the decline rule.
+    Samples of the year before, when present, give the decline rule; ``duplicates`` as in
+    :func:`water_classify`.
     """
-    data = _water_frame(samples, file)
+    data = _water_frame(samples, file, duplicates=duplicates)
     targets = _targets(data, file)
     q = pd.Period(quarter, "Q")
     monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
@@ -483,12 +608,19 @@ def water_warnings(
     return out.reset_index(drop=True)
 
 
-def water_annual(samples: pd.DataFrame, year: int, *, file: str = "<input>") -> pd.DataFrame:
+def water_annual(
+    samples: pd.DataFrame,
+    year: int,
+    *,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
     """Annual responsibility assessment per city and province.
 
-    Needs ``city`` and ``province`` columns; the year before, when present, gives the trend.
+    Needs ``city`` and ``province`` columns; the year before, when present, gives the trend;
+    ``duplicates`` as in :func:`water_classify`.
     """
-    data = _water_frame(samples, file)
+    data = _water_frame(samples, file, duplicates=duplicates)
     missing = [c for c in ("city", "province") if c not in data]
     if missing:
         raise ValidationError(
@@ -614,6 +746,7 @@ def water_compensation(
     fund_amount: float | None = None,
     central_fund: float | None = None,
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> CompensationStatement | ClassStepStatement:
     """The compensation statement of ``section`` in ``year`` under the agreement that names it.
 
@@ -631,13 +764,16 @@ def water_compensation(
       period when the data hold it, else the three years before ``year`` in the data); K0, the
       weights, the threshold and the fund are the pilot's unless ``fund_amount`` is given.
 
+    Rows repeating a section and time are refused unless ``duplicates`` resolves them (as in
+    :func:`water_classify`).
+
     Raises
     ------
     ValidationError
         Refusal (no rule, not in force, no base class) or bad input.
     """
     chosen = compensation_rule_for(section, year, rule)
-    data = _water_frame(samples, file, extra=("target_class",))
+    data = _water_frame(samples, file, extra=("target_class",), duplicates=duplicates)
     meta = _section_meta(section)
     ids = {section, meta.get("id", section), meta.get("name", section)}
     sec = data[data["section"].astype(str).isin(ids)]
@@ -842,6 +978,10 @@ def write_output(df: pd.DataFrame, path: Path) -> Path:
     for c in out.columns:
         if isinstance(out[c].dtype, pd.CategoricalDtype):
             out[c] = out[c].astype("string")
+        elif isinstance(out[c].dtype, pd.DatetimeTZDtype):
+            # ISO 8601 with the offset: 2026-06-01T07:00:00+08:00
+            text = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+            out[c] = text.str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
         elif pd.api.types.is_datetime64_any_dtype(out[c]):
             out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
     return write_table(out, path)

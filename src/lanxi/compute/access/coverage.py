@@ -121,6 +121,7 @@ def coverage(
     node_col: str = "node_id",
     population_col: str | None = "population",
     direction: Direction = "from",
+    on_network_col: str | None = None,
 ) -> CoverageResult:
     """Share of units (and of their population) within ``minutes`` of the nearest centre.
 
@@ -144,13 +145,17 @@ def coverage(
     direction : {"from", "to"}
         ``"from"``: travel from the centre (the circle as drawn around it, the default);
         ``"to"``: travel from each unit to the centre.
+    on_network_col : str, optional
+        Boolean column of ``units``: False for a unit whose place is not on the network (its
+        nearest node is farther than the snapping limit). Such a unit is never reached: not
+        covered, counted unreachable, left out of the mean time, kept in the denominators.
 
     Returns
     -------
     CoverageResult
     """
-    if minutes < 0:
-        raise ValueError("minutes must be >= 0")
+    if not np.isfinite(minutes) or minutes < 0:
+        raise ValueError("minutes must be a finite number >= 0")
     if node_col not in units.columns:
         raise ValueError(f"units has no column {node_col!r}")
     node_ids = units[node_col].to_numpy()
@@ -158,6 +163,10 @@ def coverage(
     near = nearest_centre(network, centres, direction=direction)
     t = near["minutes"].to_numpy()[pos]
     centre = near["centre"].to_numpy()[pos]
+    if on_network_col is not None:
+        off = ~units[on_network_col].to_numpy(dtype=bool)
+        t = np.where(off, np.inf, t)
+        centre = np.where(off, None, centre)
     covered = t <= minutes
     reachable = np.isfinite(t)
 

@@ -315,27 +315,44 @@ def network_from_frames(
                 problems.append(Problem(source, row, col, "node id is not in the node table", node))
             out.append(node)
         t = _num(rec.get("minutes")) if has_minutes else np.nan
-        bad_time = t is None or (t == t and t < 0)
+        bad_time = t is None or (t == t and (t < 0 or t == np.inf))
         if bad_time:
             problems.append(
-                Problem(source, row, "minutes", "must be a non-negative number", rec.get("minutes"))
+                Problem(
+                    source,
+                    row,
+                    "minutes",
+                    "must be a finite non-negative number",
+                    rec.get("minutes"),
+                    message_zh="须为有限的非负数",
+                )
             )
             t = np.nan
         lk = _num(rec.get("length_km")) if "length_km" in rec else np.nan
-        if lk is None or (lk == lk and lk < 0):
+        if lk is None or (lk == lk and (lk < 0 or lk == np.inf)):
             problems.append(
                 Problem(
-                    source, row, "length_km", "must be a non-negative number", rec.get("length_km")
+                    source,
+                    row,
+                    "length_km",
+                    "must be a finite non-negative number",
+                    rec.get("length_km"),
+                    message_zh="须为有限的非负数",
                 )
             )
             lk = np.nan
         length[k] = lk
         if t != t and not bad_time:  # no explicit minutes: derive from length and speed
             sp_ = _num(rec.get("speed_kmh")) if "speed_kmh" in rec else np.nan
-            if sp_ is None or (sp_ == sp_ and sp_ <= 0):
+            if sp_ is None or (sp_ == sp_ and (sp_ <= 0 or sp_ == np.inf)):
                 problems.append(
                     Problem(
-                        source, row, "speed_kmh", "must be a positive number", rec.get("speed_kmh")
+                        source,
+                        row,
+                        "speed_kmh",
+                        "must be a finite positive number",
+                        rec.get("speed_kmh"),
+                        message_zh="须为有限的正数",
                     )
                 )
             elif sp_ != sp_ or lk != lk:

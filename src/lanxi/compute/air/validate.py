@@ -1,7 +1,8 @@
 """Checks on an air-quality input frame before any index is computed.
 
-Every problem is collected (unknown column, non-numeric or negative value, bad time, CO given in
-µg/m³) and raised once in a :class:`~lanxi.errors.ValidationError`, with the row and column of each.
+Every problem is collected (unknown column, non-numeric or negative value, bad time, a station's
+values in the wrong unit — :mod:`lanxi.compute.plausibility`) and raised once in a
+:class:`~lanxi.errors.ValidationError`, with the row and column of each.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.plausibility import rules as plausibility_rules
+from lanxi.compute.plausibility import unit_problems
+from lanxi.compute.times import to_beijing
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.hj633 import POLLUTANTS
 
@@ -20,15 +24,6 @@ EXTRA_COLUMNS: tuple[str, ...] = ("so2_24h",)
 #: Label columns accepted and not checked: ``edition`` (written by ``daily_from_hourly``; replaced
 #: by ``compute_aqi``'s own).
 LABEL_COLUMNS: tuple[str, ...] = ("edition",)
-
-#: A CO median above this many mg/m³ means the column is in µg/m³. Not a standard's number: hourly
-#: CO in China is rarely above 10 mg/m³ and HJ 633's last CO breakpoint is 150 mg/m³, while CO in
-#: µg/m³ is in the hundreds or thousands.
-CO_MG_MEDIAN_MAX = 50.0
-
-#: Values the CO unit check looks at (an evenly spaced sample of a long column; mg/m³ and µg/m³
-#: medians are a thousandfold apart, so ten thousand values tell them apart).
-MEDIAN_SAMPLE = 10_000
 
 #: Rows listed per column and rule before the rest are summarised in one line.
 MAX_ROWS_LISTED = 20
@@ -77,8 +72,10 @@ def validate_air_frame(
     ------
     ValidationError
         Listing every problem: unknown columns, no pollutant column, non-numeric, infinite or
-        negative concentrations, missing or unparseable times, CO apparently in µg/m³. Row
-        numbers are 1-based positions in the frame.
+        negative concentrations, missing or unparseable times, values implausible in their unit
+        per station (CO above 150 mg/m³: µg/m³; every value of a µg/m³ pollutant below 1:
+        mg/m³ — ``lanxi/data/plausibility.yaml``). Row numbers are 1-based positions in the
+        frame.
 
     Examples
     --------
@@ -144,10 +141,15 @@ def air_frame_problems(
         elif isinstance(raw.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(raw):
             bad = raw.isna().to_numpy()
         else:
-            parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
+            parsed, _ = to_beijing(raw)
             bad = parsed.isna().to_numpy()
         problems += _rows(
-            file, time_col, bad, raw, "missing or unreadable time; use ISO 8601", max_rows
+            file,
+            time_col,
+            bad,
+            raw,
+            "missing or unreadable time; use ISO 8601 (Beijing time, or with an offset)",
+            max_rows,
         )
     elif require_time:
         problems.append(Problem(file, None, time_col, "time column missing"))
@@ -172,20 +174,13 @@ def air_frame_problems(
             problems += _rows(
                 file, col, vals < 0, series, "negative concentration; use NaN for missing", max_rows
             )
-        if col == "co":
-            # a unit check needs no exact median: every k-th value of a long column is enough
-            step = max(1, vals.size // MEDIAN_SAMPLE)
-            sample = vals[::step]
-            sample = sample[np.isfinite(sample)]
-            median = float(np.median(sample)) if sample.size else 0.0
-            if median > CO_MG_MEDIAN_MAX:
-                problems.append(
-                    Problem(
-                        file,
-                        None,
-                        col,
-                        f"CO median is {median:g}: looks like µg/m³, but CO must be in mg/m³ "
-                        "(HJ 633 表1/表3) — divide by 1000",
-                    )
-                )
+        rule = plausibility_rules("air").get(col)
+        if rule is not None:
+            problems += unit_problems(
+                vals,
+                df["station"].astype(str) if "station" in df.columns else None,
+                rule,
+                file=file,
+                field=col,
+            )
     return problems

@@ -42,6 +42,10 @@ import numpy as np
 import pandas as pd
 
 from lanxi.compute.gbt8170 import multiple_half_even
+from lanxi.compute.plausibility import rules as plausibility_rules
+from lanxi.compute.plausibility import unit_problems
+from lanxi.compute.times import to_beijing
+from lanxi.compute.water.detection import is_bare_not_detected, split_detection
 from lanxi.compute.water.render import render_cells
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.gb3838 import (
@@ -364,6 +368,11 @@ def classify_samples(
 # --------------------------------------------------------------------------- validation
 
 
+#: Items that are never reported below a detection limit (a "<7" pH or "0.5L" temperature is a
+#: mistake, not a laboratory's result).
+NO_DETECTION_LIMIT: frozenset[str] = frozenset({"ph", "water_temp"})
+
+
 def _data_row(position: int) -> int:
     """Spreadsheet row of a 0-based data position (header is row 1)."""
     return position + 2
@@ -389,7 +398,9 @@ def validate_water_frame(
     ValidationError
         Listing every problem with its spreadsheet row (data row + 1 for the header) and column:
         missing or unknown columns, empty section ids, missing or unparseable dates, waterbody not
-        ``river``/``lake``, non-numeric or negative values, pH outside 0–14, target class not 1–5.
+        ``river``/``lake``, non-numeric, infinite or negative values, values implausible in mg/L
+        per section (``lanxi/data/plausibility.yaml``: NH3-N 500 looks like µg/L), pH outside
+        0–14, target class not 1–5.
 
     Examples
     --------
@@ -432,7 +443,7 @@ def validate_water_frame(
         if pd.api.types.is_datetime64_any_dtype(col):
             bad = np.zeros(len(df), dtype=bool)
         else:
-            parsed = pd.to_datetime(col.where(~empty), errors="coerce", format="ISO8601")
+            parsed, _ = to_beijing(col.where(~empty), fmt="ISO8601")
             bad = parsed.isna().to_numpy(dtype=bool) & ~empty
         for pos in np.flatnonzero(empty):
             problems.append(Problem(file, _data_row(int(pos)), "time", "date is missing"))
@@ -464,17 +475,46 @@ def validate_water_frame(
     for item in (k for k in ITEM_KEYS if k in df.columns):
         col = df[item]
         empty = blank(col)
-        numbers = pd.to_numeric(col.where(~empty), errors="coerce")
+        if item in NO_DETECTION_LIMIT:
+            numbers = pd.to_numeric(col.where(~empty), errors="coerce")
+        else:
+            numbers, _ = split_detection(col.where(~empty))
         v = numbers.to_numpy(dtype=float, na_value=np.nan)
         for pos in np.flatnonzero(np.isnan(v) & ~empty):
+            cell = col.iloc[pos]
+            if is_bare_not_detected(cell) and item not in NO_DETECTION_LIMIT:
+                message = (
+                    "below detection without the limit; write the limit, e.g. 0.025L, <0.025 or "
+                    "ND(0.025) (½ of it is used, 环办监测函〔2020〕82号 七)"
+                )
+                message_zh = "未检出但未给出检出限；请写明检出限，如 0.025L、<0.025 或 ND(0.025)"
+            else:
+                message = "not a number; leave blank if not measured"
+                message_zh = "不是数值；未监测请留空"
+            problems.append(
+                Problem(file, _data_row(int(pos)), item, message, cell, message_zh=message_zh)
+            )
+        for pos in np.flatnonzero(np.isinf(v)):
             problems.append(
                 Problem(
                     file,
                     _data_row(int(pos)),
                     item,
-                    "not a number; leave blank if not measured",
+                    "not a finite number",
                     col.iloc[pos],
+                    message_zh="不是有限数值",
                 )
+            )
+        rule = plausibility_rules("water").get(item)
+        if rule is not None:
+            problems += unit_problems(
+                v,
+                df["section"].astype(str) if "section" in df.columns else None,
+                rule,
+                file=file,
+                field=item,
+                unit_name="section",
+                row_offset=_data_row(0),
             )
         with np.errstate(invalid="ignore"):
             negative = v < 0
