@@ -1,16 +1,14 @@
 """No compensation statement for a section without a rule (issue 13; the rules are issue 15's).
 
-Today ``lanxi water compensation --file … --section S1`` for a section no agreement covers prints
-the Xin'an pilot's parties (浙江 pays 安徽). The rule data are being built on another branch
-(compensation rules as data); until then this test is a strict xfail: it fails loudly (XPASS →
-error) the day the refusal lands, so the marker is removed then.
+``lanxi water compensation --file … --section S1`` for a section no agreement covers used to
+print the Xin'an pilot's parties (浙江 pays 安徽); with the rules as data
+(``compensation_rules.yaml``) it is refused.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
@@ -32,11 +30,6 @@ def _samples(tmp_path: Path) -> Path:
     return p
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a section without a compensation rule still gets the Xin'an pilot's parties; "
-    "refusal comes with the compensation rules as data (issue 15)",
-)
 def test_no_statement_without_a_rule(tmp_path: Path) -> None:
     res = runner.invoke(
         app,
