@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
@@ -268,6 +268,71 @@ def air_annual(
     return environment.air_annual(
         frames["daily"], kind="daily", edition=edition, method=method, file="store"
     )
+
+
+def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
+    """Where to draw each section (lon, lat): the one placement rule of every map.
+
+    A section with coordinates is drawn there. The bundled sections mostly have none
+    (``water_sections.csv``: the plans name the sections, not their stations), so the others are
+    placed on a circle of 0.15° around the representative point of the prefecture in their
+    ``region_code`` (at the point itself when the prefecture has one such section), in the order
+    given. The reports' maps and the dashboard (``/water/monthly``: ``lon``, ``lat``,
+    ``position``) both use this. Sections unknown to the bundled list are left out.
+    """
+    import math
+
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    info = bundled_sections().set_index("id")
+    by_city: dict[str, list[str]] = {}
+    out: dict[str, tuple[float, float]] = {}
+    for sid in sections:
+        if sid not in info.index:
+            continue
+        lon, lat = info.at[sid, "lon"], info.at[sid, "lat"]
+        if lon and lat:
+            out[sid] = (float(lon), float(lat))
+        else:
+            by_city.setdefault(str(info.at[sid, "region_code"]), []).append(sid)
+    for code, ids in by_city.items():
+        if code not in regions.index or not regions.at[code, "lon"]:
+            continue
+        x0, y0 = float(regions.at[code, "lon"]), float(regions.at[code, "lat"])
+        for k, sid in enumerate(ids):
+            a = 2 * math.pi * k / len(ids)
+            r = 0.0 if len(ids) == 1 else 0.15
+            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a))
+    return out
+
+
+def has_synthetic(
+    what: str,
+    start: dt.date,
+    stop: dt.date,
+    *,
+    section: str | None = None,
+    url: str | None = None,
+) -> bool:
+    """Whether a stored value of ``what`` (``"water"`` or ``"air"``) in [start, stop) is synthetic.
+
+    ``section`` narrows water samples to one section. Reports use it to mark themselves.
+    """
+    table = WaterSampleRow if what == "water" else AirObservationRow
+    q = (
+        select(func.count())
+        .select_from(table)
+        .where(
+            table.synthetic.is_(True),
+            table.time >= dt.datetime.combine(start, dt.time()),
+            table.time < dt.datetime.combine(stop, dt.time()),
+        )
+    )
+    if section is not None and table is WaterSampleRow:
+        q = q.where(WaterSampleRow.section_id == section)
+    with session(url) as s:
+        return bool(s.scalar(q))
 
 
 def parties(

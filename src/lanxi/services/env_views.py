@@ -19,7 +19,6 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly
-from lanxi.compute.air.annual import city_daily
 from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services import env_store
 from lanxi.services import environment as env_svc
@@ -74,7 +73,7 @@ def _records(df: pd.DataFrame) -> list[Record]:
     ]
 
 
-def _daily_city_frame(url: str | None) -> pd.DataFrame:
+def _station_days(url: str | None) -> pd.DataFrame:
     # stored hourly and daily observations as the annual evaluation reads them: a station-day
     # from its hours when it has any, else from its daily row (environment.fill_days)
     frames: dict[str, pd.DataFrame] = {}
@@ -103,7 +102,26 @@ def _daily_city_frame(url: str | None) -> pd.DataFrame:
         assert stored is not None
         daily = stored
     daily["city"] = daily["station"].map(city_of)
-    cd = city_daily(daily.dropna(subset=["city"]))
+    return daily
+
+
+def city_days(url: str | None = None) -> pd.DataFrame:
+    """City daily values of the stored observations, ``city`` the region code (cached).
+
+    :func:`lanxi.services.environment.city_days_by_code` of the station days (a station-day from
+    its hours when it has any, else from its daily row): every surface that reads a city's day
+    reads this frame.
+    """
+    return _cached(
+        "city_days", url, (), lambda: env_svc.city_days_by_code(_station_days(url), file="store")
+    )
+
+
+def _daily_city_frame(url: str | None) -> pd.DataFrame:
+    from lanxi.services.regions import region_name
+
+    cd = city_days(url).rename(columns={"city": "region_code"})
+    cd.insert(0, "city", cd["region_code"].map(region_name))
     cols = [c for c in POLLUTANTS if c in cd]
     aqi = compute_aqi(
         cd[["city", "time", *cols]].rename(columns={"city": "station"}),
@@ -111,7 +129,8 @@ def _daily_city_frame(url: str | None) -> pd.DataFrame:
         validate=False,
     )
     out = pd.concat(
-        [cd[["city", "time"]].reset_index(drop=True), aqi.reset_index(drop=True)], axis=1
+        [cd[["city", "region_code", "time"]].reset_index(drop=True), aqi.reset_index(drop=True)],
+        axis=1,
     )
     out = out.loc[:, ~out.columns.duplicated()]
     out["date"] = pd.to_datetime(out["time"]).dt.strftime("%Y-%m-%d")
@@ -128,7 +147,12 @@ def air_daily_aqi(url: str | None = None, *, city: str | None = None) -> list[Re
         (the columns of :func:`lanxi.compute.air.compute_aqi`).
     """
     rows = _cached("air_daily", url, (), lambda: _records(_daily_city_frame(url)))
-    return [r for r in rows if city is None or r["city"] == city]
+    if city is None:
+        return rows
+    from lanxi.services.regions import region_lookup
+
+    code = region_lookup().get(city)
+    return [r for r in rows if r["region_code"] == code or r["city"] == city]
 
 
 def latest_air_year(url: str | None = None) -> int:
@@ -181,11 +205,17 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
     def make() -> list[Record]:
         out = env_svc.water_assess(_samples(url), month, file="store")
         sections = env_store.bundled_sections().set_index("id")
-        for col in ("name", "river", "city", "province", "lon", "lat"):
+        for col in ("name", "river", "city", "province", "region_code"):
             if col in sections:
                 out[col] = out["section"].map(sections[col])
-        for col in ("lon", "lat"):
-            out[col] = pd.to_numeric(out[col], errors="coerce")
+        # the one placement rule (env_store.section_positions), as the reports' maps
+        pos = env_store.section_positions([str(s) for s in out["section"]])
+        known = pd.to_numeric(out["section"].map(sections["lon"]), errors="coerce").notna()
+        out["lon"] = out["section"].map(lambda s: pos[s][0] if s in pos else None)
+        out["lat"] = out["section"].map(lambda s: pos[s][1] if s in pos else None)
+        out["position"] = np.where(
+            known, "measured", np.where(out["lon"].notna(), "placed_near_city", "none")
+        )
         return _records(out)
 
     return _cached("water_monthly", url, (month,), make)
@@ -198,11 +228,12 @@ def water_warnings(url: str | None = None, *, quarter: str | None = None) -> lis
     else:
         quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
     q = quarter
+    rules = env_svc.warning_rules()  # LANXI_WATER_WARNING_*, as the CLI and the bulletin read them
     return _cached(
         "water_warnings",
         url,
-        (q,),
-        lambda: _records(env_svc.water_warnings(_samples(url), q, file="store")),
+        (q, rules.missed_months_threshold, rules.decline_classes_threshold),
+        lambda: _records(env_svc.water_warnings(_samples(url), q, rules=rules, file="store")),
     )
 
 
@@ -215,3 +246,28 @@ def water_annual(url: str | None = None, *, year: int | None = None) -> list[Rec
         (y,),
         lambda: _records(env_svc.water_annual(_samples(url), y, file="store")),
     )
+
+
+def air_targets(url: str | None = None, *, year: int | None = None) -> list[Record]:
+    """The plans' good-days targets assessed on the stored observations of ``year``.
+
+    :func:`lanxi.services.environment.assess_targets_on_days` on :func:`city_days` — the one
+    definition the CLI (``lanxi air targets``), the API (``/air/targets``), the dashboard and the
+    annual air report read. ``year`` defaults to the newest year in the store.
+    """
+    y = latest_air_year(url) if year is None else year
+
+    def make() -> list[Record]:
+        out = env_svc.assess_targets_on_days(city_days(url), y)
+        return _records(out) if not out.empty else []
+
+    return _cached("air_targets", url, (y,), make)
+
+
+def air_city_verdicts(url: str | None = None, *, year: int | None = None) -> dict[str, Any]:
+    """Per city code, its reading against the nearest targets covering it.
+
+    :func:`lanxi.services.environment.city_target_verdicts` of :func:`air_targets`.
+    """
+    rows = pd.DataFrame(air_targets(url, year=year))
+    return env_svc.city_target_verdicts(rows) if not rows.empty else {}

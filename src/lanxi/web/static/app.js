@@ -271,23 +271,18 @@
   }
 
   /* ------------------------------------------------------------------- water */
-  var CLASS_COLOURS = { 1: "#1f78b4", 2: "#1f78b4", 3: "#33a02c", 4: "#ffdd00", 5: "#ff7f00", 6: "#e31a1c" };
+  /* colours come from the standards' data (/legends); positions from the service (/water/monthly:
+     lon, lat, position): the page draws them and decides nothing */
   function water() {
     var m = map("water-map");
-    Promise.all([api("/water/monthly", { limit: 1000 }), api("/regions", { level: "prefecture", limit: 1000 }), layer("prefecture")]).then(function (res) {
-      var rows = res[0].items, pref = {};
-      res[1].items.forEach(function (r) { pref[r.name] = r; });
+    Promise.all([api("/water/monthly", { limit: 1000 }), api("/legends"), layer("prefecture")]).then(function (res) {
+      var rows = res[0].items, colours = {};
+      res[1].water_classes.forEach(function (c) { colours[c.water_class] = c.colour; });
       var base = L.geoJSON(res[2], { style: { color: "#777", weight: 0.8, fillColor: "#dde6ee", fillOpacity: 0.5 } }).addTo(m);
       m.fitBounds(base.getBounds());
-      var used = {};
       rows.forEach(function (s) {
-        var lat = s.lat, lon = s.lon, p = pref[s.city];
-        if ((lat === null || lat === undefined) && p) {
-          var n = used[s.city] = (used[s.city] || 0) + 1;
-          lat = p.lat + 0.08 * (n - 1); lon = p.lon + 0.08 * (n - 1);
-        }
-        if (lat === null || lat === undefined) return;
-        L.circleMarker([lat, lon], { radius: 9, color: "#222", weight: 1, fillColor: CLASS_COLOURS[s.water_class] || "#999", fillOpacity: 0.95 })
+        if (s.lat === null || s.lat === undefined) return;
+        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: 1, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
           .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class).addTo(m);
       });
       document.getElementById("water-month").textContent = rows.length ? rows[0].period : "";
@@ -308,29 +303,38 @@
   /* --------------------------------------------------------------------- air */
   function air() {
     var sel = document.getElementById("city"), cal = chart("aqi-calendar"), good = chart("good-chart");
-    Promise.all([api("/air/annual", { level: "city" }), api("/targets", { indicator: "air_good_days_ratio", kind: "target", limit: 100 })]).then(function (res) {
-      var cities = res[0].items;
-      cities.forEach(function (c) { sel.appendChild(el("option", { value: c.unit }, c.unit)); });
-      sel.value = cities.some(function (c) { return c.unit === "兰州市"; }) ? "兰州市" : (cities[0] || {}).unit;
-      var target = res[1].items.length ? res[1].items[0].target_value : null;
+    Promise.all([api("/air/annual", { level: "city" }), api("/air/targets", { level: "target" }), api("/legends")]).then(function (res) {
+      var cities = res[0].items, targets = res[1].items, legends = res[2];
+      cities.forEach(function (c) { sel.appendChild(el("option", { value: c.region_code || c.unit }, c.unit)); });
+      sel.value = cities.length ? (cities[0].region_code || cities[0].unit) : "";
       var series = [{ type: "bar", name: t("good_days"), data: cities.map(function (c) { return +(100 * c.good_days_ratio).toFixed(1); }) }];
-      if (target !== null) series[0].markLine = { data: [{ yAxis: target, name: t("col_target") }], label: { formatter: t("col_target") + " " + target + "%" } };
+      /* every target the API assessed, drawn as given */
+      if (targets.length) series[0].markLine = { symbol: "none", data: targets.map(function (x) {
+        return { yAxis: x.target_value, name: x.scope_name, label: { formatter: x.scope_name + " " + x.target_value + "% (" + x.target_year + ")" } };
+      }) };
       good.setOption({ animation: false, tooltip: {}, xAxis: { type: "category", data: cities.map(function (c) { return c.unit; }), axisLabel: { interval: 0, rotate: 30 } },
                        yAxis: { type: "value", max: 100, name: "%" }, series: series });
       table("air-annual", cities, [["unit", t("col_city")], ["good_days", "优良天数 good days"], ["aqi_days", "有效天数 valid days"],
         ["good_days_ratio", t("col_good_ratio"), function (r) { return withSyn(fmt(100 * r.good_days_ratio, 1) + "%", true); }],
         ["edition", t("col_edition"), function (r) { return "HJ 633-" + r.edition; }], ["method", "method"]]);
+      var zh = document.body.dataset.lang === "zh";
+      table("air-targets", targets, [["scope_name", t("col_region")],
+        ["target_value", t("col_target"), function (r) { return r.comparison_symbol + " " + fmt(r.target_value) + "% (" + r.target_year + ")"; }],
+        ["good_days_ratio", t("col_good_ratio"), function (r) { return r.good_days_ratio === null ? "—" : fmt(r.good_days_ratio, 1) + "%"; }],
+        ["edition", t("col_edition"), function (r) { return "HJ 633-" + r.edition; }],
+        ["verdict", t("col_status"), function (r) { return zh ? r.verdict_zh : r.verdict_en; }]]);
       function draw() {
         api("/air/daily", { city: sel.value, limit: 1000 }).then(function (p) {
           var days = p.items.map(function (d) { return [d.date, d.aqi]; });
           var first = days.length ? days[0][0] : "2025-01-01", last = days.length ? days[days.length - 1][0] : first;
-          var eds = Array.from(new Set(p.items.map(function (d) { return "HJ 633-" + d.edition; })));
-          document.getElementById("edition").textContent = eds.join(", ");
+          var eds = Array.from(new Set(p.items.map(function (d) { return d.edition; })));
+          document.getElementById("edition").textContent = eds.map(function (e) { return "HJ 633-" + e; }).join(", ");
+          /* the AQI levels and colours of HJ 633 (表2 / 附录A) as the API gives them */
+          var levels = legends.aqi_levels[eds.length ? eds[eds.length - 1] : "2012"] || legends.aqi_levels["2012"];
+          var pieces = levels.map(function (l) { var x = { min: l.aqi_min, color: l.colour }; if (l.aqi_max !== null) x.max = l.aqi_max; return x; });
           cal.setOption({
             animation: false, tooltip: { formatter: function (x) { return x.value[0] + " AQI " + x.value[1]; } },
-            visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, pieces: [
-              { min: 0, max: 50, color: "#00e400" }, { min: 51, max: 100, color: "#ffff00" }, { min: 101, max: 150, color: "#ff7e00" },
-              { min: 151, max: 200, color: "#ff0000" }, { min: 201, max: 300, color: "#99004c" }, { min: 301, color: "#7e0023" }] },
+            visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, pieces: pieces },
             calendar: { range: [first, last], cellSize: ["auto", 22], top: 40, left: 40, right: 20, dayLabel: { nameMap: document.body.dataset.lang === "zh" ? "ZH" : "EN" } },
             series: [{ type: "heatmap", coordinateSystem: "calendar", data: days }],
           }, true);
