@@ -217,7 +217,7 @@ def test_air_page_shows_the_apis_target_assessment_and_standard_colours(
     import urllib.request
 
     def get(path: str) -> Any:
-        with urllib.request.urlopen(live_server + "/api/v1" + path) as r:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(live_server + "/api/v1" + path) as r:
             return json.load(r)
 
     targets = get("/air/targets?level=target")["items"]
