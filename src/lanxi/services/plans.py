@@ -64,6 +64,13 @@ def resolve_region(session: Session, key: str) -> RegionRow:
     ).first()
     if alias is not None:
         return session.get_one(RegionRow, alias.code)
+    # the short forms of the plans (海南, 海北, 黄南, 临夏) through the one lookup
+    from lanxi.services.regions import region_lookup
+
+    code = region_lookup().get(key)
+    row = session.get(RegionRow, code) if code is not None else None
+    if row is not None:
+        return row
     raise NotFoundError(
         f"no region '{key}': give a code, name or former name (list them with `lanxi regions`)"
     )

@@ -136,3 +136,16 @@ def region_code(key: str) -> str:
 def region_name(code: str) -> str:
     """The current Chinese name of a region code (the code itself when unknown)."""
     return region_lookup().name(code)
+
+
+def to_code(key: str | None) -> str | None:
+    """``key`` as a region code when any region answers to it, else ``key`` unchanged.
+
+    For the ``region`` arguments of the services (CLI ``--region``, API ``region=``): 海南,
+    临夏州 and 632500 all select the same rows; an unknown key passes through, so the service's
+    own "no region" error names it.
+    """
+    if key is None:
+        return None
+    code = region_lookup().get(key)
+    return code if code is not None else key

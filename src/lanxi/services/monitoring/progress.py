@@ -23,6 +23,7 @@ from lanxi.services.monitoring.common import (
     targets_of,
 )
 from lanxi.services.monitoring.queries import approved_observations
+from lanxi.services.regions import to_code
 from lanxi.standards import load_standard
 from lanxi.storage.models import PlanRow
 
@@ -92,6 +93,7 @@ def progress_records(
     if plan is not None and session.get(PlanRow, plan) is None:
         raise NotFoundError(f"no plan '{plan}' (list them with `lanxi plans`)")
     wanted = None
+    region = to_code(region)  # 海南, 海南州, 632500: one region
     if region is not None:
         if region not in ref.regions:
             raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")

@@ -18,6 +18,7 @@ from lanxi.errors import NotFoundError, PermissionDenied
 from lanxi.services.monitoring.common import Record, load_reference, period_end
 from lanxi.services.monitoring.permissions import Action, Principal, authorize
 from lanxi.services.monitoring.submit import OBS, PROGRESS, as_principal
+from lanxi.services.regions import to_code
 from lanxi.storage.models import AuditLogRow, WorkflowStatus
 
 STATUSES = tuple(s.value for s in WorkflowStatus)
@@ -195,6 +196,7 @@ def list_observations(
     status = visible_status(principal, status)
     if indicator is not None and indicator not in ref.indicators:
         raise NotFoundError(f"no indicator '{indicator}' (list them with `lanxi indicators`)")
+    region = to_code(region)  # 海南, 海南州, 632500: one region
     if region is not None and region not in ref.regions:
         raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")
     key = ["indicator_id", "region_code", "period"]
