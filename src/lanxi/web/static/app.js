@@ -64,7 +64,11 @@
     });
     tb.appendChild(body); box.appendChild(tb);
   }
-  function statusBadge(s) { return el("span", { "class": "badge " + s }, t("status_" + s)); }
+  /* the status words come with the record (status_zh / status_en: one table for every surface) */
+  function statusBadge(r) {
+    var words = document.body.dataset.lang === "en" ? r.status_en : r.status_zh;
+    return el("span", { "class": "badge " + r.status }, (words || t("status_" + r.status)) + (r.nature_zh && document.body.dataset.lang !== "en" ? "（" + r.nature_zh + "）" : ""));
+  }
   function withSyn(text, syn) {
     var s = el("span", {}, text);
     if (syn) s.appendChild(el("span", { "class": "syn" }, "(" + t("synthetic") + ")"));
@@ -126,7 +130,7 @@
         ["region_name", t("col_region")],
         ["latest_value", t("col_latest"), function (r) { return withSyn(fmt(r.latest_value) + " " + (r.unit || "") + " (" + (r.latest_period || "") + ")", r.synthetic); }],
         ["target_value", t("col_target"), function (r) { return (r.comparison === "ge" ? "≥ " : r.comparison === "le" ? "≤ " : "") + fmt(r.target_value) + " (" + r.target_year + ")"; }],
-        ["status", t("col_status"), function (r) { return statusBadge(r.status); }],
+        ["status", t("col_status"), function (r) { return statusBadge(r); }],
       ]);
     }).catch(function (e) { showError("targets", e); });
     api("/tasks/status", { overdue: "true", limit: 10 }).then(function (p) {
@@ -296,7 +300,9 @@
       table("water-warnings", p.items, [["section", t("col_section")], ["quarter", t("col_period")], ["warned", "预警 warned", function (r) { return fmt(r.warned); }], ["reasons", t("col_problem")]]);
     }).catch(function (e) { showError("water-warnings", e); });
     api("/water/annual").then(function (p) {
-      table("water-annual", p.items, [["region", t("col_region")], ["level", "level"], ["share_meeting", t("col_meets"), function (r) { return fmt(100 * r.share_meeting, 0) + "%"; }], ["rank", "#"]]);
+      table("water-annual", p.items, [["region", t("col_region")], ["level", "level"],
+        ["annual_compliance", t("col_meets"), function (r) { return fmt(100 * r.annual_compliance, 1) + "%"; }],
+        ["sections_meeting", t("col_annual_mean_meets"), function (r) { return r.sections_meeting + " / " + r.sections; }], ["rank", "#"]]);
     }).catch(function (e) { showError("water-annual", e); });
   }
 
