@@ -23,6 +23,17 @@
       });
     });
   }
+  /* every row of a list route, page by page (the API pages at 1,000 rows: never truncate) */
+  function apiAll(path, params) {
+    var rows = [];
+    function next(offset) {
+      return api(path, Object.assign({}, params, { limit: 1000, offset: offset })).then(function (p) {
+        rows = rows.concat(p.items);
+        return rows.length < p.total && p.items.length ? next(rows.length) : { total: p.total, items: rows };
+      });
+    }
+    return next(0);
+  }
   function post(path, body) {
     return fetch(API + path, {
       method: "POST", credentials: "same-origin",
@@ -99,7 +110,7 @@
 
   /* ---------------------------------------------------------------- overview */
   function overview() {
-    Promise.all([layer("county"), api("/groups"), api("/regions", { limit: 1000 })]).then(function (res) {
+    Promise.all([layer("county"), api("/groups"), apiAll("/regions", {})]).then(function (res) {
       var fc = res[0], groups = {}, regions = {};
       res[1].items.forEach(function (g) { groups[g.id] = g.members.map(function (m) { return m.code; }); });
       res[2].items.forEach(function (r) { regions[r.code] = r; });
@@ -141,7 +152,7 @@
         ["progress", t("col_progress"), function (r) { return withSyn(fmt(r.progress) + " " + fmt(r.percent, 0) + "%", r.synthetic); }],
       ]);
     }).catch(function (e) { showError("overdue", e); });
-    api("/water/monthly", { limit: 1000 }).then(function (p) {
+    apiAll("/water/monthly", {}).then(function (p) {
       var ok = p.items.filter(function (s) { return s.meets_target; }).length;
       var month = p.items.length ? p.items[0].period : "";
       document.getElementById("water-summary").textContent = month + ": " + ok + " / " + p.total + " " + t("sections_meeting");
@@ -160,7 +171,7 @@
     var sel = document.getElementById("indicator"), rsel = document.getElementById("region");
     var params = new URLSearchParams(location.search);
     var seriesChart = chart("series-chart"), choro = map("choro-map"), choroLayer = null;
-    Promise.all([api("/indicators", { limit: 1000 }), api("/regions", { limit: 1000 }), layer("county")]).then(function (res) {
+    Promise.all([apiAll("/indicators", {}), apiAll("/regions", {}), layer("county")]).then(function (res) {
       res[0].items.forEach(function (i) { sel.appendChild(el("option", { value: i.id }, i.name + " (" + i.unit + ")")); });
       res[1].items.forEach(function (r) { if (r.level !== "county") rsel.appendChild(el("option", { value: r.code }, r.name)); });
       sel.value = params.get("indicator") || "urbanization_rate";
@@ -170,8 +181,9 @@
       function draw() {
         var ind = sel.value, reg = rsel.value;
         Promise.all([
-          api("/observations", { indicator: ind, limit: 1000 }),
-          api("/targets", { indicator: ind, kind: "target", limit: 1000 }),
+          /* approved values unless ?pending=1 asks for the pending ones too (they are marked) */
+          apiAll("/observations", { indicator: ind, status: params.get("pending") ? "all" : null }),
+          apiAll("/targets", { indicator: ind, kind: "target" }),
         ]).then(function (r2) {
           var obs = r2[0].items, own = obs.filter(function (o) { return o.region_code === reg; });
           own.sort(function (a, b) { return a.period < b.period ? -1 : 1; });
@@ -190,7 +202,11 @@
             yAxis: { type: "value", scale: true }, series: series,
           }, true);
           table("obs-table", own, [
-            ["period", t("col_period")], ["value", t("col_value"), function (o) { return withSyn(fmt(o.value), o.synthetic); }],
+            ["period", t("col_period")], ["value", t("col_value"), function (o) {
+              var v = withSyn(fmt(o.value), o.synthetic);
+              if (o.status && o.status !== "approved") v.appendChild(el("span", { "class": "badge pending " + o.status }, t("wf_" + o.status)));
+              return v;
+            }],
             ["unit", t("col_unit")], ["source", t("col_source")],
           ]);
           var latest = {};
@@ -223,8 +239,8 @@
   function tasks() {
     var c = chart("task-chart");
     function load() {
-      var q = { province: document.getElementById("province").value, agency: document.getElementById("agency").value, limit: 1000 };
-      api("/tasks/status", q).then(function (p) {
+      var q = { province: document.getElementById("province").value, agency: document.getElementById("agency").value };
+      apiAll("/tasks/status", q).then(function (p) {
         var counts = {};
         p.items.forEach(function (r) { counts[r.progress || "—"] = (counts[r.progress || "—"] || 0) + 1; });
         var keys = Object.keys(counts);
@@ -244,7 +260,7 @@
     }
     document.getElementById("task-filter").addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
     function loadCompletion() {
-      api("/tasks/completion", { by: document.getElementById("by").value, limit: 1000 }).then(function (p) {
+      apiAll("/tasks/completion", { by: document.getElementById("by").value }).then(function (p) {
         table("completion-table", p.items, [
           ["name", t("col_group"), function (r) { return fmt(r.name || r.group); }],
           ["assignments", t("col_assignments")], ["completed", t("col_completed")],
@@ -279,7 +295,7 @@
      lon, lat, position): the page draws them and decides nothing */
   function water() {
     var m = map("water-map");
-    Promise.all([api("/water/monthly", { limit: 1000 }), api("/legends"), layer("prefecture")]).then(function (res) {
+    Promise.all([apiAll("/water/monthly", {}), api("/legends"), layer("prefecture")]).then(function (res) {
       var rows = res[0].items, colours = {};
       res[1].water_classes.forEach(function (c) { colours[c.water_class] = c.colour; });
       var base = L.geoJSON(res[2], { style: { color: "#777", weight: 0.8, fillColor: "#dde6ee", fillOpacity: 0.5 } }).addTo(m);
@@ -330,7 +346,7 @@
         ["edition", t("col_edition"), function (r) { return "HJ 633-" + r.edition; }],
         ["verdict", t("col_status"), function (r) { return zh ? r.verdict_zh : r.verdict_en; }]]);
       function draw() {
-        api("/air/daily", { city: sel.value, limit: 1000 }).then(function (p) {
+        apiAll("/air/daily", { city: sel.value }).then(function (p) {
           var days = p.items.map(function (d) { return [d.date, d.aqi]; });
           var first = days.length ? days[0][0] : "2025-01-01", last = days.length ? days[days.length - 1][0] : first;
           var eds = Array.from(new Set(p.items.map(function (d) { return d.edition; })));
