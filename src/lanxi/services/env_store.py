@@ -36,6 +36,7 @@ from lanxi.services.env_demo import (
     demo_air,
     demo_water,
 )
+from lanxi.services.monitoring.common import audit_entry, write_audit
 from lanxi.services.store import session
 from lanxi.standards.hj633 import Edition
 from lanxi.storage.env_models import (
@@ -88,6 +89,11 @@ def load_network(url: str | None = None) -> dict[str, int]:
     sections = bundled_sections()
     stations = bundled_stations()
     with session(url) as s:
+        before = {
+            r.id: (r.target_class, r.region_code, r.name)
+            for r in s.scalars(select(WaterSectionRow))
+        }
+        stations_before = {r.id: (r.city, r.region_code) for r in s.scalars(select(AirStationRow))}
         for r in sections.to_dict("records"):
             s.merge(
                 WaterSectionRow(
@@ -119,6 +125,33 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     lat=_float(r["lat"]),
                     source=r["source"],
                 )
+            )
+        s.flush()
+        changed = {
+            r.id: {"target_class": r.target_class, "region_code": r.region_code, "name": r.name}
+            for r in s.scalars(select(WaterSectionRow))
+            if before.get(r.id) != (r.target_class, r.region_code, r.name)
+        }
+        moved = [
+            r.id
+            for r in s.scalars(select(AirStationRow))
+            if stations_before.get(r.id) != (r.city, r.region_code)
+        ]
+        if changed or moved:
+            # every write path leaves an audit entry, and the entry moves the data version that
+            # every cache keys on (lanxi.services.read_cache.data_version)
+            write_audit(
+                s,
+                [
+                    audit_entry(
+                        "system:env-network",
+                        "load_network",
+                        "water_sections",
+                        None,
+                        old={k: {"target_class": before[k][0]} for k in changed if k in before},
+                        new={"sections": changed, "stations": moved},
+                    )
+                ],
             )
     return {"water_sections": len(sections), "air_stations": len(stations)}
 
@@ -400,6 +433,23 @@ def generate_demo(
     hourly, daily = demo_air(bundled_stations(), year, air_days, air_daily, rng)
     with session(url) as s:
         _replace_synthetic(s, water, [*hourly, *daily], batch)
+        write_audit(
+            s,
+            [
+                audit_entry(
+                    "system:env-demo",
+                    "env_demo",
+                    "environment",
+                    batch,
+                    new={
+                        "year": year,
+                        "water_samples": len(water),
+                        "air_hourly": len(hourly),
+                        "air_daily": len(daily),
+                    },
+                )
+            ],
+        )
     return {
         "water_samples": len(water),
         "air_observations": len(hourly) + len(daily),

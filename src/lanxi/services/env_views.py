@@ -2,8 +2,9 @@
 
 Each function reads the store through :mod:`lanxi.services.env_store`, runs the engines
 (:mod:`lanxi.services.environment`, :mod:`lanxi.compute.air`) and returns plain records. Results
-are cached per database URL and *data version* (smallest and largest id of the value tables), so
-a new load is seen at the next request while repeated dashboard reads cost a cheap count query.
+are cached per database URL and *the* data version (:func:`lanxi.services.read_cache.data_version`,
+the one every cache keys on), so any write is seen at the next request while repeated dashboard
+reads cost one small query.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from lanxi.services.monitoring.common import Record
 from lanxi.services.store import database_url, engine
 from lanxi.standards.hj633 import POLLUTANTS
 from lanxi.storage.db import session_factory
-from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
+from lanxi.storage.env_models import AirObservationRow
 
 T = TypeVar("T")
 _cache: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
@@ -34,17 +35,16 @@ _lock = threading.Lock()
 _compute_lock = threading.RLock()
 
 
-def data_version(url: str | None = None) -> tuple[int, int, int, int]:
-    """Smallest and largest id of ``water_samples`` and ``air_observations``.
+def data_version(url: str | None = None) -> tuple[int, ...]:
+    """The data version of the store at ``url``: :func:`lanxi.services.read_cache.data_version`.
 
-    Loads only append, and a reload (``lanxi env demo``) deletes then inserts (new ids), so the
-    id range changes with the data; reading it is two index look-ups, not a count.
+    One version for every cache: a load, a network reload (``lanxi env network``, which changes
+    target classes without touching the samples), an approval — each leaves an audit entry that
+    moves it, so the next request recomputes.
     """
-    # no schema check here (it runs on every request): the app checked it at start
-    with session_factory(engine(url))() as s:
-        w = s.execute(select(func.min(WaterSampleRow.id), func.max(WaterSampleRow.id))).one()
-        a = s.execute(select(func.min(AirObservationRow.id), func.max(AirObservationRow.id))).one()
-    return (int(w[0] or 0), int(w[1] or 0), int(a[0] or 0), int(a[1] or 0))
+    from lanxi.services.read_cache import data_version as shared
+
+    return shared(engine(url))
 
 
 def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[], T]) -> T:
