@@ -107,7 +107,7 @@ def test_cli_air_targets(tmp_path: Path) -> None:
     r = lzec.loc["target"]
     # 兰州经济圈: 兰州 19/20, 白银 17/20 (西宁 is not in the circle) → (95 + 85) / 2 = 90 %
     assert r["good_days_ratio"] == pytest.approx(90.0) and bool(r["meets"])
-    assert r["verdict"] == "met" and r["verdict_zh"] == "达到"
+    assert r["verdict"] == "met" and r["verdict_zh"] == "已达到"
     assert r["cities_covered"] == 4 and r["cities_assessed"] == 2 and r["edition"] == 2012
     # the two missing members of the circle are named, not silently dropped
     assert r["cities_missing"] == "621100,622900"

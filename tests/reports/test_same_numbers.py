@@ -111,16 +111,18 @@ def test_air_annual_good_days_match_the_standard(reports: dict[str, Report], dem
         assert round(100 * r["good_days_ratio"], 6) == reference_air.percent(g, n)
         # the 2025 targets (90 %, set in 2021/2022 under HJ 633-2012) cover every city
         assert round(100 * r["target_ratio"], 6) == reference_air.percent(g, n)
-        expected = "达到" if reference_air.percent(g, n) >= 90 else "未达到"
+        expected = "已达到" if reference_air.percent(g, n) >= 90 else "未达到"
         assert r["meets_target"] == expected
         verdicts.add(expected)
-    assert verdicts == {"达到", "未达到"}  # the demo's cities lie on both sides of 90 %
+    assert verdicts == {"已达到", "未达到"}  # the demo's cities lie on both sides of 90 %
     # the group values: the mean of the covered cities' ratios, rounded once
     targets = {t["target_id"]: t for t in reports["air-annual"].table("targets").rows}
     lzec = targets["gansu2021.lzec.air_good_days_ratio.2025"]
     gansu = [ref[c] for c in ("620100", "620400", "621100", "622900")]
     assert lzec["good_days_ratio"] == reference_air.mean_percent(gansu)
-    assert lzec["verdict_text"] == ("达到" if reference_air.mean_percent(gansu) >= 90 else "未达到")
+    assert lzec["verdict_text"] == (
+        "已达到" if reference_air.mean_percent(gansu) >= 90 else "未达到"
+    )
     whole = targets["scheme2022.air_good_days_ratio.2025"]
     assert whole["good_days_ratio"] == reference_air.mean_percent(list(ref.values()))
     pol = {r["unit"]: r for r in reports["air-annual"].table("pollutants-city").rows}
@@ -182,3 +184,20 @@ def test_public_uses_approved_targets_only(reports: dict[str, Report], demo_url:
     ids = [t.id for t in reports["public"].tables()]
     assert "overdue" not in ids and "completion-agency" not in ids  # no internal detail
     assert reports["public"].synthetic  # the demo data are flagged, also to the public
+
+
+def test_demo_plan_figures_are_derived_from_the_environment_data(demo_url: str) -> None:
+    # the progress reports and the air report read one good-days ratio: the demo's plan figure is
+    # the environment data's figure (expectation: tests/reference_air.py, not the service)
+    ref = reference_air.good_days(demo_url.removeprefix("sqlite:///"), 2025)
+    with store.session(demo_url) as s:
+        recs = progress_records(s)
+    latest = {
+        (r["target_id"]): (r["latest_value"], r["latest_period"])
+        for r in recs
+        if r["indicator_id"] == "air_good_days_ratio"
+    }
+    whole = reference_air.mean_percent(list(ref.values()))
+    gansu = reference_air.mean_percent([ref[c] for c in ("620100", "620400", "621100", "622900")])
+    assert latest["scheme2022.air_good_days_ratio.2025"] == (whole, "2025")
+    assert latest["gansu2021.lzec.air_good_days_ratio.2025"] == (gansu, "2025")

@@ -450,6 +450,11 @@ def generate_demo(
                 )
             ],
         )
+    # the plan figures these data produce (good-days ratio, 湟水出省断面 Ⅲ类 share) follow them
+    from lanxi.services.monitoring.demo import sync_environment_figures
+
+    with session(url) as s:
+        sync_environment_figures(s)
     return {
         "water_samples": len(water),
         "air_observations": len(hourly) + len(daily),

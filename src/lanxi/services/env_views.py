@@ -271,3 +271,71 @@ def air_city_verdicts(url: str | None = None, *, year: int | None = None) -> dic
     """
     rows = pd.DataFrame(air_targets(url, year=year))
     return env_svc.city_target_verdicts(rows) if not rows.empty else {}
+
+
+#: Plan indicators the environment data can produce, with what produces them.
+ENVIRONMENT_INDICATORS = ("air_good_days_ratio", "water_section_class_iii_share")
+
+
+def plan_figures(url: str | None = None) -> pd.DataFrame:
+    """The plan figures the stored environment data produce, one row per indicator, region, year.
+
+    So that no two surfaces disagree, the demo's plan-figure observations of these indicators
+    are *derived* from the environment data, never invented beside them:
+
+    * ``air_good_days_ratio`` (%): for each year with air data, each city's ratio (the figure of
+      ``/air/annual``, edition of each day) and each target region's group value (the mean of the
+      cities its target covers, :func:`air_targets`: ``LXCSQ`` all nine, ``620000`` 兰州经济圈);
+    * ``water_section_class_iii_share`` (%): for each year with water samples, the share of
+      the months in which 湟水出省断面 (``HS-OUT``) was Ⅲ类 or better, for ``630000`` (the plan's
+      target).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``region_code``, ``period`` (year), ``value``; empty without data.
+    """
+    rows: list[dict[str, object]] = []
+    with contextlib.suppress(NotFoundError):
+        years = sorted({int(str(t)[:4]) for t in city_days(url)["time"].astype(str)})
+        for y in years:
+            for r in air_targets(url, year=y):
+                if r["good_days_ratio"] is None:
+                    continue
+                value = r["good_days_ratio"] if r["level"] == "target" else None
+                if r["level"] == "city":
+                    value = r["good_days_ratio_by_day"]
+                rows.append(
+                    {
+                        "indicator_id": "air_good_days_ratio",
+                        "region_code": r["unit"],
+                        "period": str(y),
+                        "value": float(value),
+                    }
+                )
+    with contextlib.suppress(NotFoundError):
+        samples = _samples(url)
+        hs = samples[samples["section"] == "HS-OUT"]
+        for y in sorted({int(t[:4]) for t in hs["time"]}):
+            monthly = pd.DataFrame(
+                [r for m in range(1, 13) for r in _hs_month(url, f"{y}-{m:02d}")]
+            )
+            if monthly.empty:
+                continue
+            share = 100.0 * float((monthly["water_class"] <= 3).mean())
+            rows.append(
+                {
+                    "indicator_id": "water_section_class_iii_share",
+                    "region_code": "630000",
+                    "period": str(y),
+                    "value": round(share, 1),
+                }
+            )
+    out = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value"])
+    return out.drop_duplicates(["indicator_id", "region_code", "period"], ignore_index=True)
+
+
+def _hs_month(url: str | None, month: str) -> list[Record]:
+    if month not in water_months(url):
+        return []
+    return [r for r in water_monthly(url, month=month) if r["section"] == "HS-OUT"]

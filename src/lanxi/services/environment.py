@@ -340,11 +340,12 @@ COMPARISON_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": 
 
 #: Chinese and English words of each verdict of a target assessment.
 VERDICT_LABELS: dict[str, tuple[str, str]] = {
-    "met": ("达到", "met"),
-    "not_met": ("未达到", "not met"),
-    "at_target_level": ("已处于目标水平", "at the target's level"),
-    "below_target_level": ("尚未达到目标水平", "not yet at the target's level"),
-    "no_data": ("无数据", "no data"),
+    # the words of the progress statuses (progress_methods.yaml status_labels): one vocabulary
+    "met": ("已达到", "Target met"),
+    "not_met": ("未达到", "Target missed"),
+    "at_target_level": ("已达到", "Target met"),
+    "below_target_level": ("尚未达到", "Not yet met"),
+    "no_data": ("数据不足", "Insufficient data"),
 }
 
 
