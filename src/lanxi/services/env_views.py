@@ -302,9 +302,10 @@ def plan_figures(url: str | None = None) -> pd.DataFrame:
             for r in air_targets(url, year=y):
                 if r["good_days_ratio"] is None:
                     continue
-                value = r["good_days_ratio"] if r["level"] == "target" else None
-                if r["level"] == "city":
-                    value = r["good_days_ratio_by_day"]
+                key = "good_days_ratio" if r["level"] == "target" else "good_days_ratio_by_day"
+                value = r[key]
+                if value is None:
+                    continue
                 rows.append(
                     {
                         "indicator_id": "air_good_days_ratio",
