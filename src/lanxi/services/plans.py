@@ -211,7 +211,7 @@ def list_plans(session: Session) -> list[Record]:
     ]
 
 
-def list_indicators(
+def list_plan_targets(
     session: Session, *, plan: str | None = None, kind: str | None = None
 ) -> list[Record]:
     """Every target, quoted statistic and qualitative goal, joined with its indicator.
@@ -271,6 +271,11 @@ def list_indicators(
 
 
 # --------------------------------------------------------------------------- agencies, tasks
+
+
+#: Former name of :func:`list_plan_targets` (it returns targets, statistics and goals, not
+#: indicators); kept for callers outside the package.
+list_indicators = list_plan_targets
 
 
 def _agency_record(a: AgencyRow) -> Record:
