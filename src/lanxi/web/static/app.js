@@ -49,7 +49,8 @@
   }
   function fmt(v, digits) {
     if (v === null || v === undefined || v === "") return "";
-    if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(digits === undefined ? 2 : digits);
+    /* with digits given, always that many (91.0 %, as the reports print it) */
+    if (typeof v === "number") return digits !== undefined ? v.toFixed(digits) : (Number.isInteger(v) ? String(v) : v.toFixed(2));
     if (typeof v === "boolean") return v ? t("answer_yes") : t("answer_no");
     return String(v);
   }
