@@ -190,13 +190,14 @@
           own.sort(function (a, b) { return a.period < b.period ? -1 : 1; });
           var tg = r2[1].items.filter(function (x) { return x.region_code === reg; });
           var series = [{ name: t("observed"), type: "line", data: own.map(function (o) { return [o.period, o.value]; }) }];
-          if (tg.length) {
-            var x = tg[0], base = own.length ? own[0] : null;
+          /* every target of the region, as the API lists them (the page chooses none) */
+          tg.forEach(function (x) {
+            var base = own.length ? own[0] : null;
             var by = x.baseline_year || (base && parseInt(base.period, 10)), bv = x.baseline_value !== null ? x.baseline_value : base && base.value;
             if (by && bv !== null && bv !== undefined) {
-              series.push({ name: t("target_path"), type: "line", lineStyle: { type: "dashed" }, data: [[String(by), bv], [String(x.target_year), x.target_value]] });
+              series.push({ name: t("target_path") + " " + x.target_year + " (" + x.plan + ")", type: "line", lineStyle: { type: "dashed" }, data: [[String(by), bv], [String(x.target_year), x.target_value]] });
             }
-          }
+          });
           seriesChart.setOption({
             tooltip: { trigger: "axis" }, legend: {}, animation: false,
             xAxis: { type: "category", data: Array.from(new Set([].concat.apply([], series.map(function (s) { return s.data.map(function (d) { return d[0]; }); })))).sort() },
