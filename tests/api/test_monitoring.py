@@ -77,4 +77,3 @@ def test_signed_in_users_see_approved_by_default_and_pending_on_request(
     assert all(o["status"] in ("draft", "submitted", "returned") for o in pending["items"])
     every = c.get("/api/v1/observations", params={"status": "all", "limit": 1}).json()
     assert every["total"] >= pending["total"]
-
