@@ -66,3 +66,19 @@ def test_domain_and_data_do_not_import_interfaces() -> None:
                 if n.startswith(("lanxi.cli", "lanxi.services", "lanxi.storage"))
             }
             assert not bad, f"{path}: {bad}"
+
+
+#: The interface packages: they call services, never storage (docs/architecture.md).
+INTERFACES = ("cli", "api", "web", "reports")
+
+
+def test_interfaces_import_services_never_storage() -> None:
+    offenders = {}
+    paths = [p for pkg in INTERFACES for p in (PKG / pkg).rglob("*.py")]
+    paths.append(PKG / "export.py")
+    assert len(paths) > 30
+    for path in paths:
+        bad = {n for n in _imports(path) if n == "lanxi.storage" or n.startswith("lanxi.storage.")}
+        if bad:
+            offenders[str(path.relative_to(PKG))] = sorted(bad)
+    assert offenders == {}

@@ -11,7 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
-from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
+from lanxi.compute.air.targets import (
+    GoodDaysTarget,
+    assess_air_targets,
+    assess_good_days_targets,
+    compare,
+)
 from lanxi.services.environment import plan_good_days_targets
 
 
@@ -73,9 +78,12 @@ def test_bundled_targets_carry_the_plan_date_and_group() -> None:
     targets = {t.target_id: t for t in plan_good_days_targets()}
     lzec = targets["gansu2021.lzec.air_good_days_ratio.2025"]
     assert lzec.set_on == date(2021, 10, 10) and lzec.value == 90.0 and lzec.comparison == "ge"
-    assert lzec.cities is not None and "兰州市" in lzec.cities and "西宁市" not in lzec.cities
+    # 兰州经济圈 = 兰州、白银、定西、临夏 (codes): never a Qinghai city
+    assert lzec.cities == ("620100", "620400", "621100", "622900")
     national = targets["plan2018.air_good_days_ratio.2035"]
-    assert national.set_on == date(2018, 2, 22) and national.cities is None
+    # the agglomeration: its nine prefecture-level cities, so a missing one shows as missing
+    assert national.set_on == date(2018, 2, 22) and national.cities is not None
+    assert len(national.cities) == 9 and "630100" in national.cities
 
 
 def test_cli_air_targets(tmp_path: Path) -> None:
@@ -94,10 +102,18 @@ def test_cli_air_targets(tmp_path: Path) -> None:
     out = tmp_path / "t.csv"
     res = CliRunner().invoke(app, ["air", "targets", str(src), "--out", str(out)])
     assert res.exit_code == 0, res.output
-    r = pd.read_csv(out).set_index("target_id").loc["gansu2021.lzec.air_good_days_ratio.2025"]
-    # 兰州经济圈: 兰州 19/20, 白银 17/20 (西宁 is not in the circle) → 90 %
+    t = pd.read_csv(out, dtype={"unit": str})
+    lzec = t[t["target_id"] == "gansu2021.lzec.air_good_days_ratio.2025"].set_index("level")
+    r = lzec.loc["target"]
+    # 兰州经济圈: 兰州 19/20, 白银 17/20 (西宁 is not in the circle) → (95 + 85) / 2 = 90 %
     assert r["good_days_ratio"] == pytest.approx(90.0) and bool(r["meets"])
-    assert r["cities"] == 2 and r["edition"] == 2012
+    assert r["verdict"] == "met" and r["verdict_zh"] == "已达到"
+    assert r["cities_covered"] == 4 and r["cities_assessed"] == 2 and r["edition"] == 2012
+    # the two missing members of the circle are named, not silently dropped
+    assert r["cities_missing"] == "621100,622900"
+    city_rows = lzec.loc["city"].set_index("unit")
+    assert sorted(city_rows.index) == ["620100", "620400"]  # 西宁 never under this target
+    assert city_rows.loc["620400", "verdict"] == "not_met"  # 85 % < 90 %
 
 
 def test_cli_air_targets_needs_a_city_column(tmp_path: Path) -> None:
@@ -135,3 +151,62 @@ def test_days_without_an_aqi_under_hj633_2026_5_3_1_are_not_good_days() -> None:
     r = assess_good_days_targets(days, [old]).iloc[0]
     assert r["edition"] == "2012"
     assert r["good_days_ratio"] == pytest.approx(90.0)  # 9 good of 10: 2012 has no such rule
+def _target(comparison: str, value: float, year: int = 2025, **kw: object) -> GoodDaysTarget:
+    return GoodDaysTarget("t", "p", date(2021, 10, 10), year, comparison, value, **kw)  # type: ignore[arg-type]
+
+
+def test_group_value_is_the_mean_of_the_covered_cities_and_outsiders_never_count() -> None:
+    # A: 3/4 good, B: 4/4, C (not covered): 0/4 → mean of A and B = 87.5 %
+    days = _city_days(2025, {"A": [20.0] * 3 + [160.0], "B": [20.0] * 4, "C": [160.0] * 4})
+    out = assess_air_targets(days, [_target("ge", 85.0, cities=("A", "B"))], 2025)
+    group = out[out["level"] == "target"].iloc[0]
+    assert group["good_days_ratio"] == 87.5 and group["verdict"] == "met"
+    assert set(out.loc[out["level"] == "city", "unit"]) == {"A", "B"}
+
+
+def test_approx_target_within_tolerance_on_either_side_only() -> None:
+    # ≈ 80 % with a 2 % relative tolerance: 78.4 … 81.6 is met; 75 % (below) and 85 % (past it)
+    # are not — an ≈ target is not a ≥ target
+    def verdict(good: int, of: int = 20) -> str:
+        days = _city_days(2025, {"A": [20.0] * good + [160.0] * (of - good)})
+        out = assess_air_targets(days, [_target("approx", 80.0)], 2025, approx_tolerance=0.02)
+        return str(out.iloc[0]["verdict"])
+
+    assert verdict(16) == "met"  # 80 %
+    assert verdict(15) == "not_met"  # 75 %
+    assert verdict(17) == "not_met"  # 85 %: past it is not ≈ 80
+    assert compare(7.35, "approx", 8.0, 0.02) is False  # the issue's ≈ 8 at 7.35
+    assert compare(7.84, "approx", 8.0, 0.02) is True  # 8 − 2 % × 8
+
+
+def test_verdict_depends_on_the_target_year() -> None:
+    days = _city_days(2025, {"A": [20.0] * 20})
+    later = assess_air_targets(days, [_target("ge", 85.0, year=2035)], 2025).iloc[0]
+    assert later["verdict"] == "at_target_level"  # not "met": 2035 has not come
+    past = assess_air_targets(days, [_target("ge", 85.0, year=2020)], 2025)
+    assert past.empty  # a 2020 target is judged on 2020's data, not on 2025's
+
+
+def test_a_covered_city_without_data_is_named_and_no_data_is_a_verdict() -> None:
+    days = _city_days(2025, {"A": [20.0] * 4})
+    out = assess_air_targets(days, [_target("ge", 90.0, cities=("B", "C"))], 2025)
+    r = out.iloc[0]
+    assert len(out) == 1 and r["verdict"] == "no_data" and r["cities_missing"] == "B,C"
+
+
+def test_city_names_resolve_to_one_region_whatever_their_form(tmp_path: Path) -> None:
+    # the same prefecture under three names is one city (临夏 never drops out)
+    days = pd.date_range("2025-01-01", periods=10, freq="D")
+    rows = [
+        pd.DataFrame({"station": s, "city": c, "time": days, "pm2_5": 20.0})
+        for s, c in (("X1", "临夏州"), ("X2", "临夏回族自治州"), ("X3", "临夏"), ("L1", "兰州"))
+    ]
+    src = tmp_path / "d.csv"
+    pd.concat(rows).to_csv(src, index=False)
+    out = tmp_path / "t.json"
+    res = CliRunner().invoke(app, ["air", "targets", str(src), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    t = pd.read_json(out, dtype={"unit": str})
+    lzec = t[(t["target_id"] == "gansu2021.lzec.air_good_days_ratio.2025")]
+    assert sorted(lzec.loc[lzec["level"] == "city", "unit"]) == ["620100", "622900"]
+    assert lzec.loc[lzec["level"] == "target", "cities_assessed"].item() == 2

@@ -59,3 +59,21 @@ def test_progress_methods(client: TestClient) -> None:
         body = client.get("/api/v1/progress", params={"method": m, "limit": 1}).json()
         assert body["items"][0]["method"] == m
     assert client.get("/api/v1/progress", params={"method": "x"}).status_code == 422
+
+
+def test_signed_in_users_see_approved_by_default_and_pending_on_request(
+    sqlite_client: TestClient,
+) -> None:
+    from tests.api.conftest import login
+
+    c = sqlite_client
+    anon = c.get("/api/v1/observations", params={"limit": 1}).json()["total"]
+    login(c, "demo_gansu")
+    default = c.get("/api/v1/observations", params={"limit": 1000}).json()
+    # the same approved rows as the public, not a mixture with drafts (issue 12)
+    assert default["total"] == anon
+    assert {o["status"] for o in default["items"]} <= {"approved"}
+    pending = c.get("/api/v1/observations", params={"status": "pending", "limit": 1000}).json()
+    assert all(o["status"] in ("draft", "submitted", "returned") for o in pending["items"])
+    every = c.get("/api/v1/observations", params={"status": "all", "limit": 1}).json()
+    assert every["total"] >= pending["total"]

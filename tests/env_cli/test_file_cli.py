@@ -110,7 +110,9 @@ def test_air_annual_daily_station_and_city(tmp_path: Path) -> None:
     df = pd.read_csv(out)
     assert list(df["level"]) == ["station", "station", "city"]
     city = df[df["level"] == "city"].iloc[0]
-    assert city["unit"] == "兰州" and city["pm2_5_annual_mean"] == pytest.approx(35.0)
+    # 兰州 is named by its current name and code (one lookup, services/regions.py)
+    assert city["unit"] == "兰州市" and str(city["region_code"]) == "620100"
+    assert city["pm2_5_annual_mean"] == pytest.approx(35.0)
     assert bool(city["pm2_5_complies"])  # 35 ≤ 35 (GB 3095-2012 grade Ⅱ)
     # k = 1 + 364 × 0.95 = 346.8 → 3.468 mg/m³, reported rounded (HJ 663 数据修约, GB/T 8170)
     assert city["co_p95"] == 3.5 and city["co_p95_raw"] == pytest.approx(3.468)

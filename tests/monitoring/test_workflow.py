@@ -231,11 +231,23 @@ def test_public_reads_approved_only_and_writes_nothing(store, write_csv) -> None
     with store() as s:
         seen = list_observations(s, "citizen")
         assert [r["region_code"] for r in seen] == ["620100"]
-        # least privilege: Lanzhou's submitter sees its own pending row, not Xining's
+        # signed in or not, the default is approved data (issue 12)
         assert [r["region_code"] for r in list_observations(s, "lanzhou")] == ["620100"]
-        assert len(list_observations(s, "admin")) == 2
+        # pending values on request only, each with its status to mark it; least privilege
+        # (issue 14): Lanzhou's submitter never sees Xining's pending row, the office does
+        both = list_observations(s, "lanzhou", status="all")
+        assert sorted((r["region_code"], r["status"]) for r in both) == [("620100", "approved")]
+        assert list_observations(s, "lanzhou", status="pending") == []
+        everything = list_observations(s, "admin", status="all")
+        assert sorted((r["region_code"], r["status"]) for r in everything) == [
+            ("620100", "approved"),
+            ("630100", "submitted"),
+        ]
+        assert len(list_observations(s, "admin")) == 1
         with pytest.raises(PermissionDenied, match="approved data only"):
             list_observations(s, "citizen", status="submitted")
+        with pytest.raises(PermissionDenied, match="approved data only"):
+            list_observations(s, "citizen", status="pending")
         with pytest.raises(PermissionDenied, match="approved data only"):
             list_audit(s, "citizen")
         assert [b["status"] for b in list_batches(s, "citizen")] == ["approved"]

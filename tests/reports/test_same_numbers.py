@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 import pytest
+from tests import reference_air
 
 from lanxi.compute.water import ClassStepStatement
 from lanxi.reports import Report
@@ -108,21 +109,36 @@ def test_compensation_equals_service(reports: dict[str, Report], demo_url: str) 
     assert "浙江" not in dump and "安徽" not in dump
 
 
-def test_air_annual_equals_service(reports: dict[str, Report], demo_url: str) -> None:
+def test_air_annual_good_days_match_the_standard(reports: dict[str, Report], demo_url: str) -> None:
+    # expectation: tests/reference_air.py counts good days from the stored daily values with
+    # plain SQL and HJ 633-2012's breakpoints at IAQI 100 (2025: the 2012 edition every day)
+    ref = reference_air.good_days(demo_url.removeprefix("sqlite:///"), 2025)
     svc = env_store.air_annual(2025, url=demo_url)  # 31 hourly days + 334 daily days
     cities = svc[svc["level"] == "city"].set_index("unit")
     rows = reports["air-annual"].table("good-days").rows
-    assert len(rows) == len(cities) > 5
-    assert (cities["aqi_days"] == 365).all() and all(r["days_valid"] for r in rows)
-    # the demo's cities lie on both sides of the 2025 target of 90 %
-    assert {r["meets_target"] for r in rows} == {True, False}
+    assert len(rows) == len(ref) == 9
+    assert all(r["days_valid"] for r in rows)
+    verdicts = set()
     for r in rows:
-        s = cities.loc[r["unit"]]
-        assert r["good_days_ratio"] == s["good_days_ratio"]
-        assert (r["aqi_days"], r["good_days"]) == (s["aqi_days"], s["good_days"])
-        # 2025 is assessed under the 2012 edition, the one the 2025 target was set under
-        assert r["target_ratio"] == s["good_days_ratio"]
-        assert r["meets_target"] == (round(100 * s["good_days_ratio"], 6) >= 90)
+        g, n = ref[reference_air.CODES[r["unit"]]]
+        assert (r["good_days"], r["aqi_days"]) == (g, n) == (g, 365)
+        assert round(100 * r["good_days_ratio"], 6) == reference_air.percent(g, n)
+        # the 2025 targets (90 %, set in 2021/2022 under HJ 633-2012) cover every city
+        assert round(100 * r["target_ratio"], 6) == reference_air.percent(g, n)
+        expected = "已达到" if reference_air.percent(g, n) >= 90 else "未达到"
+        assert r["meets_target"] == expected
+        verdicts.add(expected)
+    assert verdicts == {"已达到", "未达到"}  # the demo's cities lie on both sides of 90 %
+    # the group values: the mean of the covered cities' ratios, rounded once
+    targets = {t["target_id"]: t for t in reports["air-annual"].table("targets").rows}
+    lzec = targets["gansu2021.lzec.air_good_days_ratio.2025"]
+    gansu = [ref[c] for c in ("620100", "620400", "621100", "622900")]
+    assert lzec["good_days_ratio"] == reference_air.mean_percent(gansu)
+    assert lzec["verdict_text"] == (
+        "已达到" if reference_air.mean_percent(gansu) >= 90 else "未达到"
+    )
+    whole = targets["scheme2022.air_good_days_ratio.2025"]
+    assert whole["good_days_ratio"] == reference_air.mean_percent(list(ref.values()))
     pol = {r["unit"]: r for r in reports["air-annual"].table("pollutants-city").rows}
     for unit, s in cities.iterrows():
         assert pol[unit]["pm2_5_annual_mean"] == s["pm2_5_annual_mean"]
@@ -182,3 +198,20 @@ def test_public_uses_approved_targets_only(reports: dict[str, Report], demo_url:
     ids = [t.id for t in reports["public"].tables()]
     assert "overdue" not in ids and "completion-agency" not in ids  # no internal detail
     assert reports["public"].synthetic  # the demo data are flagged, also to the public
+
+
+def test_demo_plan_figures_are_derived_from_the_environment_data(demo_url: str) -> None:
+    # the progress reports and the air report read one good-days ratio: the demo's plan figure is
+    # the environment data's figure (expectation: tests/reference_air.py, not the service)
+    ref = reference_air.good_days(demo_url.removeprefix("sqlite:///"), 2025)
+    with store.session(demo_url) as s:
+        recs = progress_records(s)
+    latest = {
+        (r["target_id"]): (r["latest_value"], r["latest_period"])
+        for r in recs
+        if r["indicator_id"] == "air_good_days_ratio"
+    }
+    whole = reference_air.mean_percent(list(ref.values()))
+    gansu = reference_air.mean_percent([ref[c] for c in ("620100", "620400", "621100", "622900")])
+    assert latest["scheme2022.air_good_days_ratio.2025"] == (whole, "2025")
+    assert latest["gansu2021.lzec.air_good_days_ratio.2025"] == (gansu, "2025")

@@ -208,3 +208,35 @@ def test_upload_errors_submit_approve_publish(
         assert public.errors == []
     finally:
         public.close()
+
+
+def test_air_page_shows_the_apis_target_assessment_and_standard_colours(
+    browser: Any, live_server: str
+) -> None:
+    import json
+    import urllib.request
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(live_server + "/api/v1" + path) as r:
+            return json.load(r)
+
+    targets = get("/air/targets?level=target")["items"]
+    legends = get("/legends")
+    # HJ 633 表A.1: 良 is yellow, RGB (255, 255, 0); 优 green (0, 228, 0)
+    assert [lv["colour"] for lv in legends["aqi_levels"]["2012"][:2]] == ["#00E400", "#FFFF00"]
+    p = Page(browser, live_server)
+    try:
+        page = p.open("/air")
+        page.wait_for_selector("#air-targets table tbody tr")
+        cells = page.locator("#air-targets table tbody tr").all_inner_texts()
+        assert len(cells) == len(targets) > 0
+        for text, t in zip(cells, targets, strict=True):
+            # the page writes what the API decided: the scope, the value and the verdict
+            assert t["scope_name"] in text and t["verdict_zh"] in text
+            assert f"{t['good_days_ratio']:.1f}%" in text
+        # 兰州经济圈 is assessed on its four Gansu cities only
+        (lzec,) = [t for t in targets if t["group"] == "lanzhou_economic_circle"]
+        assert lzec["cities_covered"] == 4
+        assert p.errors == []
+    finally:
+        p.close()

@@ -32,7 +32,7 @@ import anyio
 from sqlalchemy import Engine
 
 from lanxi.api.security import SESSION_COOKIE
-from lanxi.services.read_cache import Version, published_version
+from lanxi.services.read_cache import Version, data_version
 
 #: Largest body kept (bytes); bigger answers (full downloads) are computed each time.
 MAX_BODY = 4 * 1024 * 1024
@@ -82,7 +82,8 @@ class AnswerCache:
     prefix : str
         The API's path prefix (``/api/v1``).
     version : callable, optional
-        ``version(engine)``; default :func:`lanxi.services.read_cache.published_version`.
+        ``version(engine)``; default :func:`lanxi.services.read_cache.data_version` (the one
+        version every cache keys on).
     """
 
     def __init__(
@@ -90,7 +91,7 @@ class AnswerCache:
         app: Any,
         engine: Engine,
         prefix: str,
-        version: Callable[[Engine], Version] = published_version,
+        version: Callable[[Engine], Version] = data_version,
     ) -> None:
         self.app = app
         self.engine = engine

@@ -27,10 +27,10 @@ from lanxi.api.routes import regions as region_routes
 from lanxi.api.routes import reports as report_routes
 from lanxi.api.routes import tasks as task_routes
 from lanxi.api.security import LoginLimiter
+from lanxi.services.store import current_revision as store_current_revision
 from lanxi.services.store import engine as store_engine
+from lanxi.services.store import sessions as store_sessions
 from lanxi.settings import Settings, get_settings
-from lanxi.storage.db import session_factory
-from lanxi.storage.migrate import current_revision
 
 API_PREFIX = "/api/v1"
 #: Requests inside the app at once per worker process: reads, and writes (which take the store's
@@ -111,7 +111,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
     settings = settings or get_settings()
     url = str(settings.database_url)
     eng = store_engine(url)
-    if current_revision(eng) is None:
+    if store_current_revision(url) is None:
         from lanxi.errors import ConfigurationError
 
         raise ConfigurationError(
@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
     app.state.settings = settings
     app.state.database_url = url
     app.state.engine = eng
-    app.state.sessions = session_factory(eng)
+    app.state.sessions = store_sessions(url)
     app.state.login_limiter = LoginLimiter()
     app.include_router(api_router())
     html_errors = None

@@ -250,23 +250,43 @@ def air_import_cmd(
 
 @air_app.command("targets")
 def air_targets_cmd(
-    infile: InArg,
+    infile: Annotated[
+        Path | None,
+        typer.Argument(help="observations table (.csv, .xlsx); default: the store"),
+    ] = None,
     out: MaybeOut = None,
     kind: Annotated[
         AnnualKind, typer.Option("--kind", help="auto | hourly | daily")
     ] = AnnualKind.auto,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    year: Annotated[
+        int | None, typer.Option("--year", help="year assessed; default the newest in the data")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON records")] = False,
 ) -> None:
-    """Good-days ratio of the cities against the plans' targets (优良天数比例).
+    """Good-days ratio against the plans' targets (优良天数比例), one row per target and city.
 
-    Each target is assessed with the HJ 633 edition in force when its plan was issued (the 2025
-    90 % target of 2021 with HJ 633-2012), the ratio under the edition of the target year beside
-    it. Needs ``station`` and ``city`` columns.
+    Each target covers the cities of its group or region only (兰州经济圈: 兰州、白银、定西、临夏);
+    the group value is the mean of its cities' ratios, compared with the target as reported
+    (0.1 %); verdict 达到 / 未达到 in the target year. The daily AQI is that of the edition the
+    target was set under; ``good_days_ratio_by_day`` is under the edition in force on each day.
+    Without a file the stored observations are assessed (the figures of the API and reports).
     """
     if out is not None:
         svc.check_output(out)
-    df, name = svc.read_input(infile)
-    _done(svc.air_targets(df, kind=kind.value, file=name, duplicates=duplicates.value), out)
+    if infile is None:
+        from lanxi.services import env_views
+
+        result = pd.DataFrame(env_views.air_targets(year=year))
+    else:
+        df, name = svc.read_input(infile)
+        result = svc.air_targets(
+            df, kind=kind.value, file=name, year=year, duplicates=duplicates.value
+        )
+    if as_json and out is None:
+        sys.stdout.write(result.to_json(orient="records", force_ascii=False) + "\n")
+        return
+    _done(result, out)
 
 
 # ------------------------------------------------------------------------------------ water
@@ -326,21 +346,10 @@ def water_warnings_cmd(
     duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
     """Quarterly warning list (missed target, or fell by classes against a year before)."""
-    from lanxi.compute.water import WarningRules
-    from lanxi.settings import get_settings
-
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
-    settings = get_settings() if missed_months is None or decline_classes is None else None
-    rules = WarningRules(
-        missed_months_threshold=missed_months
-        if missed_months is not None
-        else settings.water_warning_missed_months,  # type: ignore[union-attr]
-        decline_classes_threshold=decline_classes
-        if decline_classes is not None
-        else settings.water_warning_decline_classes,  # type: ignore[union-attr]
-    )
+    rules = svc.warning_rules(missed_months=missed_months, decline_classes=decline_classes)
     _done(svc.water_warnings(df, quarter, rules=rules, file=name, duplicates=duplicates.value), out)
 
 

@@ -196,7 +196,8 @@ def observations(
         str | None, typer.Option(help="region code (its sub-regions included)")
     ] = None,
     status: Annotated[
-        str | None, typer.Option(help="draft | submitted | approved | returned")
+        str | None,
+        typer.Option(help="approved (default) | draft | submitted | returned | pending | all"),
     ] = None,
     history: Annotated[bool, typer.Option("--history", help="every version")] = False,
     synthetic: Annotated[

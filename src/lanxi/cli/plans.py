@@ -126,7 +126,7 @@ def indicators(
 ) -> None:
     """指标与目标 Targets, quoted statistics and qualitative goals of the plans."""
     with session() as s:
-        rows = svc.list_indicators(s, plan=plan, kind=kind)
+        rows = svc.list_plan_targets(s, plan=plan, kind=kind)
     if fmt is Format.table:
         rows = [_indicator_view(r) for r in rows]
     emit(

@@ -26,12 +26,16 @@ of that window.
 the target year, :math:`x_e = x (1 + \mathrm{CAGR}_o)^{T - t}`, and the anticipated progress
 :math:`(x_e - x_0) / (x_T - x_0)` is banded at 0.95 and 0.10.
 
-Lanxi's rules where the plans need them (documented in ``docs/monitoring.md``):
+Lanxi's rules where the plans need them (documented in ``docs/monitoring.md``, "Status rules"):
 
 * ``ge``/``gt`` targets want higher values, ``le``/``lt`` lower ones; ``eq`` and ``approx`` ("≈",
-  左右) are *reach* targets: the direction is from the baseline towards the target, and an
-  ``approx`` target is met once the value is within ``approx_tolerance`` (relative) of it, or
-  past it;
+  左右) are *reach* targets: the direction is from the baseline towards the target. An
+  ``approx`` target is met only while the value is within ``approx_tolerance`` (relative) of it,
+  on either side — ≈ 8 with 2 % is met from 7.84 to 8.16, not at 7.35 and not "past it" at 9;
+* **a target whose year has passed is judged, not projected**: once the latest observation or the
+  assessment date (``as_of``) is past the target year, the status is ``target_met`` or
+  ``target_missed`` (达到 / 未达到) on the value of the target year (the latest observation up to
+  the end of that year; without one, the latest observation, with a note) — never ``on_track``;
 * a *rate* target (e.g. GDP growth ≈ 6 % a year) is not a level to grow towards: the observed
   average rate since the baseline (geometric mean of the annual rates) is compared with the target
   rate directly, :math:`R = \bar r / r_T`, with the same bands; it is met only when the target year
@@ -64,6 +68,7 @@ Status = Literal[
     "needs_acceleration",
     "limited_progress",
     "deterioration",
+    "target_missed",
     "insufficient_data",
 ]
 
@@ -74,6 +79,7 @@ STATUSES: tuple[Status, ...] = (
     "needs_acceleration",
     "limited_progress",
     "deterioration",
+    "target_missed",
     "insufficient_data",
 )
 
@@ -328,8 +334,9 @@ def direction_of(
 def _is_met(
     latest: float, target: float, direction: int, comparison: str | None, tolerance: float
 ) -> bool:
-    tol = tolerance * abs(target) if comparison == "approx" else 0.0
-    return direction * (latest - target) >= -tol
+    if comparison == "approx":  # ≈ (左右): near it on either side, never "past it"
+        return abs(latest - target) <= tolerance * abs(target) + 1e-12
+    return direction * (latest - target) >= 0
 
 
 def _points(series: Sequence[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -349,6 +356,7 @@ def assess(
     higher_is_better: bool | None = None,
     rate: bool = False,
     params: MethodParams,
+    as_of: float | None = None,
 ) -> ProgressResult:
     """Assess progress of a series towards a target.
 
@@ -370,6 +378,9 @@ def assess(
         it directly.
     params : MethodParams
         The method and its thresholds (:func:`method_params`).
+    as_of : float, optional
+        The assessment date as a decimal year; past the target year the target is judged
+        (``target_met`` / ``target_missed``) even when the data stop earlier.
 
     Returns
     -------
@@ -387,6 +398,7 @@ def assess(
     """
     notes: list[str] = []
     pts = _points(series)
+    observed = list(pts)
     if baseline is not None and baseline_year is not None:
         # the plan's baseline is a point of the series (and wins over an observation that year)
         pts = sorted({**dict(pts), float(baseline_year): float(baseline)}.items())
@@ -417,6 +429,16 @@ def assess(
         "direction": direction,
         "gap": None if target is None else target - latest_v,
     }
+
+    ended = (
+        target is not None
+        and target_year is not None
+        and (latest_t >= target_year or (as_of is not None and as_of >= target_year + 1))
+    )
+    if ended and not rate:
+        assert target is not None
+        assert target_year is not None
+        return _judge(observed, target, target_year, comparison, direction, params, notes, common)
 
     if rate and target is not None:
         # with a plan baseline year, the rates observed after it; otherwise every observed rate
@@ -543,6 +565,45 @@ def assess(
     )
 
 
+def _judge(
+    observed: list[tuple[float, float]],
+    target: float,
+    target_year: float,
+    comparison: str | None,
+    direction: int,
+    params: MethodParams,
+    notes: list[str],
+    common: dict[str, Any],
+) -> ProgressResult:
+    """A target whose year has passed: 达到 or 未达到 on the value of its year."""
+    by_year = [p for p in observed if p[0] < target_year + 1]
+    if by_year:
+        t, v = by_year[-1]
+        notes.append(f"the target year {target_year:g} has passed: judged on {v:g} ({t:g})")
+    elif observed:
+        t, v = observed[-1]
+        notes.append(
+            f"the target year {target_year:g} has passed and has no observation: judged on the "
+            f"latest, {v:g} ({t:g})"
+        )
+    else:
+        notes.append(f"the target year {target_year:g} has passed with no approved observation")
+        return ProgressResult(
+            "insufficient_data",
+            params.name,
+            _label(params, "insufficient_data"),
+            notes=tuple(notes),
+            **common,
+        )
+    met = _is_met(v, target, direction, comparison, params.approx_tolerance)
+    status: Status = "target_met" if met else "target_missed"
+    common = {**common, "gap": target - v}
+    score = (5.0 if met else None) if params.score_points is not None else None
+    return ProgressResult(
+        status, params.name, _label(params, status), score=score, notes=tuple(notes), **common
+    )
+
+
 def _assess_rate(
     pts: list[tuple[float, float]],
     since: float,
@@ -580,6 +641,8 @@ def _assess_rate(
     status: Status
     if at_target:
         status = "target_met" if ended else "on_track"
+    elif ended:
+        status = "target_missed"  # the target year has passed: 未达到, never "on track"
     elif ratio is None:
         status = "insufficient_data"
     else:
@@ -601,4 +664,6 @@ def _assess_rate(
 def _label(params: MethodParams, status: str) -> str:
     if status == "insufficient_data":
         return "Unable to assess"
+    if status == "target_missed":
+        return str(params.labels.get(status, "Target not met"))
     return str(params.labels.get(status, status))

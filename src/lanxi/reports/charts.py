@@ -18,10 +18,12 @@ from functools import cache
 from typing import Any
 
 from lanxi.errors import ConfigurationError
+from lanxi.services.legends import no_data_colour, water_class_colours
 
-#: Colours of the water classes Ⅰ … 劣Ⅴ (the usual bulletin palette: blue → red).
-CLASS_COLOURS: tuple[str, ...] = ("#00A0E9", "#2E7DBE", "#1FAE52", "#F5C400", "#F08300", "#E60012")
-NO_DATA_COLOUR = "#D9D9D9"
+#: Colours of the water classes Ⅰ … 劣Ⅴ, from ``water_class_colours.yaml`` (the dashboard reads
+#: the same file through the API).
+CLASS_COLOURS: tuple[str, ...] = tuple(str(c["colour"]) for c in water_class_colours())
+NO_DATA_COLOUR = no_data_colour()
 PREFERRED_FONTS: tuple[str, ...] = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC")
 
 

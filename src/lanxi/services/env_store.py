@@ -24,7 +24,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
@@ -36,6 +36,7 @@ from lanxi.services.env_demo import (
     demo_air,
     demo_water,
 )
+from lanxi.services.monitoring.common import audit_entry, write_audit
 from lanxi.services.store import session
 from lanxi.standards.hj633 import Edition
 from lanxi.storage.env_models import (
@@ -92,6 +93,11 @@ def load_network(url: str | None = None) -> dict[str, int]:
     sections = bundled_sections()
     station_rows = bundled_stations()
     with session(url) as s:
+        before = {
+            r.id: (r.target_class, r.region_code, r.name)
+            for r in s.scalars(select(WaterSectionRow))
+        }
+        stations_before = {r.id: (r.city, r.region_code) for r in s.scalars(select(AirStationRow))}
         for r in sections.to_dict("records"):
             s.merge(
                 WaterSectionRow(
@@ -123,6 +129,33 @@ def load_network(url: str | None = None) -> dict[str, int]:
                     lat=_float(r["lat"]),
                     source=r["source"],
                 )
+            )
+        s.flush()
+        changed = {
+            r.id: {"target_class": r.target_class, "region_code": r.region_code, "name": r.name}
+            for r in s.scalars(select(WaterSectionRow))
+            if before.get(r.id) != (r.target_class, r.region_code, r.name)
+        }
+        moved = [
+            r.id
+            for r in s.scalars(select(AirStationRow))
+            if stations_before.get(r.id) != (r.city, r.region_code)
+        ]
+        if changed or moved:
+            # every write path leaves an audit entry, and the entry moves the data version that
+            # every cache keys on (lanxi.services.read_cache.data_version)
+            write_audit(
+                s,
+                [
+                    audit_entry(
+                        "system:env-network",
+                        "load_network",
+                        "water_sections",
+                        None,
+                        old={k: {"target_class": before[k][0]} for k in changed if k in before},
+                        new={"sections": changed, "stations": moved},
+                    )
+                ],
             )
     return {"water_sections": len(sections), "air_stations": len(station_rows)}
 
@@ -274,6 +307,71 @@ def air_annual(
     )
 
 
+def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
+    """Where to draw each section (lon, lat): the one placement rule of every map.
+
+    A section with coordinates is drawn there. The bundled sections mostly have none
+    (``water_sections.csv``: the plans name the sections, not their stations), so the others are
+    placed on a circle of 0.15° around the representative point of the prefecture in their
+    ``region_code`` (at the point itself when the prefecture has one such section), in the order
+    given. The reports' maps and the dashboard (``/water/monthly``: ``lon``, ``lat``,
+    ``position``) both use this. Sections unknown to the bundled list are left out.
+    """
+    import math
+
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    info = bundled_sections().set_index("id")
+    by_city: dict[str, list[str]] = {}
+    out: dict[str, tuple[float, float]] = {}
+    for sid in sections:
+        if sid not in info.index:
+            continue
+        lon, lat = info.at[sid, "lon"], info.at[sid, "lat"]
+        if lon and lat:
+            out[sid] = (float(lon), float(lat))
+        else:
+            by_city.setdefault(str(info.at[sid, "region_code"]), []).append(sid)
+    for code, ids in by_city.items():
+        if code not in regions.index or not regions.at[code, "lon"]:
+            continue
+        x0, y0 = float(regions.at[code, "lon"]), float(regions.at[code, "lat"])
+        for k, sid in enumerate(ids):
+            a = 2 * math.pi * k / len(ids)
+            r = 0.0 if len(ids) == 1 else 0.15
+            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a))
+    return out
+
+
+def has_synthetic(
+    what: str,
+    start: dt.date,
+    stop: dt.date,
+    *,
+    section: str | None = None,
+    url: str | None = None,
+) -> bool:
+    """Whether a stored value of ``what`` (``"water"`` or ``"air"``) in [start, stop) is synthetic.
+
+    ``section`` narrows water samples to one section. Reports use it to mark themselves.
+    """
+    table = WaterSampleRow if what == "water" else AirObservationRow
+    q = (
+        select(func.count())
+        .select_from(table)
+        .where(
+            table.synthetic.is_(True),
+            table.time >= dt.datetime.combine(start, dt.time()),
+            table.time < dt.datetime.combine(stop, dt.time()),
+        )
+    )
+    if section is not None and table is WaterSampleRow:
+        q = q.where(WaterSampleRow.section_id == section)
+    with session(url) as s:
+        return bool(s.scalar(q))
+
+
 def parties(
     section: str, upstream: str | None, downstream: str | None, url: str | None = None
 ) -> tuple[str | None, str | None]:
@@ -349,6 +447,28 @@ def generate_demo(
     )
     with session(url) as s:
         _replace_synthetic(s, water, [*hourly, *daily], batch)
+        write_audit(
+            s,
+            [
+                audit_entry(
+                    "system:env-demo",
+                    "env_demo",
+                    "environment",
+                    batch,
+                    new={
+                        "year": year,
+                        "water_samples": len(water),
+                        "air_hourly": len(hourly),
+                        "air_daily": len(daily),
+                    },
+                )
+            ],
+        )
+    # the plan figures these data produce (good-days ratio, 湟水出省断面 Ⅲ类 share) follow them
+    from lanxi.services.monitoring.demo import sync_environment_figures
+
+    with session(url) as s:
+        sync_environment_figures(s)
     return {
         "water_samples": len(water),
         "air_observations": len(hourly) + len(daily),

@@ -2,8 +2,9 @@
 
 Each function reads the store through :mod:`lanxi.services.env_store`, runs the engines
 (:mod:`lanxi.services.environment`, :mod:`lanxi.compute.air`) and returns plain records. Results
-are cached per database URL and *data version* (smallest and largest id of the value tables), so
-a new load is seen at the next request while repeated dashboard reads cost a cheap count query.
+are cached per database URL and *the* data version (:func:`lanxi.services.read_cache.data_version`,
+the one every cache keys on), so any write is seen at the next request while repeated dashboard
+reads cost one small query.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ import pandas as pd
 from sqlalchemy import func, select
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly
-from lanxi.compute.air.annual import city_daily
 from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services import env_store
 from lanxi.services import environment as env_svc
@@ -27,7 +27,7 @@ from lanxi.services.monitoring.common import Record
 from lanxi.services.store import database_url, engine
 from lanxi.standards.hj633 import POLLUTANTS
 from lanxi.storage.db import session_factory
-from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
+from lanxi.storage.env_models import AirObservationRow
 
 T = TypeVar("T")
 _cache: dict[tuple[str, str, tuple[Any, ...]], Any] = {}
@@ -35,17 +35,16 @@ _lock = threading.Lock()
 _compute_lock = threading.RLock()
 
 
-def data_version(url: str | None = None) -> tuple[int, int, int, int]:
-    """Smallest and largest id of ``water_samples`` and ``air_observations``.
+def data_version(url: str | None = None) -> tuple[int, ...]:
+    """The data version of the store at ``url``: :func:`lanxi.services.read_cache.data_version`.
 
-    Loads only append, and a reload (``lanxi env demo``) deletes then inserts (new ids), so the
-    id range changes with the data; reading it is two index look-ups, not a count.
+    One version for every cache: a load, a network reload (``lanxi env network``, which changes
+    target classes without touching the samples), an approval — each leaves an audit entry that
+    moves it, so the next request recomputes.
     """
-    # no schema check here (it runs on every request): the app checked it at start
-    with session_factory(engine(url))() as s:
-        w = s.execute(select(func.min(WaterSampleRow.id), func.max(WaterSampleRow.id))).one()
-        a = s.execute(select(func.min(AirObservationRow.id), func.max(AirObservationRow.id))).one()
-    return (int(w[0] or 0), int(w[1] or 0), int(a[0] or 0), int(a[1] or 0))
+    from lanxi.services.read_cache import data_version as shared
+
+    return shared(engine(url))
 
 
 def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -74,7 +73,7 @@ def _records(df: pd.DataFrame) -> list[Record]:
     ]
 
 
-def _daily_city_frame(url: str | None) -> pd.DataFrame:
+def _station_days(url: str | None) -> pd.DataFrame:
     # stored hourly and daily observations as the annual evaluation reads them: a station-day
     # from its hours when it has any, else from its daily row (environment.fill_days)
     frames: dict[str, pd.DataFrame] = {}
@@ -103,7 +102,26 @@ def _daily_city_frame(url: str | None) -> pd.DataFrame:
         assert stored is not None
         daily = stored
     daily["city"] = daily["station"].map(city_of)
-    cd = city_daily(daily.dropna(subset=["city"]))
+    return daily
+
+
+def city_days(url: str | None = None) -> pd.DataFrame:
+    """City daily values of the stored observations, ``city`` the region code (cached).
+
+    :func:`lanxi.services.environment.city_days_by_code` of the station days (a station-day from
+    its hours when it has any, else from its daily row): every surface that reads a city's day
+    reads this frame.
+    """
+    return _cached(
+        "city_days", url, (), lambda: env_svc.city_days_by_code(_station_days(url), file="store")
+    )
+
+
+def _daily_city_frame(url: str | None) -> pd.DataFrame:
+    from lanxi.services.regions import region_name
+
+    cd = city_days(url).rename(columns={"city": "region_code"})
+    cd.insert(0, "city", cd["region_code"].map(region_name))
     cols = [c for c in POLLUTANTS if c in cd]
     aqi = compute_aqi(
         cd[["city", "time", *cols]].rename(columns={"city": "station"}),
@@ -111,7 +129,8 @@ def _daily_city_frame(url: str | None) -> pd.DataFrame:
         validate=False,
     )
     out = pd.concat(
-        [cd[["city", "time"]].reset_index(drop=True), aqi.reset_index(drop=True)], axis=1
+        [cd[["city", "region_code", "time"]].reset_index(drop=True), aqi.reset_index(drop=True)],
+        axis=1,
     )
     out = out.loc[:, ~out.columns.duplicated()]
     out["date"] = pd.to_datetime(out["time"]).dt.strftime("%Y-%m-%d")
@@ -128,7 +147,12 @@ def air_daily_aqi(url: str | None = None, *, city: str | None = None) -> list[Re
         (the columns of :func:`lanxi.compute.air.compute_aqi`).
     """
     rows = _cached("air_daily", url, (), lambda: _records(_daily_city_frame(url)))
-    return [r for r in rows if city is None or r["city"] == city]
+    if city is None:
+        return rows
+    from lanxi.services.regions import region_lookup
+
+    code = region_lookup().get(city)
+    return [r for r in rows if r["region_code"] == code or r["city"] == city]
 
 
 def latest_air_year(url: str | None = None) -> int:
@@ -181,11 +205,17 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
     def make() -> list[Record]:
         out = env_svc.water_assess(_samples(url), month, file="store")
         sections = env_store.bundled_sections().set_index("id")
-        for col in ("name", "river", "city", "province", "lon", "lat"):
+        for col in ("name", "river", "city", "province", "region_code"):
             if col in sections:
                 out[col] = out["section"].map(sections[col])
-        for col in ("lon", "lat"):
-            out[col] = pd.to_numeric(out[col], errors="coerce")
+        # the one placement rule (env_store.section_positions), as the reports' maps
+        pos = env_store.section_positions([str(s) for s in out["section"]])
+        known = pd.to_numeric(out["section"].map(sections["lon"]), errors="coerce").notna()
+        out["lon"] = out["section"].map(lambda s: pos[s][0] if s in pos else None)
+        out["lat"] = out["section"].map(lambda s: pos[s][1] if s in pos else None)
+        out["position"] = np.where(
+            known, "measured", np.where(out["lon"].notna(), "placed_near_city", "none")
+        )
         return _records(out)
 
     return _cached("water_monthly", url, (month,), make)
@@ -198,11 +228,12 @@ def water_warnings(url: str | None = None, *, quarter: str | None = None) -> lis
     else:
         quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
     q = quarter
+    rules = env_svc.warning_rules()  # LANXI_WATER_WARNING_*, as the CLI and the bulletin read them
     return _cached(
         "water_warnings",
         url,
-        (q,),
-        lambda: _records(env_svc.water_warnings(_samples(url), q, file="store")),
+        (q, rules.missed_months_threshold, rules.decline_classes_threshold),
+        lambda: _records(env_svc.water_warnings(_samples(url), q, rules=rules, file="store")),
     )
 
 
@@ -215,3 +246,97 @@ def water_annual(url: str | None = None, *, year: int | None = None) -> list[Rec
         (y,),
         lambda: _records(env_svc.water_annual(_samples(url), y, file="store")),
     )
+
+
+def air_targets(url: str | None = None, *, year: int | None = None) -> list[Record]:
+    """The plans' good-days targets assessed on the stored observations of ``year``.
+
+    :func:`lanxi.services.environment.assess_targets_on_days` on :func:`city_days` — the one
+    definition the CLI (``lanxi air targets``), the API (``/air/targets``), the dashboard and the
+    annual air report read. ``year`` defaults to the newest year in the store.
+    """
+    y = latest_air_year(url) if year is None else year
+
+    def make() -> list[Record]:
+        out = env_svc.assess_targets_on_days(city_days(url), y)
+        return _records(out) if not out.empty else []
+
+    return _cached("air_targets", url, (y,), make)
+
+
+def air_city_verdicts(url: str | None = None, *, year: int | None = None) -> dict[str, Any]:
+    """Per city code, its reading against the nearest targets covering it.
+
+    :func:`lanxi.services.environment.city_target_verdicts` of :func:`air_targets`.
+    """
+    rows = pd.DataFrame(air_targets(url, year=year))
+    return env_svc.city_target_verdicts(rows) if not rows.empty else {}
+
+
+#: Plan indicators the environment data can produce, with what produces them.
+ENVIRONMENT_INDICATORS = ("air_good_days_ratio", "water_section_class_iii_share")
+
+
+def plan_figures(url: str | None = None) -> pd.DataFrame:
+    """The plan figures the stored environment data produce, one row per indicator, region, year.
+
+    So that no two surfaces disagree, the demo's plan-figure observations of these indicators
+    are *derived* from the environment data, never invented beside them:
+
+    * ``air_good_days_ratio`` (%): for each year with air data, each city's ratio (the figure of
+      ``/air/annual``, edition of each day) and each target region's group value (the mean of the
+      cities its target covers, :func:`air_targets`: ``LXCSQ`` all nine, ``620000`` 兰州经济圈);
+    * ``water_section_class_iii_share`` (%): for each year with water samples, the share of
+      the months in which 湟水出省断面 (``HS-OUT``) was Ⅲ类 or better, for ``630000`` (the plan's
+      target).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator_id``, ``region_code``, ``period`` (year), ``value``; empty without data.
+    """
+    rows: list[dict[str, object]] = []
+    with contextlib.suppress(NotFoundError):
+        years = sorted({int(str(t)[:4]) for t in city_days(url)["time"].astype(str)})
+        for y in years:
+            for r in air_targets(url, year=y):
+                if r["good_days_ratio"] is None:
+                    continue
+                key = "good_days_ratio" if r["level"] == "target" else "good_days_ratio_by_day"
+                value = r[key]
+                if value is None:
+                    continue
+                rows.append(
+                    {
+                        "indicator_id": "air_good_days_ratio",
+                        "region_code": r["unit"],
+                        "period": str(y),
+                        "value": float(value),
+                    }
+                )
+    with contextlib.suppress(NotFoundError):
+        samples = _samples(url)
+        hs = samples[samples["section"] == "HS-OUT"]
+        for y in sorted({int(t[:4]) for t in hs["time"]}):
+            monthly = pd.DataFrame(
+                [r for m in range(1, 13) for r in _hs_month(url, f"{y}-{m:02d}")]
+            )
+            if monthly.empty:
+                continue
+            share = 100.0 * float((monthly["water_class"] <= 3).mean())
+            rows.append(
+                {
+                    "indicator_id": "water_section_class_iii_share",
+                    "region_code": "630000",
+                    "period": str(y),
+                    "value": round(share, 1),
+                }
+            )
+    out = pd.DataFrame(rows, columns=["indicator_id", "region_code", "period", "value"])
+    return out.drop_duplicates(["indicator_id", "region_code", "period"], ignore_index=True)
+
+
+def _hs_month(url: str | None, month: str) -> list[Record]:
+    if month not in water_months(url):
+        return []
+    return [r for r in water_monthly(url, month=month) if r["section"] == "HS-OUT"]

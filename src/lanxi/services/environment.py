@@ -17,7 +17,7 @@ import pandas as pd
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
 from lanxi.compute.air.annual import annual_evaluation, city_daily
-from lanxi.compute.air.targets import GoodDaysTarget, assess_good_days_targets
+from lanxi.compute.air.targets import GoodDaysTarget
 from lanxi.compute.air.validate import EXTRA_COLUMNS
 from lanxi.compute.duplicates import DuplicatePolicy, resolve_duplicates
 from lanxi.compute.times import label_beijing, to_beijing
@@ -288,8 +288,9 @@ def air_annual(
     kind : {"auto", "hourly", "daily"}
         ``auto``: hourly when some station has two rows on one calendar day.
     edition : {"2012", "2026"} or None
-        Limits, validity minima and the daily AQI edition; None → the one in force on each year's
-        last day.
+        Limits, validity minima and the daily AQI edition; None → limits and validity minima of
+        the edition in force on each year's last day, the daily AQI (good days) of the edition in
+        force on each day — the same AQI as the daily calendar.
     file : str
         Source name for messages.
     method : str
@@ -347,10 +348,12 @@ def air_annual(
         for year, part in station_days.groupby(station_days["time"].dt.year):
             ed = edition or _edition_of_year(int(year))
             pollutant_cols = [c for c in POLLUTANTS if c in part]
+            # the daily AQI under the edition in force on each day (``edition`` given: that
+            # one), as the calendar shows it; the limits are the year's (GB 3095 on 31 December)
             aqi = compute_aqi(
                 part[[by, "time", *pollutant_cols]].rename(columns={by: "station"}),
                 kind="daily",
-                edition=ed,
+                edition=edition,
                 validate=False,
                 not_monitored=exempt,
             )["aqi"]
@@ -363,6 +366,16 @@ def air_annual(
 
     results = [evaluate(days, "station")]
     if city_of is not None:
+        # one city per region whatever form its name takes (临夏州 = 临夏回族自治州): the
+        # region's current name, and its code beside it; a name no region answers to stays
+        from lanxi.services.regions import region_lookup
+
+        lookup = region_lookup()
+        current = {}
+        for n in city_of.dropna().unique():
+            code = lookup.get(n)
+            current[n] = lookup.name(code) if code is not None else n
+        city_of = city_of.map(current)
         days = days.assign(city=days["station"].map(city_of))
         results[0].insert(2, "city", results[0]["unit"].map(city_of))
         controls = set(
@@ -375,6 +388,10 @@ def air_annual(
     out = pd.concat(results, ignore_index=True)
     if "city" in out:
         out["city"] = out["city"].where(out["level"] != "city", out["unit"])
+        from lanxi.services.regions import region_lookup
+
+        lookup = region_lookup()
+        out.insert(out.columns.get_loc("city") + 1, "region_code", out["city"].map(lookup.get))
     if "control_point" in out:
         out["control_point"] = out["control_point"].eq(True)
     return out
@@ -383,15 +400,17 @@ def air_annual(
 def plan_good_days_targets() -> list[GoodDaysTarget]:
     """The plans' targets on the good-days ratio (indicator ``air_good_days_ratio``), bundled.
 
-    Each carries its plan's issue date (the edition it was set under) and, for a target on a
-    named group of regions (e.g. 兰州经济圈), the member cities' names; a target on the whole
-    agglomeration (``LXCSQ``) covers every city in the data.
+    Each carries its plan's issue date (the edition it was set under), its region and group, and
+    the **codes** of the cities it covers: the members of its group (兰州经济圈: 兰州、白银、定西、
+    临夏 — never a Qinghai city), the prefectures of a province, or the region itself; a target
+    on the whole agglomeration (``LXCSQ``) covers its nine prefecture-level cities, so a city
+    missing from the data shows as missing (``cities_missing``), never silently.
     """
     from lanxi.data.catalog import bundled_catalog
 
     cat = bundled_catalog()
     plans = {p.id: p for p in cat.plans}
-    names = {r.code: r.name for r in cat.regions}
+    levels = {r.code: str(getattr(r.level, "value", r.level)) for r in cat.regions}
     groups = {g.id: g for g in cat.region_groups}
     out = []
     for t in cat.targets:
@@ -400,11 +419,21 @@ def plan_good_days_targets() -> list[GoodDaysTarget]:
         plan = plans[t.plan]
         if plan.date is None or t.target_value is None or t.target_year is None:
             continue
-        cities = None
+        cities: tuple[str, ...]
         if t.group is not None:
-            cities = tuple(names[c] for c in groups[t.group].members if c in names)
-        elif t.region_code != "LXCSQ":
-            cities = (names.get(t.region_code, t.region_code),)
+            cities = tuple(c for c in groups[t.group].members if c in levels)
+        elif t.region_code == "LXCSQ":
+            cities = tuple(c for c, lv in levels.items() if lv == "prefecture")
+        else:
+            cities = (
+                tuple(
+                    c
+                    for c, lv in levels.items()
+                    if lv == "prefecture" and c[:2] == t.region_code[:2]
+                )
+                if levels.get(t.region_code) == "province"
+                else (t.region_code,)
+            )
         out.append(
             GoodDaysTarget(
                 target_id=t.id,
@@ -414,8 +443,140 @@ def plan_good_days_targets() -> list[GoodDaysTarget]:
                 comparison=str(t.comparison.value if t.comparison else "ge"),
                 value=float(t.target_value),
                 cities=cities,
+                region_code=t.region_code,
+                group=t.group,
             )
         )
+    return out
+
+
+def approx_tolerance() -> float:
+    """Relative tolerance of ≈ (左右) targets (``approx_tolerance`` of progress_methods.yaml)."""
+    from lanxi.services.monitoring.progress import progress_config
+
+    return float(progress_config()["approx_tolerance"])
+
+
+#: How a comparison is written beside a target value.
+COMPARISON_SYMBOLS = {"ge": "≥", "gt": ">", "le": "≤", "lt": "<", "approx": "≈", "eq": "="}
+
+#: Chinese and English words of each verdict of a target assessment.
+VERDICT_LABELS: dict[str, tuple[str, str]] = {
+    # the words of the progress statuses (progress_methods.yaml status_labels): one vocabulary
+    "met": ("已达到", "Target met"),
+    "not_met": ("未达到", "Target missed"),
+    "at_target_level": ("已达到", "Target met"),
+    "below_target_level": ("尚未达到", "Not yet met"),
+    "no_data": ("数据不足", "Insufficient data"),
+}
+
+
+def city_days_by_code(daily: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
+    """City daily values keyed by region code, from station days with a ``city`` name or code.
+
+    Station days (``station``, ``city``, ``time``, pollutants) → :func:`city_daily` rows whose
+    ``city`` is the region code the name resolves to (:func:`lanxi.services.regions.region_code`:
+    临夏州, 临夏 and 临夏回族自治州 are one city). A name no region answers to is an error naming
+    it (a city is never dropped silently).
+    """
+    from lanxi.services.regions import region_lookup
+
+    lookup = region_lookup()
+    names = daily["city"].dropna().astype(str).unique().tolist()
+    unknown = [n for n in names if lookup.get(n) is None]
+    if unknown:
+        raise ValidationError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "city",
+                    "not a region of the agglomeration (give a code, name or short name)",
+                    n,
+                    message_zh="不是城市群的地区（请填写代码、名称或简称）",
+                )
+                for n in unknown
+            ]
+        )
+    coded = daily.dropna(subset=["city"]).assign(
+        city=lambda d: d["city"].astype(str).map({n: lookup.code(n) for n in names})
+    )
+    return city_daily(coded)
+
+
+def assess_targets_on_days(
+    city_days: pd.DataFrame,
+    year: int | None = None,
+    *,
+    targets: list[GoodDaysTarget] | None = None,
+) -> pd.DataFrame:
+    """The plans' good-days targets assessed on city days keyed by code: the one definition.
+
+    :func:`lanxi.compute.air.targets.assess_air_targets` with the bundled targets
+    (:func:`plan_good_days_targets`) and the ≈ tolerance of the progress rules
+    (:func:`approx_tolerance`), plus the names people read: ``unit_name`` (the city's or
+    region's name), ``scope_name`` (the target's group or region), ``verdict_zh`` and
+    ``verdict_en``. ``year`` defaults to the newest year of the data. Used by ``lanxi air
+    targets``, ``/api/v1/air/targets`` (the dashboard) and the annual air report.
+    """
+    from lanxi.compute.air.targets import assess_air_targets
+    from lanxi.data.catalog import bundled_catalog
+    from lanxi.services.regions import region_name
+
+    if year is None:
+        year = int(pd.to_datetime(city_days["time"], format="mixed").dt.year.max())
+    out = assess_air_targets(
+        city_days,
+        plan_good_days_targets() if targets is None else targets,
+        year,
+        approx_tolerance=approx_tolerance(),
+    )
+    if out.empty:
+        return out
+    cat = bundled_catalog()
+    group_names = {g.id: g.name for g in cat.region_groups}
+    plans = {p.id: p for p in cat.plans}
+    scope = [
+        group_names.get(g, g) if isinstance(g, str) else region_name(r)
+        for g, r in zip(out["group"], out["region_code"], strict=True)
+    ]
+    names = out["unit"].map(region_name).where(out["level"] == "city", pd.Series(scope))
+    out.insert(out.columns.get_loc("unit") + 1, "unit_name", names)
+    out["scope_name"] = scope
+    out["plan_title"] = out["plan"].map(lambda p: plans[p].title if p in plans else p)
+    issued = {k: v.date.isoformat() for k, v in plans.items() if v.date is not None}
+    out["issued"] = out["plan"].map(issued)
+    out["comparison_symbol"] = out["comparison"].map(COMPARISON_SYMBOLS)
+    out["verdict_zh"] = out["verdict"].map(lambda v: VERDICT_LABELS[v][0])
+    out["verdict_en"] = out["verdict"].map(lambda v: VERDICT_LABELS[v][1])
+    return out
+
+
+def city_target_verdicts(rows: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """Each city's reading against the targets of the nearest target year that cover it.
+
+    From :func:`assess_targets_on_days` rows: per city code, ``targets`` (the ids, comma-separated),
+    ``target_value``, ``edition``, ``good_days_ratio`` (% under that edition), ``meets`` (every one
+    of those targets satisfied) and ``verdict`` / ``verdict_zh`` / ``verdict_en`` (the worst of
+    them). A city no target covers is absent.
+    """
+    order = {v: i for i, v in enumerate(("not_met", "below_target_level", "no_data"))}
+    out: dict[str, dict[str, object]] = {}
+    city = rows[rows["level"] == "city"] if not rows.empty else rows
+    for code, part in city.groupby("unit", sort=False):
+        first = part[part["target_year"] == part["target_year"].min()]
+        worst = min(first["verdict"], key=lambda v: order.get(v, len(order)))
+        out[str(code)] = {
+            "targets": ",".join(first["target_id"]),
+            "target_year": int(first["target_year"].iloc[0]),
+            "target_value": float(first["target_value"].iloc[0]),
+            "edition": str(first["edition"].iloc[0]),
+            "good_days_ratio": first["good_days_ratio"].iloc[0],
+            "meets": bool(first["meets"].all()),
+            "verdict": worst,
+            "verdict_zh": VERDICT_LABELS[worst][0],
+            "verdict_en": VERDICT_LABELS[worst][1],
+        }
     return out
 
 
@@ -426,13 +587,15 @@ def air_targets(
     file: str = "<input>",
     targets: list[GoodDaysTarget] | None = None,
     duplicates: DuplicatePolicy = "refuse",
+    year: int | None = None,
 ) -> pd.DataFrame:
-    """Good-days ratio of the cities against the plans' targets (edition the target was set under).
+    """Good-days ratio of the cities against the plans' targets, from an observations table.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        Hourly or daily rows: ``station``, ``city``, ``time``, pollutants.
+        Hourly or daily rows: ``station``, ``city`` (name, short name or code), ``time``,
+        pollutants.
     kind : {"auto", "hourly", "daily"}
     file : str
         Source name for messages.
@@ -440,15 +603,23 @@ def air_targets(
         Default: :func:`plan_good_days_targets`.
     duplicates : {"refuse", "first", "last", "mean"}
         As in :func:`air_annual`.
+    year : int, optional
+        The year assessed; default the newest in the data.
 
     Returns
     -------
     pandas.DataFrame
-        :func:`lanxi.compute.air.targets.assess_good_days_targets` rows.
+        :func:`assess_targets_on_days` rows.
     """
     engine_df, passing = split_air_columns(df)
     problems = [
-        Problem(file, None, c, f"needed to assess the plan targets ({c} column missing)")
+        Problem(
+            file,
+            None,
+            c,
+            f"needed to assess the plan targets ({c} column missing)",
+            message_zh=f"评估规划目标需要 {c} 列",
+        )
         for c, frame in (("station", engine_df), ("city", passing))
         if c not in frame
     ]
@@ -466,8 +637,8 @@ def air_targets(
         daily = data.assign(time=data["time"].dt.normalize())
     city_of = pd.Series(passing["city"].to_numpy(), index=data["station"].to_numpy())
     daily = daily.assign(city=daily["station"].map(city_of.groupby(level=0).first()))
-    days = city_daily(daily.dropna(subset=["city"]))
-    return assess_good_days_targets(days, plan_good_days_targets() if targets is None else targets)
+    days = city_days_by_code(daily, file=file)
+    return assess_targets_on_days(days, year, targets=targets)
 
 
 def _edition_of_year(year: int) -> Edition:
@@ -583,6 +754,29 @@ def water_assess(
     return out
 
 
+def warning_rules(
+    *, missed_months: int | None = None, decline_classes: int | None = None
+) -> WarningRules:
+    """The quarterly warning rule in force: the one reading of ``LANXI_WATER_WARNING_*``.
+
+    ``missed_months`` / ``decline_classes`` given win; otherwise the settings
+    (``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``, default 1
+    and 1). The CLI, the API (dashboard) and the warning bulletin all call this, so the same
+    settings give the same list everywhere.
+    """
+    from lanxi.settings import get_settings
+
+    st = get_settings()
+    return WarningRules(
+        missed_months_threshold=(
+            st.water_warning_missed_months if missed_months is None else missed_months
+        ),
+        decline_classes_threshold=(
+            st.water_warning_decline_classes if decline_classes is None else decline_classes
+        ),
+    )
+
+
 def water_warnings(
     samples: pd.DataFrame,
     quarter: str,
@@ -593,14 +787,14 @@ def water_warnings(
 ) -> pd.DataFrame:
     """Quarterly warning list for ``quarter`` (``YYYYQn``).
 
-    Samples of the year before, when present, give the decline rule; ``duplicates`` as in
-    :func:`water_classify`.
+    Samples of the year before, when present, give the decline rule. ``rules`` default to
+    :func:`warning_rules` (the settings); ``duplicates`` as in :func:`water_classify`.
     """
     data = _water_frame(samples, file, duplicates=duplicates)
     targets = _targets(data, file)
     q = pd.Period(quarter, "Q")
     monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
-    out = quarterly_warnings(monthly, targets, settings=rules)
+    out = quarterly_warnings(monthly, targets, settings=warning_rules() if rules is None else rules)
     out = out[out["quarter"] == q].copy()
     if out.empty:
         raise ValidationError([Problem(file, None, "time", f"no samples in {quarter}")])
@@ -619,6 +813,9 @@ def water_annual(
 
     Needs ``city`` and ``province`` columns; the year before, when present, gives the trend;
     ``duplicates`` as in :func:`water_classify`.
+    ``annual_compliance`` is the published annual compliance: the share of the region's
+    section-months meeting their target class (``compliance_rate``); ``share_meeting`` (sections
+    whose annual mean class meets the target, 2011 method) is given beside it, never instead.
     """
     data = _water_frame(samples, file, duplicates=duplicates)
     missing = [c for c in ("city", "province") if c not in data]
@@ -647,6 +844,10 @@ def water_annual(
     if out is None:
         raise ValidationError([Problem(file, None, "time", f"no samples in {year}")])
     out.insert(0, "year", year)
+    # the one annual compliance figure (docs/water.md, "Annual compliance"): the share of the
+    # region's section-months whose class met the target — a city whose sections fail most
+    # months cannot read 100 % because the annual means happen to pass
+    out["annual_compliance"] = out["compliance_rate"]
     return out
 
 

@@ -64,6 +64,13 @@ def resolve_region(session: Session, key: str) -> RegionRow:
     ).first()
     if alias is not None:
         return session.get_one(RegionRow, alias.code)
+    # the short forms of the plans (海南, 海北, 黄南, 临夏) through the one lookup
+    from lanxi.services.regions import region_lookup
+
+    code = region_lookup().get(key)
+    row = session.get(RegionRow, code) if code is not None else None
+    if row is not None:
+        return row
     raise NotFoundError(
         f"no region '{key}': give a code, name or former name (list them with `lanxi regions`)"
     )
@@ -204,7 +211,7 @@ def list_plans(session: Session) -> list[Record]:
     ]
 
 
-def list_indicators(
+def list_plan_targets(
     session: Session, *, plan: str | None = None, kind: str | None = None
 ) -> list[Record]:
     """Every target, quoted statistic and qualitative goal, joined with its indicator.
@@ -264,6 +271,11 @@ def list_indicators(
 
 
 # --------------------------------------------------------------------------- agencies, tasks
+
+
+#: Former name of :func:`list_plan_targets` (it returns targets, statistics and goals, not
+#: indicators); kept for callers outside the package.
+list_indicators = list_plan_targets
 
 
 def _agency_record(a: AgencyRow) -> Record:

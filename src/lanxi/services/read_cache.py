@@ -34,6 +34,19 @@ _cache: dict[tuple[Hashable, ...], object] = {}
 _lock = threading.Lock()
 
 
+def data_version(engine: Engine) -> Version:
+    """**The** data version every cache keys on: :func:`published_version`.
+
+    Keyed on it: the API's answers (:mod:`lanxi.api.answer_cache`), the environment views
+    (:mod:`lanxi.services.env_views`) and the progress and task views (:func:`cached`).
+
+    Every write path moves it: submissions once approved (approved ids), approvals and returns,
+    plan reloads, environment loads (``lanxi env demo``: the audit entry and the id ranges),
+    ``lanxi env network`` (its audit entry) — each of them leaves an audit entry.
+    """
+    return published_version(engine)
+
+
 def monitoring_version(session: Session) -> int:
     """The largest audit-log id (0 for an empty log)."""
     return int(session.scalar(select(func.max(AuditLogRow.id))) or 0)
@@ -44,8 +57,8 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], make: Callab
 
     The day is part of the key because views like task status are assessed as of today.
     """
-    url = session.get_bind().engine.url
-    key = (str(url), name, args, monitoring_version(session), dt.date.today())
+    eng = session.get_bind().engine
+    key = (str(eng.url), name, args, data_version(eng), dt.date.today())
     with _lock:
         if key in _cache:
             return _cache[key]  # type: ignore[return-value]

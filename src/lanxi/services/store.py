@@ -77,6 +77,13 @@ def upgrade_database(revision: str = "head", url: str | None = None) -> str | No
     return _migrate.upgrade(engine(url), revision)
 
 
+def sessions(url: str | None = None) -> Any:
+    """A session factory (``sessionmaker``) on the store at ``url``, for the API's requests."""
+    from lanxi.storage.db import session_factory
+
+    return session_factory(engine(url))
+
+
 def current_revision(url: str | None = None) -> str | None:
     """The schema revision of the database, or None for an empty database."""
     return _migrate.current_revision(engine(url))

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from lanxi.api.deps import access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
 from lanxi.api.schemas import Row
-from lanxi.services import env_views
+from lanxi.services import env_views, legends
 
 router = APIRouter(tags=["environment"])
 
@@ -89,3 +89,32 @@ def air_annual(
     if level is not None:
         rows = [r for r in rows if r["level"] == level]
     return respond(rows, Row, params, "air_annual")
+
+
+@router.get("/air/targets", response_model=Page[Row], responses=DOWNLOADS, dependencies=[access()])
+def air_targets(
+    request: Request,
+    params: Listing,
+    year: Annotated[int | None, Query(ge=1900, le=2100)] = None,
+    level: Annotated[str | None, Query(pattern=r"^(target|city)$")] = None,
+) -> Page[Row] | Response:
+    """The plans' good-days targets assessed on the stored observations of a year.
+
+    One ``level=target`` row per target (its cities' mean ratio, the comparison and the verdict)
+    and one ``level=city`` row per city it covers; ``year`` defaults to the newest in the store.
+    The same rows as ``lanxi air targets`` and the annual air report.
+    """
+    rows = env_views.air_targets(_url(request), year=year)
+    if level is not None:
+        rows = [r for r in rows if r["level"] == level]
+    return respond(rows, Row, params, "air_targets")
+
+
+@router.get("/legends", dependencies=[access()])
+def legends_route() -> dict[str, object]:
+    """AQI levels with their colours (HJ 633 表2 / 附录A, both editions) and water-class colours.
+
+    The dashboard colours its maps and calendars with these; the reports' charts read the same
+    data.
+    """
+    return legends.legends()

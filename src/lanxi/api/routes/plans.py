@@ -61,7 +61,7 @@ def targets(
     region: Text = None,
 ) -> Page[TargetOut] | Response:
     """Targets, quoted statistics and qualitative goals of the plans, each with its source."""
-    rows = plan_svc.list_indicators(db, plan=plan, kind=kind.value if kind else None)
+    rows = plan_svc.list_plan_targets(db, plan=plan, kind=kind.value if kind else None)
     if indicator is not None:
         rows = [r for r in rows if r["indicator_id"] == indicator]
     if region is not None:

@@ -38,6 +38,36 @@ COMPARISONS: dict[str, Callable[[float, float], bool]] = {
     "lt": operator.lt,
 }
 
+#: Comparisons that ask to *reach* a value: ``approx`` (≈, 左右) within a tolerance, ``eq`` exactly.
+REACH = ("approx", "eq")
+
+#: Verdicts of a target assessment. In the target year: ``met`` / ``not_met``; before it, whether
+#: the value is already at the target's level (``at_target_level`` / ``below_target_level``: a
+#: reading, not a verdict on the target); ``no_data`` when no covered city has data.
+VERDICTS = ("met", "not_met", "at_target_level", "below_target_level", "no_data")
+
+
+def compare(value: float, comparison: str, target: float, tolerance: float = 0.0) -> bool:
+    """Whether ``value`` satisfies ``comparison`` against ``target``.
+
+    ``approx`` (≈, 左右) holds when ``|value − target| ≤ tolerance × |target|`` — on either side,
+    never "past it" (≈ 8 is not met at 7.35 with a 2 % tolerance, nor at 8.9); ``eq`` holds at the
+    target exactly; ``ge``/``gt``/``le``/``lt`` as written.
+
+    Examples
+    --------
+    >>> compare(7.35, "approx", 8.0, 0.02), compare(7.9, "approx", 8.0, 0.02)
+    (False, True)
+    >>> compare(90.0, "ge", 90.0)
+    True
+    """
+    if comparison == "approx":
+        return abs(value - target) <= tolerance * abs(target) + 1e-12
+    if comparison == "eq":
+        return value == target
+    return bool(COMPARISONS[comparison](value, target))
+
+
 #: A day is good (优 or 良) with an AQI up to this (HJ 633 表1/表2: level 2 ends at 100).
 GOOD_AQI_MAX = 100
 
@@ -58,6 +88,10 @@ class GoodDaysTarget:
         Target in percent (90 = 90 %).
     cities : tuple of str or None
         The cities (keys of the ``city`` column) the target covers; None for every city present.
+    region_code : str
+        The region the plan sets the target for (``LXCSQ``, a province, a city).
+    group : str or None
+        The named group of regions the target covers (``lanzhou_economic_circle``), if any.
     """
 
     target_id: str
@@ -67,10 +101,12 @@ class GoodDaysTarget:
     comparison: str
     value: float
     cities: tuple[str, ...] | None = None
+    region_code: str = ""
+    group: str | None = None
 
 
-def _ratio(days: pd.DataFrame, edition: Edition, city_col: str, time_col: str) -> pd.Series:
-    """Good-days ratio (%) of each city under one edition of HJ 633."""
+def _ratio(days: pd.DataFrame, edition: Edition | None, city_col: str, time_col: str) -> pd.Series:
+    """Good-days ratio (%) of each city under one edition of HJ 633 (None: each day's own)."""
     cols = [c for c in POLLUTANTS if c in days]
     aqi = compute_aqi(
         days[[city_col, time_col, *cols]].rename(columns={city_col: "station"}),
@@ -160,7 +196,7 @@ def assess_good_days_targets(
         exact = _mean(ratio)
         raw = float(exact) if exact is not None else float("nan")
         value = reported(exact)
-        meets = bool(COMPARISONS[t.comparison](value, t.value)) if len(ratio) else None
+        meets = compare(value, t.comparison, t.value) if len(ratio) else None
         value_year = reported(_mean(ratio_year)) if len(ratio) else np.nan
         rows.append(
             {
@@ -184,4 +220,132 @@ def assess_good_days_targets(
                 ),
             }
         )
+    return pd.DataFrame(rows)
+
+
+def _verdict(meets: bool | None, in_target_year: bool) -> str:
+    if meets is None:
+        return "no_data"
+    if in_target_year:
+        return "met" if meets else "not_met"
+    return "at_target_level" if meets else "below_target_level"
+
+
+def assess_air_targets(
+    city_days: pd.DataFrame,
+    targets: Sequence[GoodDaysTarget],
+    year: int,
+    *,
+    approx_tolerance: float = 0.0,
+    city_col: str = "city",
+    time_col: str = "time",
+) -> pd.DataFrame:
+    """Every target on the good-days ratio whose year is ``year`` or later, assessed on ``year``.
+
+    The one definition of "does the year meet the plan's good-days target" (docs/air.md):
+
+    * **coverage** — a target covers the cities of its group or region (``cities``; None: every
+      city in the data); a city outside it is never assessed against it (the 兰州经济圈 target
+      never touches a Qinghai city);
+    * **city value** — a city's ratio is its days with AQI ≤ 100 over its days with an AQI; the
+      daily AQI is taken under the HJ 633 edition the target was set under (``edition``,
+      issue 3), and beside it under the edition in force on each day
+      (``good_days_ratio_by_day``, the figure of the calendar and the annual table);
+    * **group value** — the arithmetic mean of the covered cities' unrounded ratios, rounded once
+      to 0.1 % (GB/T 8170, HJ 663 数据修约);
+    * **comparison** — :func:`compare` on the rounded value, ``approx`` within
+      ``approx_tolerance`` (relative);
+    * **verdict** — in the target year ``met`` / ``not_met``; before it ``at_target_level`` /
+      ``below_target_level``; ``no_data`` when no covered city has a day.
+
+    Parameters
+    ----------
+    city_days : pandas.DataFrame
+        One row per city and day: ``city`` (a region code), ``time``, daily pollutant columns.
+    targets : sequence of GoodDaysTarget
+    year : int
+        The year assessed.
+    approx_tolerance : float
+        Relative tolerance of ≈ targets.
+    city_col, time_col : str
+
+    Returns
+    -------
+    pandas.DataFrame
+        One ``level == "target"`` row per target and one ``level == "city"`` row per covered city
+        with data: ``target_id``, ``plan``, ``region_code``, ``group``, ``year``, ``target_year``,
+        ``comparison``, ``target_value``, ``tolerance`` (absolute, % points), ``level``,
+        ``unit`` (the target's region code, or the city's), ``cities_covered``,
+        ``cities_assessed``, ``cities_missing`` (codes, comma-separated), ``edition``,
+        ``good_days_ratio`` (%, rounded), ``good_days_ratio_raw``, ``good_days_ratio_by_day`` (%,
+        rounded), ``meets``, ``verdict``.
+
+    Examples
+    --------
+    >>> days = pd.DataFrame({"city": ["A"] * 4 + ["B"] * 4,
+    ...                      "time": list(pd.date_range("2025-01-01", periods=4)) * 2,
+    ...                      "pm2_5": [20.0, 20.0, 20.0, 160.0] + [20.0] * 4})
+    >>> t = GoodDaysTarget("t", "p", date(2021, 10, 10), 2025, "ge", 90.0, cities=("A", "B"))
+    >>> r = assess_air_targets(days, [t], 2025)
+    >>> r[["level", "unit", "good_days_ratio", "verdict"]].values.tolist()
+    [['target', '', 87.5, 'not_met'], ['city', 'A', 75.0, 'not_met'], ['city', 'B', 100.0, 'met']]
+    """
+    decimals = rounding_rules("hj663_2013").percent_decimals
+    times = pd.to_datetime(city_days[time_col], format="mixed")
+    data = city_days[times.dt.year == year]
+    rows: list[dict[str, object]] = []
+    for t in sorted(targets, key=lambda x: (x.target_year, x.target_id)):
+        if t.target_year < year:
+            continue
+        covered = t.cities
+        days = data if covered is None else data[data[city_col].isin(covered)]
+        present = sorted(days[city_col].dropna().unique().tolist())
+        covered_list = sorted(covered) if covered is not None else present
+        missing = [c for c in covered_list if c not in present]
+        edition = edition_for(t.set_on)
+        ratio = _ratio(days, edition, city_col, time_col) if present else pd.Series(dtype=float)
+        by_day = _ratio(days, None, city_col, time_col) if present else pd.Series(dtype=float)
+        common: dict[str, object] = {
+            "target_id": t.target_id,
+            "plan": t.plan,
+            "region_code": t.region_code,
+            "group": t.group,
+            "year": year,
+            "target_year": t.target_year,
+            "comparison": t.comparison,
+            "target_value": t.value,
+            "tolerance": approx_tolerance * abs(t.value) if t.comparison == "approx" else 0.0,
+            "edition": edition,
+        }
+        # exact fractions of day counts, rounded once per GB/T 8170 (half to even): no float
+        # error decides a tie (89.95 % → 90.0 %)
+        units: list[tuple[str, str, Fraction | None, Fraction | None, int]] = [
+            ("target", t.region_code, _mean(ratio), _mean(by_day), len(ratio))
+        ]
+        units += [("city", str(c), ratio[c], by_day[c], 1) for c in ratio.index]
+        for level, unit, r, r_day, n in units:
+            ok = n > 0 and r is not None and r_day is not None
+            value = float(round(r, decimals)) if ok else None  # type: ignore[arg-type]
+            meets = (
+                compare(value, t.comparison, t.value, approx_tolerance)
+                if value is not None
+                else None
+            )
+            rows.append(
+                {
+                    **common,
+                    "level": level,
+                    "unit": unit,
+                    "cities_covered": len(covered_list) if level == "target" else 1,
+                    "cities_assessed": n,
+                    "cities_missing": ",".join(missing) if level == "target" else "",
+                    "good_days_ratio": value,
+                    "good_days_ratio_raw": float(r) if ok else None,  # type: ignore[arg-type]
+                    "good_days_ratio_by_day": (
+                        float(round(r_day, decimals)) if ok else None  # type: ignore[arg-type]
+                    ),
+                    "meets": meets,
+                    "verdict": _verdict(meets, t.target_year == year),
+                }
+            )
     return pd.DataFrame(rows)

@@ -4,10 +4,11 @@ Figures come from :func:`lanxi.services.env_store.air_annual` (the HJ 663-2013 a
 of :func:`lanxi.services.environment.air_annual`, as ``lanxi air annual`` computes it) on the
 store's observations of the year: a station's day from its hourly observations when it has any
 that day, otherwise from its stored daily values (no day counted twice). The data's year picks the
-edition in force on its last day (HJ 633 / GB 3095 2012 before 2026-03-01, 2026 from then); a
-target set before 2026 (the 2025 target of 90 %) is assessed with the 2012 edition it was set
-under, and the report says so — for a year from 2026 on, the evaluation is run a second time under
-the 2012 edition for that comparison.
+edition in force on its last day for the GB 3095 limits (HJ 633 / GB 3095 2012 before 2026-03-01,
+2026 from then) and the edition in force on each day for the daily AQI (good days), as the
+calendar. The plan targets are read from :func:`lanxi.services.env_views.air_targets` — the one
+assessment the CLI (``lanxi air targets``), the API and the dashboard show: which cities a target
+covers, the group value, the comparison and the verdict are decided there, not here.
 """
 
 from __future__ import annotations
@@ -29,11 +30,8 @@ from lanxi.reports.builders.common import (
 )
 from lanxi.reports.content import Figure, Report, Section
 from lanxi.reports.i18n import t
-from lanxi.services import env_store
-from lanxi.services.monitoring.common import targets_of
-from lanxi.services.store import session
+from lanxi.services import env_store, env_views
 from lanxi.standards.hj633 import edition_for
-from lanxi.storage.models import PlanRow
 
 INDICATOR = "air_good_days_ratio"
 EDITION_TITLES = {
@@ -43,33 +41,8 @@ EDITION_TITLES = {
 
 
 def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
-    """The plans' good-days targets, each with the date its plan was issued and its edition."""
-    out = []
-    with session(url) as s:
-        for tg in targets_of(s):
-            if tg.indicator_id != INDICATOR:
-                continue
-            plan = s.get(PlanRow, tg.plan_id)
-            issued = plan.date if plan is not None else None
-            set_year = issued.year if issued else None
-            # the edition in force when the plan was issued (the date of change lives in the
-            # HJ 633 data files); a plan without a date predates the 2026 editions
-            edition = edition_for(issued) if issued is not None else "2012"
-            row: dict[str, Any] = {
-                "target_id": tg.id,
-                "plan": tg.plan_id,
-                "plan_title": plan.title if plan is not None else tg.plan_id,
-                "region_code": tg.region_code,
-                "target_value": tg.target_value,
-                "target_year": tg.target_year,
-                "issued": issued.isoformat() if issued else None,
-                "set_year": set_year,
-                "edition": edition,
-                "source": tg.source,
-            }
-            out.append(row)
-    out.sort(key=lambda r: (r["target_year"] < year, r["target_year"], r["target_id"]))
-    return out
+    """The target rows of the service's assessment of ``year`` (nearest target year first)."""
+    return [dict(r) for r in env_views.air_targets(url, year=year) if r["level"] == "target"]
 
 
 def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -89,27 +62,22 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         result = env_store.air_annual(year, url=url)
     except NotFoundError:
         return no_data_report(report, t("no_data.air", lang, year=year))
-    report.synthetic = _synthetic(url, year)
+    report.synthetic = env_store.has_synthetic(
+        "air", dt.date(year, 1, 1), dt.date(year + 1, 1, 1), url=url
+    )
     recs = records_of(result)
     targets = _targets(url, year)
-    # the target the year is assessed against: the nearest one not yet past, else the last
-    target = next(
-        (x for x in targets if x["target_year"] >= year), targets[-1] if targets else None
-    )
+    for x in targets:
+        x["verdict_text"] = x["verdict_zh"] if lang == "zh" else x["verdict_en"]
+    # the targets of the nearest target year (the service orders them so)
+    nearest = [x for x in targets if x["target_year"] == targets[0]["target_year"]]
+    target = nearest[0] if nearest else None
     older = target is not None and target["edition"] != edition
-    if older:
-        assert target is not None
-        old = records_of(env_store.air_annual(year, edition=target["edition"], url=url))
-        ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in old}
-    else:
-        ratio_for_target = {(r["level"], r["unit"]): r["good_days_ratio"] for r in recs}
+    verdicts = env_views.air_city_verdicts(url, year=year)
     for r in recs:
-        r["target_ratio"] = ratio_for_target.get((r["level"], r["unit"]))
-        if target is not None and r["target_ratio"] is not None:
-            # the ratio is reported to 0.1 % (HJ 663 数据修约) and compared as reported; round()
-            # drops the float noise of ×100 (0.58 × 100 = 57.99999999999999)
-            pct = round(100 * r["target_ratio"], 6)
-            r["meets_target"] = pct >= float(target["target_value"])
+        v = verdicts.get(str(r.get("region_code"))) if r["level"] == "city" else None
+        r["target_ratio"] = None if v is None else float(v["good_days_ratio"]) / 100.0
+        r["meets_target"] = None if v is None else v[f"verdict_{'zh' if lang == 'zh' else 'en'}"]
         r["days_valid"] = all(
             r.get(f"{p}_valid") for p in ("so2", "no2", "pm10", "pm2_5", "co", "o3_8h")
         )
@@ -124,20 +92,21 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
     ed.paragraphs.append(t("para.air_edition", lang, year=year, hj=hj, gb=gb))
     for x in targets:
         x["edition_title"] = " / ".join(EDITION_TITLES[x["edition"]])
-    if target is not None:
+    for x in nearest:
         ed.paragraphs.append(
             t(
                 "para.air_target",
                 lang,
-                value=target["target_value"],
-                year=target["target_year"],
-                plan=target["plan_title"],
-                issued=target["issued"] or "—",
-                edition=" / ".join(EDITION_TITLES[target["edition"]]),
+                value=x["target_value"],
+                year=x["target_year"],
+                plan=x["plan_title"],
+                issued=x["issued"] or "—",
+                edition=x["edition_title"],
             )
         )
-        if older:
-            ed.paragraphs.append(t("para.air_target_recomputed", lang, edition=target["edition"]))
+    if older:
+        assert target is not None
+        ed.paragraphs.append(t("para.air_target_recomputed", lang, edition=target["edition"]))
     ed.tables.append(
         table(
             "targets",
@@ -145,18 +114,21 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             [
                 col("target_id", lang),
                 col("plan", lang),
-                col("region_code", lang),
+                col("scope_name", lang),
                 col("target_value", lang, "percent", digits=0, scale=0.01),
                 col("target_year", lang),
                 col("issued", lang),
                 col("edition_title", lang),
-                col("source", lang),
+                col("good_days_ratio", lang, "percent", digits=1, scale=0.01),
+                col("verdict_text", lang),
             ],
             targets,
-            "lanxi.services.monitoring.common.targets_of (targets.yaml)",
+            "lanxi.services.env_views.air_targets (targets.yaml; the mean of the covered cities)",
         )
     )
 
+    values = {float(x["target_value"]) for x in nearest}
+    line = values.pop() if len(values) == 1 else None
     good = Section(id="good-days", title=t("section.good_days", lang))
     if not all(r["days_valid"] for r in cities):
         good.paragraphs.append(t("para.air_validity", lang))
@@ -176,7 +148,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
                     digits=1,
                     label=t("col.target_ratio", lang, edition=target["edition"] if target else ""),
                 ),
-                col("meets_target", lang, "bool"),
+                col("meets_target", lang),
                 col("days_valid", lang, "bool"),
             ],
             cities,
@@ -196,10 +168,8 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
                 ],
                 title=t("fig.good_days", lang, year=year),
                 ylabel="%",
-                target=float(target["target_value"]) if target else None,
-                target_label=t(
-                    "legend.target", lang, value=target["target_value"] if target else ""
-                ),
+                target=line,
+                target_label=t("legend.target", lang, value=line if line is not None else ""),
             ),
             source=src,
         )
@@ -248,25 +218,6 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
     pol.figures.append(_station_map(stations, year, src, lang))
     report.sections = [ed, good, pol]
     return report
-
-
-def _synthetic(url: str | None, year: int) -> bool:
-    from sqlalchemy import func, select
-
-    from lanxi.storage.env_models import AirObservationRow
-
-    start, stop = dt.datetime(year, 1, 1), dt.datetime(year + 1, 1, 1)
-    with session(url) as s:
-        n = s.scalar(
-            select(func.count())
-            .select_from(AirObservationRow)
-            .where(
-                AirObservationRow.synthetic.is_(True),
-                AirObservationRow.time >= start,
-                AirObservationRow.time < stop,
-            )
-        )
-    return bool(n)
 
 
 _RATIO_BINS = ((0.8, "#E60012"), (0.9, "#F5C400"), (1.01, "#1FAE52"))

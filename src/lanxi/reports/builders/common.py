@@ -214,16 +214,27 @@ def no_data_report(report: Report, reason: str | None = None) -> Report:
 def region_filter(
     records: list[dict[str, Any]], region: str | None, keys: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """Records whose ``keys`` (e.g. city, province) name ``region``; all when region is None."""
+    """Records whose ``keys`` (e.g. city, province) name ``region``; all when region is None.
+
+    Region and values are compared by code through the one lookup
+    (:func:`lanxi.services.regions.region_code`): 海南, 海南州 and 632500 select the same rows,
+    and so do 甘肃, 甘肃省 and 620000. A value no region answers to is compared as text.
+    """
     if region is None:
         return records
-    r = region.strip()
-    from lanxi.services.analytics import plan_regions
+    from lanxi.services.regions import region_lookup
 
-    regions = plan_regions()
-    if r in regions.index:  # a code: compare by the region's name
-        r = str(regions.at[r, "name"])
-    return [x for x in records if any(_same_place(x.get(k), r) for k in keys)]
+    lookup = region_lookup()
+    r = region.strip()
+    code = lookup.get(r)
+    return [
+        x
+        for x in records
+        if any(
+            _same_place(x.get(k), r) or (code is not None and lookup.get(x.get(k)) == code)
+            for k in keys
+        )
+    ]
 
 
 def _same_place(value: Any, region: str) -> bool:

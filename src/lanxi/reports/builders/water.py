@@ -8,7 +8,6 @@ warnings|annual|compensation`` and the API — so the numbers are the same by co
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import pandas as pd
@@ -86,29 +85,7 @@ def _positions(sections: list[str]) -> dict[str, tuple[float, float]]:
     sections, not their stations), so the map places them on a small circle around the seat of
     the prefecture in ``region_code`` and says so in its note.
     """
-    from lanxi.services.analytics import plan_regions
-
-    regions = plan_regions()
-    info = env_store.bundled_sections().set_index("id")
-    by_city: dict[str, list[str]] = {}
-    out: dict[str, tuple[float, float]] = {}
-    for sid in sections:
-        if sid not in info.index:
-            continue
-        lon, lat = info.at[sid, "lon"], info.at[sid, "lat"]
-        if lon and lat:
-            out[sid] = (float(lon), float(lat))
-        else:
-            by_city.setdefault(str(info.at[sid, "region_code"]), []).append(sid)
-    for code, ids in by_city.items():
-        if code not in regions.index or not regions.at[code, "lon"]:
-            continue
-        x0, y0 = float(regions.at[code, "lon"]), float(regions.at[code, "lat"])
-        for k, sid in enumerate(ids):
-            a = 2 * math.pi * k / len(ids)
-            r = 0.0 if len(ids) == 1 else 0.15
-            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a))
-    return out
+    return env_store.section_positions(sections)
 
 
 def _section_map(
@@ -151,24 +128,7 @@ def flag_synthetic(
     report: Report, url: str | None, start: dt.date, stop: dt.date, section: str | None = None
 ) -> None:
     """Flag the report when a stored sample of the period (and section) is synthetic."""
-    from sqlalchemy import func, select
-
-    from lanxi.services.store import session
-    from lanxi.storage.env_models import WaterSampleRow
-
-    q = (
-        select(func.count())
-        .select_from(WaterSampleRow)
-        .where(
-            WaterSampleRow.synthetic.is_(True),
-            WaterSampleRow.time >= dt.datetime.combine(start, dt.time()),
-            WaterSampleRow.time < dt.datetime.combine(stop, dt.time()),
-        )
-    )
-    if section is not None:
-        q = q.where(WaterSampleRow.section_id == section)
-    with session(url) as s:
-        report.synthetic = bool(s.scalar(q))
+    report.synthetic = env_store.has_synthetic("water", start, stop, section=section, url=url)
 
 
 def period_bounds(period: pd.Period) -> tuple[dt.date, dt.date]:
@@ -308,7 +268,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
     """季度水质预警通报: sections that missed their target in the quarter or fell year on year."""
     quarter = require_period(req, "quarter")
     lang = req.lang
-    rules = WarningRules()
+    rules = env.warning_rules()
     editions, methods = _editions_water(lang)
     methods.append(
         t(

@@ -256,6 +256,14 @@ def synthetic_observations(
     frame = pd.DataFrame(rows).drop_duplicates(
         subset=["indicator_id", "region_code", "period"], keep="first"
     )
+    # what the environment data produce is derived from them, never invented beside them
+    derived = environment_figures(session, ref)
+    if not derived.empty:
+        years = {(i, p) for i, p in zip(derived["indicator_id"], derived["period"], strict=True)}
+        own = [
+            (i, p) not in years for i, p in zip(frame["indicator_id"], frame["period"], strict=True)
+        ]
+        frame = pd.concat([frame.loc[own], derived], ignore_index=True)
     taken = _occupied(session, sorted(frame["indicator_id"].unique()))
     keep = [
         (i, r, p) not in taken
@@ -304,6 +312,71 @@ def synthetic_progress(
                     )
     cols = ["task_id", "agency_id", "period", "progress", "percent", "narrative", "evidence_links"]
     return pd.DataFrame(rows, columns=cols)
+
+
+def environment_figures(session: Session, ref: Any = None) -> pd.DataFrame:
+    """The demo's plan-figure rows derived from the stored environment data (text cells).
+
+    :func:`lanxi.services.env_views.plan_figures` of the session's store, as template rows;
+    indicators missing from the catalogue are left out. Empty without environment data.
+    """
+    from lanxi.services import env_views
+
+    ref = ref or load_reference(session)
+    url = session.get_bind().engine.url.render_as_string(hide_password=False)
+    figs = env_views.plan_figures(url)
+    figs = figs[figs["indicator_id"].isin(list(ref.indicators))]
+    if figs.empty:
+        return pd.DataFrame()
+    return pd.DataFrame(
+        {
+            "indicator_id": figs["indicator_id"],
+            "region_code": figs["region_code"],
+            "period": figs["period"],
+            "value": [f"{v:.4f}" for v in figs["value"]],
+            "unit": [ref.indicators[i]["unit"] for i in figs["indicator_id"]],
+            "source": "synthetic: derived from the stored environment data (lanxi env demo)",
+            "note": "合成数据 synthetic, derived from the environment demo data",
+        }
+    )
+
+
+def sync_environment_figures(session: Session) -> SubmitResult | None:
+    """Replace the demo's plan figures the environment data produce by the derived ones.
+
+    Called after ``lanxi env demo``: where synthetic plan figures exist for an indicator and
+    year the environment data cover, the derived values are stored as new approved synthetic
+    versions (a batch, audited), so the progress reports and the air report read one figure.
+    Nothing happens without synthetic plan figures (a store without ``lanxi demo``).
+    """
+    derived = environment_figures(session)
+    if derived.empty:
+        return None
+    has_demo = session.scalar(
+        select(func.count())
+        .select_from(OBS)
+        .where(
+            OBS.c.synthetic.is_(True), OBS.c.indicator_id.in_(sorted(set(derived["indicator_id"])))
+        )
+    )
+    if not has_demo:
+        return None
+    taken = _occupied(session, sorted(derived["indicator_id"].unique()))
+    keep = [
+        (i, r, p) not in taken
+        for i, r, p in zip(
+            derived["indicator_id"], derived["region_code"], derived["period"], strict=True
+        )
+    ]
+    return submit_frame(
+        session,
+        derived.loc[keep].reset_index(drop=True),
+        system_principal(DEMO_ACTOR),
+        kind="observations",
+        file_name=f"{DEMO_PREFIX}-environment-figures",
+        status="approved",
+        synthetic=True,
+    )
 
 
 def generate_synthetic(

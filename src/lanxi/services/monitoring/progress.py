@@ -7,6 +7,7 @@ stable JSON shape of ``lanxi progress`` (fields are only ever added).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import cache
 from typing import Any
@@ -23,6 +24,7 @@ from lanxi.services.monitoring.common import (
     targets_of,
 )
 from lanxi.services.monitoring.queries import approved_observations
+from lanxi.services.regions import to_code
 from lanxi.standards import load_standard
 from lanxi.storage.models import PlanRow
 
@@ -84,14 +86,16 @@ def progress_records(
         ``target_id, plan, indicator_id, indicator_name, region_code, region_name, comparison,
         unit, baseline_value, baseline_year, baseline_source, latest_value, latest_period,
         target_value, target_year, expected_value, projected_value, gap, actual_rate,
-        required_rate, ratio, score, status, status_label, method, synthetic, n_observations,
-        notes``.
+        required_rate, ratio, score, status, status_label, status_zh, status_en (the words every
+        surface shows, :func:`status_label`), nature, nature_zh (约束性 / 预期性), method,
+        synthetic, n_observations, notes``.
     """
     ref = ref or load_reference(session)
     params = params_for(method, tolerance=tolerance)
     if plan is not None and session.get(PlanRow, plan) is None:
         raise NotFoundError(f"no plan '{plan}' (list them with `lanxi plans`)")
     wanted = None
+    region = to_code(region)  # 海南, 海南州, 632500: one region
     if region is not None:
         if region not in ref.regions:
             raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")
@@ -120,6 +124,7 @@ def progress_records(
         used = pts if base_year is None else [p for p in pts if p[0] > base_year]
         res = assess(
             [(p[0], p[1]) for p in pts],
+            as_of=None if as_of is None else _decimal_year(as_of),
             target=t.target_value,
             target_year=t.target_year,
             comparison=t.comparison,
@@ -163,6 +168,10 @@ def progress_records(
                 "score": res.score,
                 "status": res.status,
                 "status_label": res.label,
+                "status_zh": status_label(res.status, "zh"),
+                "status_en": status_label(res.status, "en"),
+                "nature": t.nature,
+                "nature_zh": nature_label(t.nature, "zh"),
                 "method": params.name,
                 "synthetic": any(p[3] for p in used) if used else False,
                 "n_observations": len(pts),
@@ -170,6 +179,29 @@ def progress_records(
             }
         )
     return out
+
+
+def status_label(status: str, lang: str = "zh") -> str:
+    """The words of a progress status on every surface.
+
+    From ``status_labels`` of progress_methods.yaml: 已达到, 未达到, 按期推进, 需加快, 进展有限,
+    倒退, 数据不足 (docs/monitoring.md, "Status rules").
+    """
+    labels = progress_config()["status_labels"]
+    return str(labels[status]["zh" if lang == "zh" else "en"])
+
+
+def nature_label(nature: str | None, lang: str = "zh") -> str | None:
+    """约束性 / 预期性 (binding / expected) of a target, None where the plan does not say."""
+    if nature is None:
+        return None
+    labels = progress_config()["nature_labels"]
+    return str(labels[nature]["zh" if lang == "zh" else "en"]) if nature in labels else nature
+
+
+def _decimal_year(day: dt.date) -> float:
+    days = 366 if calendar.isleap(day.year) else 365
+    return day.year + (day.timetuple().tm_yday - 1) / days
 
 
 def _year(x: float | None) -> float | int | None:

@@ -24,6 +24,7 @@ from lanxi.services.monitoring.permissions import (
     observation_scope,
 )
 from lanxi.services.monitoring.submit import OBS, PROGRESS, as_principal
+from lanxi.services.regions import to_code
 from lanxi.storage.models import AuditLogRow, WorkflowStatus
 
 STATUSES = tuple(s.value for s in WorkflowStatus)
@@ -122,23 +123,35 @@ def _can_read_unapproved(user: Principal) -> bool:
     return True
 
 
+#: Requests for unapproved rows besides one status: ``pending`` (current draft, submitted and
+#: returned rows) and ``all`` (current rows of every status).
+PENDING_REQUESTS = ("pending", "all")
+
+
 def visible_status(principal: Principal, status: str | None) -> str | None:
-    """The status filter a reader gets: checked, and ``approved`` for readers of published data.
+    """The status filter a reader gets: **approved unless pending data are asked for**.
+
+    Every reader, signed in or not, sees the latest approved version of each key by default
+    (``status`` None → ``approved``). Readers allowed to see unapproved rows ask for them with a
+    status (``draft``, ``submitted``, ``returned``), ``pending`` (all three) or ``all`` (current
+    rows of every status); each record carries its ``status`` so a surface can mark it.
 
     Raises
     ------
     NotFoundError
-        ``status`` is not one of :data:`STATUSES`.
+        ``status`` is not one of :data:`STATUSES` or :data:`PENDING_REQUESTS`.
     PermissionDenied
         A reader of published data only asking for another status.
     """
-    if status is not None and status not in STATUSES:
-        raise NotFoundError(f"no status '{status}': use one of {', '.join(STATUSES)}")
-    if _can_read_unapproved(principal):
-        return status
-    if status not in (None, "approved"):
+    if status is not None and status not in (*STATUSES, *PENDING_REQUESTS):
+        raise NotFoundError(
+            f"no status '{status}': use one of {', '.join((*STATUSES, *PENDING_REQUESTS))}"
+        )
+    if status in (None, "approved"):
+        return "approved"
+    if not _can_read_unapproved(principal):
         authorize(principal, Action.READ_UNAPPROVED)
-    return "approved"
+    return status
 
 
 def select_versions(table: Table, key: list[str], status: str | None) -> Select[Any]:
@@ -150,7 +163,11 @@ def select_versions(table: Table, key: list[str], status: str | None) -> Select[
     if status == "approved":
         return _latest_approved(table, key)
     q = select(table).where(table.c.is_current)
-    return q if status is None else q.where(table.c.status == status)
+    if status in (None, "all"):
+        return q
+    if status == "pending":
+        return q.where(table.c.status != WorkflowStatus.APPROVED.value)
+    return q.where(table.c.status == status)
 
 
 def list_observations(
@@ -175,9 +192,10 @@ def list_observations(
         An indicator id.
     region : str, optional
         A region code; its sub-regions are included.
-    status : {"draft", "submitted", "approved", "returned"}, optional
-        ``approved``: the latest approved version of each key; another status: current rows with
-        that status; none: current rows (the public: latest approved).
+    status : {"approved", "draft", "submitted", "returned", "pending", "all"}, optional
+        None or ``approved`` (default, for every reader): the latest approved version of each
+        key; a status: current rows with it; ``pending``: current unapproved rows; ``all``:
+        current rows of every status (unapproved ones for readers allowed to see them).
     history : bool
         Every version (old ones too), oldest first within a key.
     synthetic : bool, optional
@@ -201,12 +219,15 @@ def list_observations(
     status = visible_status(principal, status)
     if indicator is not None and indicator not in ref.indicators:
         raise NotFoundError(f"no indicator '{indicator}' (list them with `lanxi indicators`)")
+    region = to_code(region)  # 海南, 海南州, 632500: one region
     if region is not None and region not in ref.regions:
         raise NotFoundError(f"no region '{region}' (list them with `lanxi regions`)")
     key = ["indicator_id", "region_code", "period"]
     if history:
         q = select(OBS)
-        if status is not None:
+        if status == "pending":
+            q = q.where(OBS.c.status != WorkflowStatus.APPROVED.value)
+        elif status not in (None, "all"):
             q = q.where(OBS.c.status == status)
     else:
         q = select_versions(OBS, key, status)

@@ -35,6 +35,7 @@ from lanxi.services.monitoring.common import (
     units_table,
 )
 from lanxi.services.monitoring.validate import OBSERVATION_COLUMNS, PROGRESS_COLUMNS
+from lanxi.services.regions import to_code
 
 TemplateKind = Literal["observations", "task-progress"]
 
@@ -176,6 +177,7 @@ def write_template(
     if kind not in ("observations", "task-progress"):
         raise NotFoundError(f"no template '{kind}': use observations or task-progress")
     ref = load_reference(session)
+    regions = [str(to_code(r)) for r in regions]  # 海南, 海南州, 632500: one region
     _check(ref, kind, indicators, regions, tasks, agencies)
     out = Path(out)
     suffix = out.suffix.lower()

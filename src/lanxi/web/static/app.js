@@ -23,6 +23,17 @@
       });
     });
   }
+  /* every row of a list route, page by page (the API pages at 1,000 rows: never truncate) */
+  function apiAll(path, params) {
+    var rows = [];
+    function next(offset) {
+      return api(path, Object.assign({}, params, { limit: 1000, offset: offset })).then(function (p) {
+        rows = rows.concat(p.items);
+        return rows.length < p.total && p.items.length ? next(rows.length) : { total: p.total, items: rows };
+      });
+    }
+    return next(0);
+  }
   function post(path, body) {
     return fetch(API + path, {
       method: "POST", credentials: "same-origin",
@@ -38,7 +49,8 @@
   }
   function fmt(v, digits) {
     if (v === null || v === undefined || v === "") return "";
-    if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(digits === undefined ? 2 : digits);
+    /* with digits given, always that many (91.0 %, as the reports print it) */
+    if (typeof v === "number") return digits !== undefined ? v.toFixed(digits) : (Number.isInteger(v) ? String(v) : v.toFixed(2));
     if (typeof v === "boolean") return v ? t("answer_yes") : t("answer_no");
     return String(v);
   }
@@ -64,7 +76,11 @@
     });
     tb.appendChild(body); box.appendChild(tb);
   }
-  function statusBadge(s) { return el("span", { "class": "badge " + s }, t("status_" + s)); }
+  /* the status words come with the record (status_zh / status_en: one table for every surface) */
+  function statusBadge(r) {
+    var words = document.body.dataset.lang === "en" ? r.status_en : r.status_zh;
+    return el("span", { "class": "badge " + r.status }, (words || t("status_" + r.status)) + (r.nature_zh && document.body.dataset.lang !== "en" ? "（" + r.nature_zh + "）" : ""));
+  }
   function withSyn(text, syn) {
     var s = el("span", {}, text);
     if (syn) s.appendChild(el("span", { "class": "syn" }, "(" + t("synthetic") + ")"));
@@ -95,7 +111,7 @@
 
   /* ---------------------------------------------------------------- overview */
   function overview() {
-    Promise.all([layer("county"), api("/groups"), api("/regions", { limit: 1000 })]).then(function (res) {
+    Promise.all([layer("county"), api("/groups"), apiAll("/regions", {})]).then(function (res) {
       var fc = res[0], groups = {}, regions = {};
       res[1].items.forEach(function (g) { groups[g.id] = g.members.map(function (m) { return m.code; }); });
       res[2].items.forEach(function (r) { regions[r.code] = r; });
@@ -126,7 +142,7 @@
         ["region_name", t("col_region")],
         ["latest_value", t("col_latest"), function (r) { return withSyn(fmt(r.latest_value) + " " + (r.unit || "") + " (" + (r.latest_period || "") + ")", r.synthetic); }],
         ["target_value", t("col_target"), function (r) { return (r.comparison === "ge" ? "≥ " : r.comparison === "le" ? "≤ " : "") + fmt(r.target_value) + " (" + r.target_year + ")"; }],
-        ["status", t("col_status"), function (r) { return statusBadge(r.status); }],
+        ["status", t("col_status"), function (r) { return statusBadge(r); }],
       ]);
     }).catch(function (e) { showError("targets", e); });
     api("/tasks/status", { overdue: "true", limit: 10 }).then(function (p) {
@@ -137,7 +153,7 @@
         ["progress", t("col_progress"), function (r) { return withSyn(fmt(r.progress) + " " + fmt(r.percent, 0) + "%", r.synthetic); }],
       ]);
     }).catch(function (e) { showError("overdue", e); });
-    api("/water/monthly", { limit: 1000 }).then(function (p) {
+    apiAll("/water/monthly", {}).then(function (p) {
       var ok = p.items.filter(function (s) { return s.meets_target; }).length;
       var month = p.items.length ? p.items[0].period : "";
       document.getElementById("water-summary").textContent = month + ": " + ok + " / " + p.total + " " + t("sections_meeting");
@@ -156,7 +172,7 @@
     var sel = document.getElementById("indicator"), rsel = document.getElementById("region");
     var params = new URLSearchParams(location.search);
     var seriesChart = chart("series-chart"), choro = map("choro-map"), choroLayer = null;
-    Promise.all([api("/indicators", { limit: 1000 }), api("/regions", { limit: 1000 }), layer("county")]).then(function (res) {
+    Promise.all([apiAll("/indicators", {}), apiAll("/regions", {}), layer("county")]).then(function (res) {
       res[0].items.forEach(function (i) { sel.appendChild(el("option", { value: i.id }, i.name + " (" + i.unit + ")")); });
       res[1].items.forEach(function (r) { if (r.level !== "county") rsel.appendChild(el("option", { value: r.code }, r.name)); });
       sel.value = params.get("indicator") || "urbanization_rate";
@@ -166,27 +182,33 @@
       function draw() {
         var ind = sel.value, reg = rsel.value;
         Promise.all([
-          api("/observations", { indicator: ind, limit: 1000 }),
-          api("/targets", { indicator: ind, kind: "target", limit: 1000 }),
+          /* approved values unless ?pending=1 asks for the pending ones too (they are marked) */
+          apiAll("/observations", { indicator: ind, status: params.get("pending") ? "all" : null }),
+          apiAll("/targets", { indicator: ind, kind: "target" }),
         ]).then(function (r2) {
           var obs = r2[0].items, own = obs.filter(function (o) { return o.region_code === reg; });
           own.sort(function (a, b) { return a.period < b.period ? -1 : 1; });
           var tg = r2[1].items.filter(function (x) { return x.region_code === reg; });
           var series = [{ name: t("observed"), type: "line", data: own.map(function (o) { return [o.period, o.value]; }) }];
-          if (tg.length) {
-            var x = tg[0], base = own.length ? own[0] : null;
+          /* every target of the region, as the API lists them (the page chooses none) */
+          tg.forEach(function (x) {
+            var base = own.length ? own[0] : null;
             var by = x.baseline_year || (base && parseInt(base.period, 10)), bv = x.baseline_value !== null ? x.baseline_value : base && base.value;
             if (by && bv !== null && bv !== undefined) {
-              series.push({ name: t("target_path"), type: "line", lineStyle: { type: "dashed" }, data: [[String(by), bv], [String(x.target_year), x.target_value]] });
+              series.push({ name: t("target_path") + " " + x.target_year + " (" + x.plan + ")", type: "line", lineStyle: { type: "dashed" }, data: [[String(by), bv], [String(x.target_year), x.target_value]] });
             }
-          }
+          });
           seriesChart.setOption({
             tooltip: { trigger: "axis" }, legend: {}, animation: false,
             xAxis: { type: "category", data: Array.from(new Set([].concat.apply([], series.map(function (s) { return s.data.map(function (d) { return d[0]; }); })))).sort() },
             yAxis: { type: "value", scale: true }, series: series,
           }, true);
           table("obs-table", own, [
-            ["period", t("col_period")], ["value", t("col_value"), function (o) { return withSyn(fmt(o.value), o.synthetic); }],
+            ["period", t("col_period")], ["value", t("col_value"), function (o) {
+              var v = withSyn(fmt(o.value), o.synthetic);
+              if (o.status && o.status !== "approved") v.appendChild(el("span", { "class": "badge pending " + o.status }, t("wf_" + o.status)));
+              return v;
+            }],
             ["unit", t("col_unit")], ["source", t("col_source")],
           ]);
           var latest = {};
@@ -219,8 +241,8 @@
   function tasks() {
     var c = chart("task-chart");
     function load() {
-      var q = { province: document.getElementById("province").value, agency: document.getElementById("agency").value, limit: 1000 };
-      api("/tasks/status", q).then(function (p) {
+      var q = { province: document.getElementById("province").value, agency: document.getElementById("agency").value };
+      apiAll("/tasks/status", q).then(function (p) {
         var counts = {};
         p.items.forEach(function (r) { counts[r.progress || "—"] = (counts[r.progress || "—"] || 0) + 1; });
         var keys = Object.keys(counts);
@@ -240,7 +262,7 @@
     }
     document.getElementById("task-filter").addEventListener("submit", function (ev) { ev.preventDefault(); load(); });
     function loadCompletion() {
-      api("/tasks/completion", { by: document.getElementById("by").value, limit: 1000 }).then(function (p) {
+      apiAll("/tasks/completion", { by: document.getElementById("by").value }).then(function (p) {
         table("completion-table", p.items, [
           ["name", t("col_group"), function (r) { return fmt(r.name || r.group); }],
           ["assignments", t("col_assignments")], ["completed", t("col_completed")],
@@ -271,23 +293,18 @@
   }
 
   /* ------------------------------------------------------------------- water */
-  var CLASS_COLOURS = { 1: "#1f78b4", 2: "#1f78b4", 3: "#33a02c", 4: "#ffdd00", 5: "#ff7f00", 6: "#e31a1c" };
+  /* colours come from the standards' data (/legends); positions from the service (/water/monthly:
+     lon, lat, position): the page draws them and decides nothing */
   function water() {
     var m = map("water-map");
-    Promise.all([api("/water/monthly", { limit: 1000 }), api("/regions", { level: "prefecture", limit: 1000 }), layer("prefecture")]).then(function (res) {
-      var rows = res[0].items, pref = {};
-      res[1].items.forEach(function (r) { pref[r.name] = r; });
+    Promise.all([apiAll("/water/monthly", {}), api("/legends"), layer("prefecture")]).then(function (res) {
+      var rows = res[0].items, colours = {};
+      res[1].water_classes.forEach(function (c) { colours[c.water_class] = c.colour; });
       var base = L.geoJSON(res[2], { style: { color: "#777", weight: 0.8, fillColor: "#dde6ee", fillOpacity: 0.5 } }).addTo(m);
       m.fitBounds(base.getBounds());
-      var used = {};
       rows.forEach(function (s) {
-        var lat = s.lat, lon = s.lon, p = pref[s.city];
-        if ((lat === null || lat === undefined) && p) {
-          var n = used[s.city] = (used[s.city] || 0) + 1;
-          lat = p.lat + 0.08 * (n - 1); lon = p.lon + 0.08 * (n - 1);
-        }
-        if (lat === null || lat === undefined) return;
-        L.circleMarker([lat, lon], { radius: 9, color: "#222", weight: 1, fillColor: CLASS_COLOURS[s.water_class] || "#999", fillOpacity: 0.95 })
+        if (s.lat === null || s.lat === undefined) return;
+        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: 1, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
           .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class).addTo(m);
       });
       document.getElementById("water-month").textContent = rows.length ? rows[0].period : "";
@@ -301,36 +318,47 @@
       table("water-warnings", p.items, [["section", t("col_section")], ["quarter", t("col_period")], ["warned", "预警 warned", function (r) { return fmt(r.warned); }], ["reasons", t("col_problem")]]);
     }).catch(function (e) { showError("water-warnings", e); });
     api("/water/annual").then(function (p) {
-      table("water-annual", p.items, [["region", t("col_region")], ["level", "level"], ["share_meeting", t("col_meets"), function (r) { return fmt(100 * r.share_meeting, 0) + "%"; }], ["rank", "#"]]);
+      table("water-annual", p.items, [["region", t("col_region")], ["level", "level"],
+        ["annual_compliance", t("col_meets"), function (r) { return fmt(100 * r.annual_compliance, 1) + "%"; }],
+        ["sections_meeting", t("col_annual_mean_meets"), function (r) { return r.sections_meeting + " / " + r.sections; }], ["rank", "#"]]);
     }).catch(function (e) { showError("water-annual", e); });
   }
 
   /* --------------------------------------------------------------------- air */
   function air() {
     var sel = document.getElementById("city"), cal = chart("aqi-calendar"), good = chart("good-chart");
-    Promise.all([api("/air/annual", { level: "city" }), api("/targets", { indicator: "air_good_days_ratio", kind: "target", limit: 100 })]).then(function (res) {
-      var cities = res[0].items;
-      cities.forEach(function (c) { sel.appendChild(el("option", { value: c.unit }, c.unit)); });
-      sel.value = cities.some(function (c) { return c.unit === "兰州市"; }) ? "兰州市" : (cities[0] || {}).unit;
-      var target = res[1].items.length ? res[1].items[0].target_value : null;
+    Promise.all([api("/air/annual", { level: "city" }), api("/air/targets", { level: "target" }), api("/legends")]).then(function (res) {
+      var cities = res[0].items, targets = res[1].items, legends = res[2];
+      cities.forEach(function (c) { sel.appendChild(el("option", { value: c.region_code || c.unit }, c.unit)); });
+      sel.value = cities.length ? (cities[0].region_code || cities[0].unit) : "";
       var series = [{ type: "bar", name: t("good_days"), data: cities.map(function (c) { return +(100 * c.good_days_ratio).toFixed(1); }) }];
-      if (target !== null) series[0].markLine = { data: [{ yAxis: target, name: t("col_target") }], label: { formatter: t("col_target") + " " + target + "%" } };
+      /* every target the API assessed, drawn as given */
+      if (targets.length) series[0].markLine = { symbol: "none", data: targets.map(function (x) {
+        return { yAxis: x.target_value, name: x.scope_name, label: { formatter: x.scope_name + " " + x.target_value + "% (" + x.target_year + ")" } };
+      }) };
       good.setOption({ animation: false, tooltip: {}, xAxis: { type: "category", data: cities.map(function (c) { return c.unit; }), axisLabel: { interval: 0, rotate: 30 } },
                        yAxis: { type: "value", max: 100, name: "%" }, series: series });
       table("air-annual", cities, [["unit", t("col_city")], ["good_days", "优良天数 good days"], ["aqi_days", "有效天数 valid days"],
         ["good_days_ratio", t("col_good_ratio"), function (r) { return withSyn(fmt(100 * r.good_days_ratio, 1) + "%", true); }],
         ["edition", t("col_edition"), function (r) { return "HJ 633-" + r.edition; }], ["method", "method"]]);
+      var zh = document.body.dataset.lang === "zh";
+      table("air-targets", targets, [["scope_name", t("col_region")],
+        ["target_value", t("col_target"), function (r) { return r.comparison_symbol + " " + fmt(r.target_value) + "% (" + r.target_year + ")"; }],
+        ["good_days_ratio", t("col_good_ratio"), function (r) { return r.good_days_ratio === null ? "—" : fmt(r.good_days_ratio, 1) + "%"; }],
+        ["edition", t("col_edition"), function (r) { return "HJ 633-" + r.edition; }],
+        ["verdict", t("col_status"), function (r) { return zh ? r.verdict_zh : r.verdict_en; }]]);
       function draw() {
-        api("/air/daily", { city: sel.value, limit: 1000 }).then(function (p) {
+        apiAll("/air/daily", { city: sel.value }).then(function (p) {
           var days = p.items.map(function (d) { return [d.date, d.aqi]; });
           var first = days.length ? days[0][0] : "2025-01-01", last = days.length ? days[days.length - 1][0] : first;
-          var eds = Array.from(new Set(p.items.map(function (d) { return "HJ 633-" + d.edition; })));
-          document.getElementById("edition").textContent = eds.join(", ");
+          var eds = Array.from(new Set(p.items.map(function (d) { return d.edition; })));
+          document.getElementById("edition").textContent = eds.map(function (e) { return "HJ 633-" + e; }).join(", ");
+          /* the AQI levels and colours of HJ 633 (表2 / 附录A) as the API gives them */
+          var levels = legends.aqi_levels[eds.length ? eds[eds.length - 1] : "2012"] || legends.aqi_levels["2012"];
+          var pieces = levels.map(function (l) { var x = { min: l.aqi_min, color: l.colour }; if (l.aqi_max !== null) x.max = l.aqi_max; return x; });
           cal.setOption({
             animation: false, tooltip: { formatter: function (x) { return x.value[0] + " AQI " + x.value[1]; } },
-            visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, pieces: [
-              { min: 0, max: 50, color: "#00e400" }, { min: 51, max: 100, color: "#ffff00" }, { min: 101, max: 150, color: "#ff7e00" },
-              { min: 151, max: 200, color: "#ff0000" }, { min: 201, max: 300, color: "#99004c" }, { min: 301, color: "#7e0023" }] },
+            visualMap: { type: "piecewise", orient: "horizontal", left: "center", bottom: 0, pieces: pieces },
             calendar: { range: [first, last], cellSize: ["auto", 22], top: 40, left: 40, right: 20, dayLabel: { nameMap: document.body.dataset.lang === "zh" ? "ZH" : "EN" } },
             series: [{ type: "heatmap", coordinateSystem: "calendar", data: days }],
           }, true);

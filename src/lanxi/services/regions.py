@@ -1,0 +1,151 @@
+"""One lookup from a region's name, in any of the forms people and data write, to its code.
+
+Regions are identified by code everywhere (GB/T 2260, ``LXCSQ`` for the agglomeration). Names
+reach Lanxi in several forms: the full name (临夏回族自治州), the short forms of the plans and of
+the station lists (临夏州, 临夏; 海南州, 海南; 兰州, 兰州市), English names, and former names and
+codes (湟中县, 630122). :func:`region_code` resolves every one of them through one table built from
+the bundled catalogue (``regions.csv`` and ``region_aliases.csv``):
+
+1. the code itself, the Chinese and the English name, every alias and former code;
+2. for provinces and prefecture-level units, the *stem* of the name: the name without its
+   administrative suffix (省, 市, 地区, 州 and the ethnic 自治州 forms: 临夏回族自治州 → 临夏,
+   海南藏族自治州 → 海南), and for an autonomous prefecture the stem with 州 (临夏州).
+
+A stem that two regions share is dropped (never guessed); an unknown name raises
+:class:`lanxi.errors.NotFoundError` naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lanxi.errors import NotFoundError
+
+#: Peoples named in the autonomous units of Gansu and Qinghai (回族自治州, 蒙古族藏族自治州, …).
+_PEOPLES = ("回", "藏", "蒙古", "土", "撒拉", "东乡", "保安", "哈萨克", "裕固")
+_AUTONOMOUS = re.compile(r"^(?P<stem>.+?)(?:(?:" + "|".join(_PEOPLES) + r")族)+自治州$")
+_SUFFIXES = ("省", "市", "地区", "州")
+
+
+def name_stems(name: str) -> tuple[str, ...]:
+    """Short forms of a province's or prefecture's name (临夏回族自治州 → 临夏, 临夏州).
+
+    Examples
+    --------
+    >>> name_stems("临夏回族自治州")
+    ('临夏', '临夏州')
+    >>> name_stems("兰州市")
+    ('兰州',)
+    >>> name_stems("甘肃省")
+    ('甘肃',)
+    """
+    m = _AUTONOMOUS.match(name)
+    if m:
+        return (m["stem"], m["stem"] + "州")
+    for suffix in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return (name[: -len(suffix)],)
+    return ()
+
+
+@dataclass(frozen=True)
+class RegionLookup:
+    """Name → code table and code → name of the bundled regions (see the module text)."""
+
+    codes: dict[str, str]
+    names: dict[str, str]
+    levels: dict[str, str]
+
+    def code(self, key: str) -> str:
+        """The code of ``key`` (a code, name, short name, English name or former name).
+
+        Raises
+        ------
+        NotFoundError
+            For a key no region answers to.
+        """
+        k = str(key).strip()
+        if k in self.codes:
+            return self.codes[k]
+        low = k.lower()
+        if low in self.codes:
+            return self.codes[low]
+        raise NotFoundError(
+            f"no region '{k}': give a code, name, short name or former name "
+            "(list them with `lanxi regions`)"
+        )
+
+    def get(self, key: object) -> str | None:
+        """The code of ``key``, or None when nothing answers to it (or it is empty)."""
+        if key is None or (isinstance(key, float) and key != key):
+            return None
+        try:
+            return self.code(str(key))
+        except NotFoundError:
+            return None
+
+    def name(self, code: str) -> str:
+        """The current Chinese name of ``code`` (the code itself when unknown)."""
+        return self.names.get(code, code)
+
+
+@lru_cache(maxsize=1)
+def region_lookup() -> RegionLookup:
+    """The lookup of the bundled catalogue's regions (built once per process)."""
+    from lanxi.data.catalog import bundled_catalog
+
+    cat = bundled_catalog()
+    codes: dict[str, str] = {}
+    stems: dict[str, set[str]] = {}
+    names: dict[str, str] = {}
+    levels: dict[str, str] = {}
+    for r in cat.regions:
+        names[r.code] = r.name
+        levels[r.code] = str(getattr(r.level, "value", r.level))
+        codes[r.code] = r.code
+        codes[r.name] = r.code
+        codes[r.name_en.lower()] = r.code
+        if levels[r.code] in ("province", "prefecture"):
+            for s in name_stems(r.name):
+                stems.setdefault(s, set()).add(r.code)
+    for a in cat.region_aliases:
+        codes.setdefault(a.alias_name, a.code)
+        if a.alias_code:
+            codes.setdefault(a.alias_code, a.code)
+    for s, found in stems.items():
+        if len(found) == 1:
+            codes.setdefault(s, next(iter(found)))
+    return RegionLookup(codes=codes, names=names, levels=levels)
+
+
+def region_code(key: str) -> str:
+    """The code of a region named in any form (see :class:`RegionLookup`).
+
+    Examples
+    --------
+    >>> [region_code(k) for k in ("临夏州", "临夏", "临夏回族自治州", "622900")]
+    ['622900', '622900', '622900', '622900']
+    >>> region_code("海南")
+    '632500'
+    """
+    return region_lookup().code(key)
+
+
+def region_name(code: str) -> str:
+    """The current Chinese name of a region code (the code itself when unknown)."""
+    return region_lookup().name(code)
+
+
+def to_code(key: str | None) -> str | None:
+    """``key`` as a region code when any region answers to it, else ``key`` unchanged.
+
+    For the ``region`` arguments of the services (CLI ``--region``, API ``region=``): 海南,
+    临夏州 and 632500 all select the same rows; an unknown key passes through, so the service's
+    own "no region" error names it.
+    """
+    if key is None:
+        return None
+    code = region_lookup().get(key)
+    return code if code is not None else key
