@@ -15,15 +15,29 @@ edition    SO2 24  NO2 24  PM10 24  CO 24 mg   O3 1h   O3 8h   PM2.5
 HJ 633-2026 4.2.2 drops the O3 1-hour maximum from the daily report and rounds concentrations
 per GB/T 8170 (integers, CO to 0.1 mg/m³) before the look-up; the 2012 edition uses them as
 given. The edition of a day is the one in force on it (2026 from 2026-03-01, HJ 633-2026 封面).
+Control points (对照点) are not 城市点 and stay out of a city's day: the stations CNEMC marks so,
+read from the bundled station list's ``control_point`` column with the ``csv`` module.
 Independent of the code under test: no import from ``lanxi``.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import sqlite3
 from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+
+STATIONS_CSV = (
+    Path(__file__).resolve().parents[1] / "src/lanxi/data/environment/air_stations.csv"
+)
+
+
+def control_points() -> set[str]:
+    """Codes of the stations the bundled list marks as control points (对照点)."""
+    with open(STATIONS_CSV, encoding="utf-8", newline="") as f:
+        return {r["id"] for r in csv.DictReader(f) if r["control_point"] == "true"}
 
 BP100 = {
     "2012": {"so2": 150, "no2": 80, "pm10": 150, "co": 4, "o3_1h": 200, "o3_8h": 160, "pm2_5": 75},
@@ -68,7 +82,10 @@ def city_days(db: str, year: int) -> dict[str, dict[dt.date, dict[str, float]]]:
     acc: dict[str, dict[dt.date, dict[str, list[float]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(list))
     )
-    for code, _station, time, pollutant, value in rows:
+    controls = control_points()
+    for code, station, time, pollutant, value in rows:
+        if station in controls:
+            continue
         day = dt.date.fromisoformat(str(time)[:10])
         acc[code][day][pollutant].append(float(value))
     return {
@@ -110,4 +127,7 @@ CODES = {
     "海北藏族自治州": "632200",
     "黄南藏族自治州": "632300",
     "海南藏族自治州": "632500",
+    # not one of the plan's cities: CNEMC publishes it as a city of its own, and Lanxi assesses
+    # it as a unit of its own (never inside 兰州市's figure, never under a target)
+    "兰州新区": "620171",
 }

@@ -76,15 +76,25 @@ def test_least_privilege_per_role(store, write_csv) -> None:
         # a department: its agency's reports
         assert ids("gs_dept") == {prog.batch_id}
         assert ids("qh_dept") == set()
-        assert [r["agency_id"] for r in list_task_reports(s, "gs_dept")] == ["gs_fgw"]
-        assert list_task_reports(s, "qh_dept") == []
-        assert list_task_reports(s, "lanzhou") == []  # gs_fgw is a Gansu provincial body
-        assert [r["agency_id"] for r in list_task_reports(s, "gansu")] == ["gs_fgw"]
+        # pending rows are shown on request only (issue 12), and then only within one's scope
+        def reports(user: str) -> list[str]:
+            return [r["agency_id"] for r in list_task_reports(s, user, status="submitted")]
+
+        assert reports("gs_dept") == ["gs_fgw"]
+        assert reports("qh_dept") == []
+        assert reports("lanzhou") == []  # gs_fgw is a Gansu provincial body
+        assert reports("gansu") == ["gs_fgw"]
+        assert list_task_reports(s, "gs_dept") == []  # the default: approved reports only
+
         # pending observations
-        assert {o["region_code"] for o in list_observations(s, "lanzhou")} == {"620100"}
-        assert {o["region_code"] for o in list_observations(s, "xining")} == {"630100"}
-        assert {o["region_code"] for o in list_observations(s, "qinghai")} == {"630100"}
-        assert {o["region_code"] for o in list_observations(s, "admin")} == {"620100", "630100"}
+        def regions(user: str) -> set[str]:
+            return {o["region_code"] for o in list_observations(s, user, status="all")}
+
+        assert regions("lanzhou") == {"620100"}
+        assert regions("xining") == {"630100"}
+        assert regions("qinghai") == {"630100"}
+        assert regions("admin") == {"620100", "630100"}
+        assert list_observations(s, "admin") == []  # the default: approved data only
 
         # audit entries
         def audit_batches(user: str) -> set[str]:

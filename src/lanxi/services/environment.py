@@ -471,16 +471,28 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def city_days_by_code(daily: pd.DataFrame, *, file: str = "<input>") -> pd.DataFrame:
+def city_days_by_code(
+    daily: pd.DataFrame,
+    *,
+    file: str = "<input>",
+    control_points: Iterable[str] | None = None,
+) -> pd.DataFrame:
     """City daily values keyed by region code, from station days with a ``city`` name or code.
 
     Station days (``station``, ``city``, ``time``, pollutants) → :func:`city_daily` rows whose
     ``city`` is the region code the name resolves to (:func:`lanxi.services.regions.region_code`:
     临夏州, 临夏 and 临夏回族自治州 are one city). A name no region answers to is an error naming
-    it (a city is never dropped silently).
+    it (a city is never dropped silently). Control points (对照点; ``control_points``, default
+    the stations the bundled list marks) are not 城市点 and stay out of their city's days, as in
+    :func:`air_annual`.
     """
     from lanxi.services.regions import region_lookup
 
+    controls = set(
+        stations.control_points() if control_points is None else map(str, control_points)
+    )
+    if "station" in daily and controls:
+        daily = daily[~daily["station"].astype(str).isin(controls)]
     lookup = region_lookup()
     names = daily["city"].dropna().astype(str).unique().tolist()
     unknown = [n for n in names if lookup.get(n) is None]

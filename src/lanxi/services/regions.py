@@ -117,6 +117,16 @@ def region_lookup() -> RegionLookup:
     for s, found in stems.items():
         if len(found) == 1:
             codes.setdefault(s, next(iter(found)))
+    # 兰州新区 (620171): a national new area on land of 永登 and 皋兰 with a census row and air
+    # stations of its own (CNEMC publishes it as a city). It is not one of the plan's regions:
+    # named here so its data are assessed as a unit of their own, never inside 兰州市's figure
+    # and never under a target (targets name prefecture codes).
+    from lanxi.data.census import NEW_AREA_CODE
+
+    codes.setdefault("兰州新区", NEW_AREA_CODE)
+    codes.setdefault(NEW_AREA_CODE, NEW_AREA_CODE)
+    names.setdefault(NEW_AREA_CODE, "兰州新区")
+    levels.setdefault(NEW_AREA_CODE, "new_area")
     return RegionLookup(codes=codes, names=names, levels=levels)
 
 
