@@ -145,11 +145,15 @@ def test_bad_value_names_file_row_and_field(tmp_path: Path) -> None:
 
 
 def test_cli_writes_parquet_and_csv_and_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("LANXI_DATABASE_URL", url)
     from lanxi.services import env_store, store
+    from lanxi.settings import get_settings
+
+    get_settings.cache_clear()  # the settings are read once per process: read them anew
+    request.addfinalizer(get_settings.cache_clear)
 
     store.init_database(url)
     src = _folder(tmp_path, SAMPLE)
