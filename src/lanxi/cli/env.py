@@ -15,6 +15,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
+from lanxi.export import csv_safe_frame
 from lanxi.services import environment as svc
 
 air_app = typer.Typer(
@@ -68,7 +69,7 @@ EditionArg = Annotated[
 
 def _done(df: pd.DataFrame, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(csv_safe_frame(df).to_csv(index=False))
         return
     svc.write_output(df, out)
     typer.echo(f"写入 Wrote {len(df)} rows to {out}", err=True)

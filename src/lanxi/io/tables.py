@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from lanxi.errors import Problem, ValidationError
+from lanxi.export import csv_safe_frame
 
 READABLE = (".csv", ".xlsx", ".xls")
 WRITABLE = (".csv", ".xlsx", ".json")
@@ -88,7 +89,7 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        df.to_csv(path, index=False, encoding="utf-8")
+        csv_safe_frame(df).to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
             df.to_excel(xw, index=False, sheet_name="data")
