@@ -24,8 +24,8 @@ from typing import Literal
 import xlsxwriter
 from sqlalchemy.orm import Session
 
-from lanxi.export import csv_safe
 from lanxi.errors import NotFoundError, Problem, ValidationError
+from lanxi.export import csv_safe
 from lanxi.services.monitoring.common import (
     PERIOD_FORMS,
     PROGRESS_PERIOD_FORM,
