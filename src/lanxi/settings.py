@@ -10,6 +10,10 @@
     Key for signing sessions and tokens; must be set (32+ characters) in production.
 ``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
     Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
+``LANXI_UPLOAD_MAX_MB``, ``LANXI_UPLOAD_MAX_UNCOMPRESSED_MB``, ``LANXI_UPLOAD_MAX_MEMBERS``,
+``LANXI_UPLOAD_MAX_ROWS``
+    Limits of one uploaded file (``docs/deploy.md``); default 20 MB, 120 MB, 500 parts,
+    200 000 rows.
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -58,6 +62,10 @@ class Settings(BaseSettings):
         Quarterly water warning: a section is warned after this many months of the quarter
         missing its target (1–3), or when its quarter class fell by this many classes against the
         same quarter a year before (1–5). Management rules, not numbers of a standard.
+    upload_max_mb, upload_max_uncompressed_mb, upload_max_members, upload_max_rows : int
+        Limits of one uploaded submission file, checked before it is parsed
+        (``LANXI_UPLOAD_MAX_MB`` …): file size, an .xlsx's total uncompressed size and number of
+        zip parts, data rows. The defaults keep one upload's memory under 300 MB.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -68,6 +76,10 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
+    upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    upload_max_uncompressed_mb: int = Field(default=120, ge=1, le=4096)
+    upload_max_members: int = Field(default=500, ge=10, le=100_000)
+    upload_max_rows: int = Field(default=200_000, ge=1, le=10_000_000)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

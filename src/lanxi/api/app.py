@@ -28,6 +28,7 @@ from lanxi.api.routes import reports as report_routes
 from lanxi.api.routes import tasks as task_routes
 from lanxi.api.security import LoginLimiter
 from lanxi.services.store import engine as store_engine
+from lanxi.services.store import write_sessions
 from lanxi.settings import Settings, get_settings
 from lanxi.storage.db import session_factory
 from lanxi.storage.migrate import current_revision
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
     app.state.database_url = url
     app.state.engine = eng
     app.state.sessions = session_factory(eng)
+    app.state.write_sessions = write_sessions(eng)
     app.state.login_limiter = LoginLimiter()
     app.include_router(api_router())
     html_errors = None

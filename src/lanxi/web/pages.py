@@ -9,7 +9,6 @@ problem in the page. Every route declares its access with :func:`lanxi.api.deps.
 from __future__ import annotations
 
 import json
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,16 +18,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from lanxi.api.deps import ANY_BATCH, Db, access
+from lanxi.api.deps import ANY_BATCH, Db, access, read_first
 from lanxi.api.errors import ApiError, ProblemOut, classify
 from lanxi.api.routes.auth import login_user, set_csrf_cookie
-from lanxi.api.routes.batches import MAX_UPLOAD_BYTES, _safe_name
 from lanxi.api.security import ANONYMOUS, CSRF_COOKIE, SESSION_COOKIE, new_csrf_token
 from lanxi.errors import LanxiError
 from lanxi.services import auth as auth_svc
 from lanxi.services.monitoring import submit as submit_svc
 from lanxi.services.monitoring import workflow as workflow_svc
 from lanxi.services.monitoring.permissions import Action, Principal
+from lanxi.services.monitoring.upload import UploadLimits
 from lanxi.web import i18n
 
 WEB_DIR = Path(str(resources.files("lanxi.web")))
@@ -247,6 +246,7 @@ def submit_form(request: Request, user: Anyone) -> Response:
 
 
 @router.post("/submit", response_model=None)
+@read_first
 def submit(
     request: Request,
     db: Db,
@@ -254,23 +254,13 @@ def submit(
     file: Annotated[UploadFile, File()],
     draft: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Upload a file: every problem listed in the page, or the new batch."""
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)  # sync route: the store stays off the loop
-    if len(data) > MAX_UPLOAD_BYTES:
-        return render(
-            request,
-            "submit.html",
-            status=413,
-            page="submit",
-            error=f"> {MAX_UPLOAD_BYTES // 2**20} MiB",
-        )
+    """Upload a file: every problem listed in the page, or the new batch (the API's flow)."""
+    limits = UploadLimits.from_settings(request.app.state.settings)
+    data = file.file.read(limits.max_bytes + 1)  # sync route: the store stays off the loop
     try:
-        with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
-            path = Path(tmp) / _safe_name(file.filename)
-            path.write_bytes(data)
-            with db.begin_nested():
-                result = submit_svc.submit_file(db, path, user, draft=draft)
+        result = submit_svc.submit_upload(db, data, file.filename, user, draft=draft, limits=limits)
     except LanxiError as exc:
+        db.rollback()
         status, _code, message, problems = classify(exc)
         return render(
             request, "submit.html", status=status, page="submit", error=message, problems=problems
