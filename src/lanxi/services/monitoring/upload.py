@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -204,7 +205,7 @@ def _check_xlsx(data: bytes, name: str, limits: UploadLimits) -> None:
                     rows = _count_rows(zf, info)
                     if rows - 1 > limits.max_rows:
                         raise _rows_over(name, rows - 1, limits)
-        except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, EOFError, OSError, zlib.error) as exc:
             raise _unreadable(
                 name,
                 f"a part of the workbook is damaged ({exc}); save it again from Excel",
