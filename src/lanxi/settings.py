@@ -12,7 +12,7 @@
     Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
 ``LANXI_UPLOAD_MAX_MB``, ``LANXI_UPLOAD_MAX_UNCOMPRESSED_MB``, ``LANXI_UPLOAD_MAX_MEMBERS``,
 ``LANXI_UPLOAD_MAX_ROWS``
-    Limits of one uploaded file (``docs/deploy.md``); default 20 MB, 120 MB, 500 parts,
+    Limits of one uploaded file (``docs/deploy.md``); default 20 MB, 100 MB, 500 parts,
     200 000 rows.
 
 Settings are validated when first read; unsafe settings for production raise
@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
     upload_max_mb: int = Field(default=20, ge=1, le=1024)
-    upload_max_uncompressed_mb: int = Field(default=120, ge=1, le=4096)
+    upload_max_uncompressed_mb: int = Field(default=100, ge=1, le=4096)
     upload_max_members: int = Field(default=500, ge=10, le=100_000)
     upload_max_rows: int = Field(default=200_000, ge=1, le=10_000_000)
 

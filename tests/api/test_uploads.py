@@ -137,3 +137,20 @@ def test_too_many_rows_refused_before_parsing(fresh_app: Make) -> None:
     body = ",".join(COLUMNS) + "\n" + "x,y,z,1,%,s,\n" * 4
     r = post(c, "many.csv", body.encode(), "text/csv")
     assert r.status_code == 413 and "more than 3 data rows" in r.json()["error"]["message"]
+
+
+@pytest.mark.slow
+def test_memory_at_the_limits() -> None:
+    """The worst upload the default limits accept grows the process by under 300 MB."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).parents[2] / "benchmarks" / "bench_upload_memory.py"
+    for args in (["xlsx", "200000", "135"], ["csv", "200000", "45"]):
+        out = subprocess.run(
+            [sys.executable, str(bench), *args], capture_output=True, text=True, check=True
+        ).stdout
+        growth = float(out.split("rss_growth=")[1].split(" MB")[0])
+        assert "refused (UploadRefused)" not in out, out
+        assert growth < 300, out
