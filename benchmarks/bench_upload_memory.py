@@ -71,7 +71,7 @@ def main(kind: str, n: int, note: int) -> float:
             frame, sheet = read_upload(path)
             validate_observations(frame, ref, file=path.name, sheet=sheet, any_year=True)
             outcome = "accepted"
-        except Exception as exc:  # noqa: BLE001 - the outcome is printed
+        except Exception as exc:
             outcome = f"refused ({type(exc).__name__})"
         growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base
         print(
