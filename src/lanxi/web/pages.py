@@ -200,6 +200,7 @@ def login_form(request: Request, user: Anyone, next: str | None = None) -> HTMLR
 
 
 @router.post("/login", response_model=None)
+@read_first
 def login(
     request: Request,
     db: Db,
