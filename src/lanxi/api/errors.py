@@ -68,6 +68,7 @@ class ProblemOut(BaseModel):
     field: str | None = None
     value: Any = None
     message: str
+    message_zh: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -111,6 +112,7 @@ def problem_out(p: Problem) -> ProblemOut:
         field=p.field,
         value=_value(p.value),
         message=p.message,
+        message_zh=p.message_zh,
     )
 
 

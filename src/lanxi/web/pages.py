@@ -97,16 +97,33 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
     return response
 
 
+#: Messages of the framework and of the error handler that say nothing beyond the status.
+GENERIC_MESSAGES = {
+    "Not Found",
+    "Method Not Allowed",
+    "internal server error (logged on the server)",
+}
+
+
 def error_page(
     request: Request, status: int, message: str, problems: list[ProblemOut] | None = None
 ) -> HTMLResponse:
-    """The HTML error page (the API answers JSON instead)."""
+    """The HTML error page in the page's language (the API answers JSON instead).
+
+    The main line is the status's message in the page's language (``error_<status>``); a
+    specific message of the server (e.g. which object was not found) is shown under it.
+    """
+    lang = i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    messages = i18n.catalogue(lang)
+    main = messages.get(f"error_{status}", message)
+    detail = None if message in GENERIC_MESSAGES or main == message else message
     return render(
         request,
         "error.html",
         status=status,
         status_code=status,
-        message=message,
+        message=main,
+        detail=detail,
         problems=problems or [],
     )
 
