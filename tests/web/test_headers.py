@@ -83,3 +83,28 @@ def test_docs_page_loads_in_chromium(browser: Any, live_server: str) -> None:
         assert page.errors == []
     finally:
         page.close()
+
+
+def test_chinese_page_shows_chinese_problems(page_client: TestClient) -> None:
+    from tests.web.test_pages import _form_csrf, _login
+
+    _login(page_client, "demo_lanzhou")
+    csrf = _form_csrf(page_client.get("/submit").text)
+    bad = "indicator_id,region_code,period,value,unit,source,note\nurbanization_rate,620100,2024,abc,%,s,\n"
+    r = page_client.post(
+        "/submit", data={"csrf_token": csrf}, files={"file": ("bad.csv", bad.encode(), "text/csv")}
+    )
+    assert r.status_code == 422
+    assert "[数值] 不是数字" in r.text and "[number] not a number" not in r.text
+    r = page_client.post(
+        "/submit?lang=en",
+        data={"csrf_token": csrf},
+        files={"file": ("bad.csv", bad.encode(), "text/csv")},
+    )
+    assert "[number] not a number" in r.text
+    # an over-limit upload on the page: 413 with the Chinese message
+    big = b"x" * (21 * 2**20)
+    r = page_client.post(
+        "/submit?lang=zh", data={"csrf_token": csrf}, files={"file": ("big.csv", big, "text/csv")}
+    )
+    assert r.status_code == 413 and "超过上限" in r.text
