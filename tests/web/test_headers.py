@@ -35,6 +35,8 @@ def test_no_store_on_signed_in_answers(page_client: TestClient) -> None:
         r = page_client.get(path)
         assert r.status_code == 200, path
         assert r.headers["cache-control"] == "no-store", path
+    # static files stay cacheable for everyone
+    assert "no-store" not in page_client.get("/static/app.css").headers.get("cache-control", "")
     token = page_client.post("/api/v1/auth/tokens", json={"name": "t"})
     if token.status_code == 201:
         page_client.cookies.clear()

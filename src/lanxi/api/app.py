@@ -78,6 +78,10 @@ def signed_in_request(scope: dict[str, Any]) -> bool:
     return False
 
 
+#: Paths of static files: the same for everyone, cacheable whoever asks.
+PUBLIC_FILES = ("/static/", "/api/v1/docs-assets/")
+
+
 class HeadAndNoStore:
     """ASGI middleware: ``HEAD`` wherever ``GET`` works; ``no-store`` on answers to signed-in users.
 
@@ -96,7 +100,9 @@ class HeadAndNoStore:
             await self.app(scope, receive, send)
             return
         head = scope["method"] == "HEAD"
-        private = signed_in_request(scope) or scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        private = (
+            signed_in_request(scope) or scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        ) and not scope["path"].startswith(PUBLIC_FILES)
         if head:
             scope = {**scope, "method": "GET"}
 
