@@ -28,8 +28,8 @@ def csv_safe(value: Any) -> Any:
 
     Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (the OWASP
     recommendation for CSV injection; the csv writer then quotes the cell as needed). Numbers —
-    and text that is a plain number such as ``-12.5`` — are returned unchanged: a negative value
-    stays a number.
+    and text that is a plain number such as ``-12.5``, or a lone ``-`` — are returned unchanged:
+    a negative value stays a number.
 
     Parameters
     ----------
@@ -42,7 +42,7 @@ def csv_safe(value: Any) -> Any:
         ``value``, or ``"'" + value`` for formula-like text.
     """
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        if _NUMBER.fullmatch(value):
+        if value == "-" or _NUMBER.fullmatch(value):  # a lone dash (no value) is no formula
             return value
         return "'" + value
     return value

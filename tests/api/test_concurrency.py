@@ -67,7 +67,9 @@ def servers(write_url: str, tmp_path: Path) -> Iterator[list[str]]:
 
 
 def _client(base: str, user: str) -> httpx.Client:
-    c = httpx.Client(base_url=base, timeout=60)
+    # drop idle connections before uvicorn does (its keep-alive is 5 s): a request sent on a
+    # connection the server is closing would be reset (a client-side race, not a server error)
+    c = httpx.Client(base_url=base, timeout=60, limits=httpx.Limits(keepalive_expiry=1.0))
     token = c.get("/api/v1/auth/csrf").json()["csrf_token"]
     r = c.post(
         "/api/v1/auth/login",
