@@ -66,8 +66,16 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
                 skiprows=skip_rows,
             )
         else:
+            # the engine named: .xls through python-calamine (xlrd is not installed); naming
+            # openpyxl also keeps pandas from warning that its default will change
+            engine = "calamine" if suffix == ".xls" else "openpyxl"
             df = pd.read_excel(
-                path, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""]
+                path,
+                sheet_name=sheet,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                engine=engine,
             )
     except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ValidationError(
