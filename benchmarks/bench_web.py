@@ -1,9 +1,11 @@
-"""Benchmark: the web platform on PostgreSQL under 200 reading and 20 submitting clients.
+"""Benchmark: the web platform under 200 readers, 20 submitters and 2 approvers (PostgreSQL or
+SQLite).
 
 Run on demand::
 
     .venv/bin/python benchmarks/bench_web.py                 # 60 s, 200 readers, 20 submitters
     .venv/bin/python benchmarks/bench_web.py --seconds 20 --readers 50 --think 0.5
+    .venv/bin/python benchmarks/bench_web.py --database sqlite --seconds 20
 
 What it does:
 
@@ -12,15 +14,21 @@ What it does:
    each for its own county unit, with an API token;
 2. starts the server — ``uvicorn --factory lanxi.api:create_app --workers N`` on a loopback port;
 3. runs the load from a **second process** (this script with ``--client``): ``--readers`` clients
-   that loop over the dashboard's endpoints (progress, overdue tasks, water, air, groups,
-   observations, boundaries), waiting ``--think`` seconds (exponential, mean) between requests,
-   and ``--submitters`` clients that upload 10-row observation files (keys unique to the client)
-   as fast as they are answered;
-4. reports p50 / p95 / p99 latency, throughput and errors for reads and submissions, and checks
-   in the database that every accepted batch is there with every row and value it sent.
+   waiting ``--think`` seconds (exponential, mean) between requests, each request of one of three
+   classes — ``public`` (the dashboard's fixed anonymous reads: progress, overdue tasks, water,
+   air, groups, observations, boundaries; mostly answer-cache hits), ``varied`` (anonymous reads
+   with varied filters, indicator × region × offset: mostly cache misses) and ``signed-in``
+   (an approver's token: the queue and observations with unapproved rows, never cached);
+   ``--submitters`` clients that upload 10-row observation files (keys unique to the client) as
+   fast as they are answered; and ``--approvers`` (the two province administrators) who approve
+   what is submitted, so the published version — the answer cache's key — keeps changing;
+4. reports p50 / p95 / p99 latency, throughput and errors per class, the answer cache's hit rate
+   of anonymous reads, and checks in the database that every accepted batch is there with every
+   row and value it sent.
 
-Goals (issue 6) on the 2-core machine: p95 under 200 ms for reads, no server errors, every accepted
-row present. Note the machine load (``uptime``) printed with the result: the machine is shared.
+Goals (issues 6 and 14) on the 2-core machine: p95 under 200 ms for reads at 200 readers, no
+server errors, every accepted row present, on both databases. Everything stays on 127.0.0.1.
+Note the machine load (``uptime``) printed with the result: the machine is shared.
 """
 
 from __future__ import annotations
@@ -52,6 +60,8 @@ READS = [
 ]
 HEADER = "indicator_id,region_code,period,value,unit,source,note\n"
 ROWS_PER_BATCH = 10
+#: Classes of read requests (see the module docstring).
+READ_CLASSES = ("public", "varied", "signed-in")
 
 
 # --------------------------------------------------------------------------- the load (client)
@@ -64,21 +74,83 @@ def _pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
 
 
-async def _reader(client: Any, stop: float, think: float, out: dict[str, Any]) -> None:
+def _varied_path(rng: random.Random, meta: dict[str, Any]) -> str:
+    """An anonymous read with filters the answer cache has rarely seen."""
+    ind = rng.choice(meta["indicators"])
+    reg = rng.choice(meta["regions"])
+    kind = rng.randrange(4)
+    if kind == 0:
+        return f"/api/v1/observations?indicator={ind}&region={reg}&limit={rng.randint(5, 200)}"
+    if kind == 1:
+        return f"/api/v1/observations?indicator={ind}&offset={rng.randint(0, 300)}&limit=50"
+    if kind == 2:
+        return f"/api/v1/progress?region={reg}&limit={rng.randint(5, 60)}"
+    return f"/api/v1/tasks/status?limit={rng.randint(5, 60)}&offset={rng.randint(0, 40)}"
+
+
+def _signed_in_path(rng: random.Random, meta: dict[str, Any]) -> str:
+    """A read of a signed-in approver (sees unapproved rows: never cached)."""
+    if rng.random() < 0.4:
+        return "/api/v1/batches?status=submitted&limit=20"
+    ind = rng.choice(meta["indicators"])
+    return f"/api/v1/observations?indicator={ind}&limit={rng.randint(10, 100)}"
+
+
+async def _reader(
+    client: Any, stop: float, think: float, meta: dict[str, Any], out: dict[str, Any]
+) -> None:
     rng = random.Random()
     await asyncio.sleep(rng.random() * think)
     while time.monotonic() < stop:
-        path = rng.choice(READS)
+        x = rng.random()
+        headers = None
+        if x < 0.5:
+            cls, path = "public", rng.choice(READS)
+        elif x < 0.8:
+            cls, path = "varied", _varied_path(rng, meta)
+        else:
+            cls, path = "signed-in", _signed_in_path(rng, meta)
+            headers = {"Authorization": f"Bearer {rng.choice(meta['reader_tokens'])}"}
+        part = out[cls]
         t0 = time.perf_counter()
         try:
-            r = await client.get(path)
+            r = await client.get(path, headers=headers)
             status = r.status_code
+            if r.headers.get("x-lanxi-cache") == "hit":
+                part["hits"] += 1
         except Exception as exc:  # a refused or dropped connection counts as an error
             status = f"exc:{type(exc).__name__}"
-        out["lat"].append(time.perf_counter() - t0)
-        out["status"][str(status)] = out["status"].get(str(status), 0) + 1
+        part["lat"].append(time.perf_counter() - t0)
+        part["status"][str(status)] = part["status"].get(str(status), 0) + 1
         if think > 0:
             await asyncio.sleep(rng.expovariate(1 / think))
+
+
+async def _approver(client: Any, stop: float, token: str, out: dict[str, Any]) -> None:
+    """Approve what is submitted (in the approver's province) until the end."""
+    headers = {"Authorization": f"Bearer {token}"}
+    while time.monotonic() < stop:
+        try:
+            r = await client.get(
+                "/api/v1/batches", params={"status": "submitted", "limit": 20}, headers=headers
+            )
+            items = r.json().get("items", []) if r.status_code == 200 else []
+        except Exception:
+            items = []
+        for b in items:
+            if time.monotonic() >= stop:
+                return
+            t0 = time.perf_counter()
+            try:
+                a = await client.post(f"/api/v1/batches/{b['id']}/approve", headers=headers)
+                status = a.status_code
+            except Exception as exc:
+                status = f"exc:{type(exc).__name__}"
+            out["lat"].append(time.perf_counter() - t0)
+            out["status"][str(status)] = out["status"].get(str(status), 0) + 1
+            if status == 200:
+                out["approved"] += 1
+        await asyncio.sleep(0.2)
 
 
 async def _submitter(client: Any, stop: float, spec: dict[str, Any], out: dict[str, Any]) -> None:
@@ -121,22 +193,31 @@ async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
     except ImportError:  # pragma: no cover
         import httpx  # type: ignore[no-redef]
 
-    specs = json.loads(Path(args.specs).read_text())
+    plan = json.loads(Path(args.specs).read_text())
+    specs, meta = plan["submitters"], plan["meta"]
     # keep-alive expiry under uvicorn's 5 s: with both at 5 s a reader back from a long pause could
     # send on a connection the server was closing at that moment (a client-side ReadError)
     limits = httpx.Limits(max_connections=args.readers + args.submitters + 10, keepalive_expiry=4.0)
-    reads: dict[str, Any] = {"lat": [], "status": {}}
+    reads = {c: {"lat": [], "status": {}, "hits": 0} for c in READ_CLASSES}
     writes: dict[str, Any] = {"lat": [], "status": {}, "accepted": []}
+    approvals: dict[str, Any] = {"lat": [], "status": {}, "approved": 0}
     async with httpx.AsyncClient(base_url=args.base, limits=limits, timeout=120) as client:
         t0 = time.monotonic()
         stop = t0 + args.seconds
-        tasks = [_reader(client, stop, args.think, reads) for _ in range(args.readers)]
+        tasks = [_reader(client, stop, args.think, meta, reads) for _ in range(args.readers)]
         tasks += [_submitter(client, stop, s, writes) for s in specs[: args.submitters]]
+        tasks += [_approver(client, stop, t, approvals) for t in meta["approver_tokens"]]
         await asyncio.gather(*tasks)
         elapsed = time.monotonic() - t0
     ru = resource.getrusage(resource.RUSAGE_SELF)
     cpu = ru.ru_utime + ru.ru_stime
-    return {"elapsed": elapsed, "reads": reads, "writes": writes, "client_cpu": cpu}
+    return {
+        "elapsed": elapsed,
+        "reads": reads,
+        "writes": writes,
+        "approvals": approvals,
+        "client_cpu": cpu,
+    }
 
 
 # --------------------------------------------------------------------------- set-up and report
@@ -161,7 +242,7 @@ def _start_postgres() -> tuple[Any, str]:
     return server, server.url("lanxi_web_bench")
 
 
-def _prepare(url: str, n_submitters: int) -> list[dict[str, Any]]:
+def _prepare(url: str, n_submitters: int) -> dict[str, Any]:
     from lanxi.services import auth as auth_svc
     from lanxi.services import webdemo
     from lanxi.services.monitoring.common import load_reference
@@ -199,7 +280,18 @@ def _prepare(url: str, n_submitters: int) -> list[dict[str, Any]]:
                     "unit_of": unit_of,
                 }
             )
-    return specs
+        approvers = [
+            auth_svc.create_token(s, u, "bench", actor=system)
+            for u in ("demo_gansu", "demo_qinghai")
+        ]
+        meta = {
+            "indicators": sorted(ref.indicators),
+            "regions": sorted(c for c, r in ref.regions.items() if r["level"] != "county")
+            + counties[:20],
+            "approver_tokens": approvers,
+            "reader_tokens": approvers,
+        }
+    return {"submitters": specs, "meta": meta}
 
 
 def _check(url: str, accepted: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
@@ -234,10 +326,13 @@ def _check(url: str, accepted: list[dict[str, Any]]) -> tuple[int, int, list[str
 def _summary(name: str, part: dict[str, Any], elapsed: float) -> str:
     lat = [x * 1000 for x in part["lat"]]
     n = len(lat)
-    errors = sum(v for k, v in part["status"].items() if not k.startswith(("2",)))
+    # approve: 409 another approver was first, 403 a batch of the other province (both expected)
+    ok = ("2",) if name != "approve" else ("2", "403", "409")
+    errors = sum(v for k, v in part["status"].items() if not k.startswith(ok))
+    hits = f"{part['hits'] / n:>6.0%}" if "hits" in part and n else f"{'':>6}"
     return (
-        f"{name:<8} {n:>8,} {n / elapsed:>8.1f} {_pct(lat, 50):>8.1f} {_pct(lat, 95):>8.1f} "
-        f"{_pct(lat, 99):>8.1f} {errors:>7}  {json.dumps(part['status'], sort_keys=True)}"
+        f"{name:<10} {n:>8,} {n / elapsed:>8.1f} {_pct(lat, 50):>8.1f} {_pct(lat, 95):>8.1f} "
+        f"{_pct(lat, 99):>8.1f} {errors:>7} {hits}  {json.dumps(part['status'], sort_keys=True)}"
     )
 
 
@@ -249,6 +344,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--think", type=float, default=1.0, help="mean pause of a reader (s)")
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
+    parser.add_argument(
+        "--database", choices=["postgresql", "sqlite"], default="postgresql", help="the store"
+    )
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
     parser.add_argument("--specs", help=argparse.SUPPRESS)
@@ -263,11 +361,16 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     proc = None
     url = args.postgres
+    backend = "SQLite" if args.database == "sqlite" else "PostgreSQL"
+    sqlite_dir = tempfile.TemporaryDirectory(prefix="lanxi-bench-web-db-")
     try:
-        if url is None:
+        if args.database == "sqlite":
+            url = f"sqlite:///{Path(sqlite_dir.name) / 'bench.sqlite'}"
+        elif url is None:
             server, url = _start_postgres()
         t0 = time.perf_counter()
         specs = _prepare(url, args.submitters)
+        assert url is not None
         print(f"store ready in {time.perf_counter() - t0:.1f} s ({url.split('@')[-1]})")
         port = _free_port()
         env = dict(os.environ, LANXI_DATABASE_URL=url, LANXI_ENV="test")
@@ -335,29 +438,54 @@ def main(argv: list[str] | None = None) -> int:
         el = result["elapsed"]
         print(
             f"\n{args.readers} readers (think {args.think} s) + {args.submitters} submitters, "
-            f"{el:.1f} s, {args.workers} uvicorn workers on PostgreSQL; load average "
+            f"{el:.1f} s, {args.workers} uvicorn workers on {backend}; load average "
             f"{load_before[0]:.2f} before, {load_after[0]:.2f} after (nproc {os.cpu_count()}); "
             f"CPU: load client {result['client_cpu']:.1f} s, server {server_cpu:.1f} s "
             f"({result['client_cpu'] / el:.0%} and {server_cpu / el:.0%} of one core)\n"
         )
         print(
-            f"{'':<8} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-            f"{'errors':>7}  statuses"
+            f"{'':<10} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+            f"{'errors':>7} {'cache':>6}  statuses"
         )
-        print(_summary("reads", result["reads"], el))
+        reads = result["reads"]
+        every: dict[str, Any] = {"lat": [], "status": {}, "hits": 0}
+        for part in reads.values():
+            every["lat"] += part["lat"]
+            every["hits"] += part["hits"]
+            for k, v in part["status"].items():
+                every["status"][k] = every["status"].get(k, 0) + v
+        for cls in READ_CLASSES:
+            print(_summary(cls, reads[cls], el))
+        print(_summary("all reads", every, el))
         print(_summary("submits", result["writes"], el))
+        print(_summary("approve", result["approvals"], el))
+        anonymous = [reads[c] for c in ("public", "varied")]
+        n_anon = sum(len(p["lat"]) for p in anonymous)
+        hit_rate = sum(p["hits"] for p in anonymous) / n_anon if n_anon else float("nan")
+        print(
+            f"\nanswer cache: {hit_rate:.0%} of anonymous reads were hits; "
+            f"{result['approvals']['approved']} batches approved (the published version changed "
+            "as often)"
+        )
         print(
             f"\naccepted batches {batches:,}, rows {rows:,}; missing or wrong in the database: "
             f"{len(missing)}"
         )
         for m in missing[:10]:
             print("  ", m)
-        return 1 if missing else 0
+        errors = sum(
+            v
+            for part in [*reads.values(), result["writes"]]
+            for k, v in part["status"].items()
+            if not k.startswith("2")
+        )
+        return 1 if missing or errors else 0
     finally:
         if proc is not None:
             _stop(proc)
         if server is not None:
             server.stop()
+        sqlite_dir.cleanup()
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

@@ -11,12 +11,52 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import xlsxwriter
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_safe(value: Any) -> Any:
+    """A cell value that a spreadsheet opening the CSV shows as text, never runs as a formula.
+
+    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` (the OWASP
+    recommendation for CSV injection; the csv writer then quotes the cell as needed). Numbers —
+    and text that is a plain number such as ``-12.5``, or a lone ``-`` — are returned unchanged:
+    a negative value stays a number.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    object
+        ``value``, or ``"'" + value`` for formula-like text.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if value == "-" or _NUMBER.fullmatch(value):  # a lone dash (no value) is no formula
+            return value
+        return "'" + value
+    return value
+
+
+def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with :func:`csv_safe` applied to every text cell (numbers untouched)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(csv_safe)
+    return out
 
 
 def _flat(value: Any) -> Any:
@@ -87,13 +127,17 @@ def to_json(records: Sequence[Mapping[str, Any]]) -> str:
 
 
 def to_csv(records: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Records as CSV text with a header row; nested values flattened."""
+    """Records as CSV text with a header row; nested values flattened, formulas neutralised.
+
+    Every cell (and header) goes through :func:`csv_safe`, so the file is safe to open in a
+    spreadsheet.
+    """
     cols = list(columns) if columns is not None else columns_of(records)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
+    w.writerow([csv_safe(c) for c in cols])
     for r in records:
-        w.writerow(["" if _flat(r.get(c)) is None else _flat(r.get(c)) for c in cols])
+        w.writerow(["" if (v := _flat(r.get(c))) is None else csv_safe(v) for c in cols])
     return buf.getvalue()
 
 

@@ -19,6 +19,10 @@
 ``LANXI_TOKEN_TTL_DAYS``, ``LANXI_TOKEN_MAX_TTL_DAYS``
     Life of a new API token when none is asked for (default 90 days), and the longest that may be
     asked for (default 365 days).
+``LANXI_UPLOAD_MAX_MB``, ``LANXI_UPLOAD_MAX_UNCOMPRESSED_MB``, ``LANXI_UPLOAD_MAX_MEMBERS``,
+``LANXI_UPLOAD_MAX_ROWS``
+    Limits of one uploaded file (``docs/deploy.md``); default 20 MB, 100 MB, 500 parts,
+    200 000 rows.
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -72,6 +76,10 @@ class Settings(BaseSettings):
         covered, reported); a centre that far off is refused. 5 km: a seat on a street network
         of its area snaps within a few hundred metres, and 5 km is an hour's walk — beyond it a
         seat is not served by the network, and "0 minutes" would be false.
+    upload_max_mb, upload_max_uncompressed_mb, upload_max_members, upload_max_rows : int
+        Limits of one uploaded submission file, checked before it is parsed
+        (``LANXI_UPLOAD_MAX_MB`` …): file size, an .xlsx's total uncompressed size and number of
+        zip parts, data rows. The defaults keep one upload's memory under 300 MB.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -86,6 +94,10 @@ class Settings(BaseSettings):
     token_ttl_days: int = Field(default=90, ge=1, le=3650)
     token_max_ttl_days: int = Field(default=365, ge=1, le=3650)
     access_max_snap_km: float = Field(default=5.0, gt=0, allow_inf_nan=False)
+    upload_max_mb: int = Field(default=20, ge=1, le=1024)
+    upload_max_uncompressed_mb: int = Field(default=100, ge=1, le=4096)
+    upload_max_members: int = Field(default=500, ge=10, le=100_000)
+    upload_max_rows: int = Field(default=200_000, ge=1, le=10_000_000)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

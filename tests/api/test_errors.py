@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 ERROR_KEYS = {"status", "code", "message", "problems"}
-PROBLEM_KEYS = {"file", "sheet", "row", "field", "value", "message"}
+PROBLEM_KEYS = {"file", "sheet", "row", "field", "value", "message", "message_zh"}
 
 
 def assert_error(r: object, status: int, code: str) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -26,10 +27,11 @@ from lanxi.api.routes import plans as plan_routes
 from lanxi.api.routes import regions as region_routes
 from lanxi.api.routes import reports as report_routes
 from lanxi.api.routes import tasks as task_routes
-from lanxi.api.security import LoginLimiter
+from lanxi.api.security import SESSION_COOKIE, LoginLimiter
 from lanxi.services.store import current_revision as store_current_revision
 from lanxi.services.store import engine as store_engine
 from lanxi.services.store import sessions as store_sessions
+from lanxi.services.store import write_sessions
 from lanxi.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -66,6 +68,58 @@ class LimitConcurrency:
             await self.app(scope, receive, send)
 
 
+def signed_in_request(scope: dict[str, Any]) -> bool:
+    """Whether a request carries credentials (a bearer token or a session cookie)."""
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return True
+        if name == b"cookie" and SESSION_COOKIE.encode() in value:
+            return True
+    return False
+
+
+#: Paths of static files: the same for everyone, cacheable whoever asks.
+PUBLIC_FILES = ("/static/", "/api/v1/docs-assets/")
+
+
+class HeadAndNoStore:
+    """ASGI middleware: ``HEAD`` wherever ``GET`` works; ``no-store`` on answers to signed-in users.
+
+    A ``HEAD`` request runs as ``GET`` and its body is dropped (the headers, ``Content-Length``
+    included, are the ``GET``'s). Any answer to a request with credentials (signed-in pages,
+    the approver's queue, API answers that may hold unapproved data) and any answer to a write
+    gets ``Cache-Control: no-store``, so no browser or proxy keeps it.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """Rewrite ``HEAD``, mark private answers."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        head = scope["method"] == "HEAD"
+        private = (
+            signed_in_request(scope) or scope["method"] not in ("GET", "HEAD", "OPTIONS")
+        ) and not scope["path"].startswith(PUBLIC_FILES)
+        if head:
+            scope = {**scope, "method": "GET"}
+
+        async def wrapped(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and private:
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() != b"cache-control"
+                ]
+                headers.append((b"cache-control", b"no-store"))
+                message = {**message, "headers": headers}
+            elif message["type"] == "http.response.body" and head:
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
 #: The route modules of ``/api/v1`` (each has a ``router``).
 ROUTE_MODULES = (
     region_routes,
@@ -86,6 +140,41 @@ def api_router() -> APIRouter:
     for module in ROUTE_MODULES:
         router.include_router(module.router)
     return router
+
+
+#: Where the vendored Swagger UI files are served (``lanxi/web/static/vendor/swagger-ui``).
+DOCS_ASSETS = f"{API_PREFIX}/docs-assets"
+#: Content-Security-Policy of the API docs page: nothing from outside, no inline script.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
+    "form-action 'self'"
+)
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Lanxi 兰西 API</title>
+<link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="icon" type="image/png" href="{assets}/favicon-32x32.png"></head>
+<body><div id="swagger-ui" data-openapi="{openapi}"></div>
+<script src="{assets}/swagger-ui-bundle.js"></script>
+<script src="{assets}/lanxi-init.js"></script></body></html>
+"""
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Interactive API docs at ``/api/v1/docs`` on vendored Swagger UI (nothing from a CDN)."""
+    from importlib import resources
+
+    from fastapi.responses import HTMLResponse
+    from fastapi.staticfiles import StaticFiles
+
+    assets = Path(str(resources.files("lanxi.web"))) / "static" / "vendor" / "swagger-ui"
+    page = DOCS_PAGE.format(assets=DOCS_ASSETS, openapi=f"{API_PREFIX}/openapi.json")
+
+    async def docs() -> HTMLResponse:
+        return HTMLResponse(page, headers={"Content-Security-Policy": DOCS_CSP})
+
+    app.add_api_route(f"{API_PREFIX}/docs", docs, include_in_schema=False)
+    app.mount(DOCS_ASSETS, StaticFiles(directory=str(assets)), name="docs-assets")
 
 
 def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI:
@@ -126,13 +215,15 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
         "Lanzhou–Xining urban agglomeration's development plans. Errors have one shape: "
         '`{"error": {"status", "code", "message", "problems"}}`.',
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
     )
+    _mount_docs(app)
     app.state.settings = settings
     app.state.database_url = url
     app.state.engine = eng
     app.state.sessions = store_sessions(url)
+    app.state.write_sessions = write_sessions(eng)
     app.state.login_limiter = LoginLimiter()
     app.include_router(api_router())
     html_errors = None
@@ -146,4 +237,5 @@ def create_app(settings: Settings | None = None, *, web: bool = True) -> FastAPI
     # outermost: a public read whose data have not changed is answered before the admission
     # limits, the session and the routes (lanxi.api.answer_cache)
     app.add_middleware(AnswerCache, engine=eng, prefix=API_PREFIX)
+    app.add_middleware(HeadAndNoStore)
     return app

@@ -33,10 +33,37 @@ from lanxi.services.monitoring.permissions import load_principal as _load_princi
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """A session for the request: committed when the route succeeds, rolled back on error."""
-    factory = request.app.state.sessions
-    with factory() as s, s.begin():
+    """A session for the request: committed when the route succeeds, rolled back on error.
+
+    Safe requests (GET, HEAD) read in an ordinary transaction. Unsafe ones write: their
+    transaction takes the store's write lock before its first read (SQLite ``BEGIN IMMEDIATE``,
+    see :func:`lanxi.services.store.write_sessions`), so a write never fails because another
+    writer committed since it read. Routes marked with :func:`read_first` get a session without
+    a transaction begun: they read and check (e.g. parse and validate an upload) first, then start
+    their own write transaction.
+    """
+    state = request.app.state
+    if request.method in SAFE_METHODS:
+        with state.sessions() as s, s.begin():
+            yield s
+        return
+    if getattr(request.scope.get("endpoint"), "lanxi_read_first", False):
+        with state.sessions() as s:
+            try:
+                yield s
+            except BaseException:
+                s.rollback()
+                raise
+            s.commit()
+        return
+    with state.write_sessions() as s, s.begin():
         yield s
+
+
+def read_first(endpoint: Any) -> Any:
+    """Mark a write route that reads and checks before it takes the write lock itself."""
+    setattr(endpoint, "lanxi_read_first", True)  # noqa: B010 - read by get_db
+    return endpoint
 
 
 # scope="function": the commit happens before the answer is sent, so a client that got 201 (or a

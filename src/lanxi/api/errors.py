@@ -18,6 +18,9 @@ request parameters of the wrong form   422     ``invalid_request``
 missing or wrong CSRF token            403     ``csrf``
 too many sign-in attempts              429     ``rate_limited``
 workflow step not allowed              409     ``conflict``
+upload over a limit (size, rows, zip)  413     ``too_large``
+unreadable upload (corrupt workbook)   422     ``unreadable_file``
+write lock not had in time             503     ``busy`` (with ``Retry-After``)
 :class:`lanxi.errors.ConfigurationError` 503   ``not_configured``
 anything else                          500     ``internal_error`` (no details leak)
 ====================================  ======  =====================
@@ -42,9 +45,18 @@ from lanxi.errors import (
     Problem,
     ValidationError,
 )
+from lanxi.services.monitoring.upload import UploadRefused
 from lanxi.services.monitoring.workflow import TransitionError
+from lanxi.services.store import store_busy
 
 log = logging.getLogger("lanxi.api")
+
+#: Seconds a client is asked to wait after a 503 ``busy``.
+RETRY_AFTER_SECONDS = 2
+BUSY_MESSAGE = (
+    "the store is busy with other submissions and the wait for it ran out; nothing was written, "
+    f"send the same request again in {RETRY_AFTER_SECONDS} s (数据库繁忙，未写入，请稍后重试)"
+)
 
 
 class ProblemOut(BaseModel):
@@ -56,6 +68,7 @@ class ProblemOut(BaseModel):
     field: str | None = None
     value: Any = None
     message: str
+    message_zh: str | None = None
 
 
 class ErrorBody(BaseModel):
@@ -99,6 +112,7 @@ def problem_out(p: Problem) -> ProblemOut:
         field=p.field,
         value=_value(p.value),
         message=p.message,
+        message_zh=p.message_zh,
     )
 
 
@@ -133,8 +147,12 @@ def classify(exc: Exception, *, anonymous: bool = False) -> tuple[int, str, str,
         return 409, "conflict", str(exc), []
     if isinstance(exc, ConfigurationError):
         return 503, "not_configured", str(exc), []
+    if isinstance(exc, UploadRefused):
+        return exc.status, exc.code, str(exc), [problem_out(exc.problem)]
     if isinstance(exc, LanxiError):
         return 400, "bad_request", str(exc), []
+    if store_busy(exc):
+        return 503, "busy", BUSY_MESSAGE, []
     return 500, "internal_error", "internal server error (logged on the server)", []
 
 
@@ -161,9 +179,12 @@ def install(app: FastAPI, html_errors: Any = None) -> None:
 
     async def lanxi_error(request: Request, exc: Exception) -> Response:
         status, code, message, problems = classify(exc, anonymous=_is_anonymous(request))
-        if status >= 500 and not isinstance(exc, LanxiError | ApiError):
+        if status >= 500 and status != 503 and not isinstance(exc, LanxiError | ApiError):
             log.exception("unhandled error on %s %s", request.method, request.url.path)
         headers = exc.headers if isinstance(exc, ApiError) else None
+        if code == "busy":
+            log.warning("write lock wait ran out on %s %s", request.method, request.url.path)
+            headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
         return answer(request, status, code, message, problems, headers)
 
     async def http_error(request: Request, exc: Exception) -> Response:

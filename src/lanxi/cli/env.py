@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from lanxi.errors import ValidationError
+from lanxi.export import csv_safe_frame
 from lanxi.services import environment as svc
 
 air_app = typer.Typer(
@@ -102,7 +103,7 @@ NotMonitoredOpt = Annotated[
 
 def _done(df: pd.DataFrame, out: Path | None) -> None:
     if out is None:
-        sys.stdout.write(df.to_csv(index=False))
+        sys.stdout.write(csv_safe_frame(df).to_csv(index=False))
         return
     svc.write_output(df, out)
     typer.echo(f"写入 Wrote {len(df)} rows to {out}", err=True)

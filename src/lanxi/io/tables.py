@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from lanxi.errors import Problem, ValidationError
+from lanxi.export import csv_safe_frame
 
 READABLE = (".csv", ".xlsx", ".xls")
 WRITABLE = (".csv", ".xlsx", ".json")
@@ -180,9 +181,11 @@ def read_table(path: Path, *, sheet: str | int = 0, skip_rows: int = 0) -> pd.Da
                 except pd.errors.ParserWarning as exc:
                     raise _too_many_fields(path.name, text, skip_rows) from exc
         else:
+            # the engine named: .xls through python-calamine (a core dependency); naming
+            # openpyxl also keeps pandas from warning that its default will change
             df = pd.read_excel(
                 path,
-                engine="openpyxl" if suffix == ".xlsx" else None,
+                engine="openpyxl" if suffix == ".xlsx" else "calamine",
                 sheet_name=sheet,
                 dtype=str,
                 keep_default_na=False,
@@ -266,7 +269,7 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        df.to_csv(path, index=False, encoding="utf-8")
+        csv_safe_frame(df).to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".xlsx":
         with pd.ExcelWriter(path, engine="xlsxwriter") as xw:
             df.to_excel(xw, index=False, sheet_name="data")

@@ -14,11 +14,11 @@ from typing import Any
 
 from rich.table import Table
 from sqlalchemy import Engine, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from lanxi.settings import get_settings
 from lanxi.storage import migrate as _migrate
-from lanxi.storage.db import get_engine, session_factory
+from lanxi.storage.db import WRITE, get_engine, is_busy, session_factory, write_engine
 from lanxi.storage.models import (
     AgencyRow,
     IndicatorRow,
@@ -40,6 +40,28 @@ def database_url(url: str | None = None) -> str:
 def engine(url: str | None = None) -> Engine:
     """One engine per URL for the life of the process."""
     return get_engine(database_url(url))
+
+
+def write_sessions(eng: Engine) -> sessionmaker[Session]:
+    """A session factory whose transactions take the store's write lock before they read.
+
+    See :func:`lanxi.storage.db.write_engine`; a writer that cannot have the lock in time gets an
+    error for which :func:`store_busy` is true (the API answers 503 with ``Retry-After``).
+    """
+    return session_factory(write_engine(eng))
+
+
+def begin_write(s: Session) -> None:
+    """Start ``s``'s next transaction as a write transaction (lock first).
+
+    Call it when ``s`` has no transaction open (after a commit or rollback).
+    """
+    s.connection(execution_options={WRITE: True})
+
+
+def store_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means the write lock could not be had in time (try again later)."""
+    return is_busy(exc)
 
 
 @contextmanager

@@ -9,14 +9,20 @@ migration is transactional and SAVEPOINTs work).
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-#: Milliseconds a SQLite connection waits for a lock before giving up.
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+#: Milliseconds a SQLite connection waits for a lock before giving up (per attempt).
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+#: Attempts a write transaction makes to take the lock (each waits the busy timeout) before the
+#: store answers "busy": 3 × 5 s. PostgreSQL waits the same total as its ``lock_timeout``.
+WRITE_LOCK_ATTEMPTS = 3
+#: Execution option that marks a write transaction: it takes the write lock at ``BEGIN``.
+WRITE = "lanxi_write"
 
 
 def normalize_url(url: str | URL) -> URL:
@@ -77,7 +83,66 @@ def _on_sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
 
 
 def _on_sqlite_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    if not conn.get_execution_options().get(WRITE):
+        conn.exec_driver_sql("BEGIN")
+        return
+    # A write transaction takes the lock before it reads: in WAL mode a read snapshot cannot be
+    # upgraded once another writer has committed, and the busy timeout never applies to that.
+    for attempt in range(WRITE_LOCK_ATTEMPTS):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except Exception as exc:
+            if attempt == WRITE_LOCK_ATTEMPTS - 1 or not is_busy(exc):
+                raise
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _on_pg_begin(conn: Any) -> None:
+    if conn.get_execution_options().get(WRITE):
+        wait = SQLITE_BUSY_TIMEOUT_MS * WRITE_LOCK_ATTEMPTS
+        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {wait}")
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` says the store's write lock could not be had in time.
+
+    SQLite: ``database is locked`` / ``busy``; PostgreSQL: ``lock_not_available`` (55P03, the
+    ``lock_timeout`` of a write transaction).
+    """
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if getattr(e, "sqlstate", None) == "55P03":
+            return True
+        text = str(e).lower()
+        if "database is locked" in text or "database table is locked" in text:
+            return True
+        if "sqlite_busy" in text or "lock timeout" in text:
+            return True
+        e = getattr(e, "orig", None) or e.__cause__
+    return False
+
+
+def write_engine(engine: Engine) -> Engine:
+    """The same engine (same pool) whose transactions take the write lock first.
+
+    On SQLite its transactions start with ``BEGIN IMMEDIATE`` (retried
+    :data:`WRITE_LOCK_ATTEMPTS` times, each waiting the busy timeout); on PostgreSQL they set a
+    ``lock_timeout`` of the same total, so a writer waiting too long gets an error that
+    :func:`is_busy` recognises instead of waiting for ever.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        From :func:`get_engine`.
+
+    Returns
+    -------
+    sqlalchemy.Engine
+    """
+    return engine.execution_options(**{WRITE: True})
 
 
 def get_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
@@ -106,7 +171,10 @@ def get_engine(url: str | URL | None = None, *, echo: bool = False) -> Engine:
         url = get_settings().database_url
     u = normalize_url(url)
     if u.get_backend_name() != "sqlite":
-        return create_engine(u, echo=echo, pool_pre_ping=True, json_serializer=_json_dumps)
+        pg = create_engine(u, echo=echo, pool_pre_ping=True, json_serializer=_json_dumps)
+        if u.get_backend_name() == "postgresql":
+            event.listen(pg, "begin", _on_pg_begin)
+        return pg
     path = sqlite_path(u)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ problem in the page. Every route declares its access with :func:`lanxi.api.deps.
 from __future__ import annotations
 
 import json
-import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,16 +18,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from lanxi.api.deps import ANY_BATCH, Db, access
+from lanxi.api.deps import ANY_BATCH, Db, access, read_first
 from lanxi.api.errors import ApiError, ProblemOut, classify
 from lanxi.api.routes.auth import login_user, set_csrf_cookie
-from lanxi.api.routes.batches import MAX_UPLOAD_BYTES, _safe_name
 from lanxi.api.security import ANONYMOUS, CSRF_COOKIE, SESSION_COOKIE, new_csrf_token
 from lanxi.errors import LanxiError
 from lanxi.services import auth as auth_svc
 from lanxi.services.monitoring import submit as submit_svc
 from lanxi.services.monitoring import workflow as workflow_svc
 from lanxi.services.monitoring.permissions import Action, Principal
+from lanxi.services.monitoring.upload import UploadLimits
 from lanxi.web import i18n
 
 WEB_DIR = Path(str(resources.files("lanxi.web")))
@@ -102,16 +101,33 @@ def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLRe
     return response
 
 
+#: Messages of the framework and of the error handler that say nothing beyond the status.
+GENERIC_MESSAGES = {
+    "Not Found",
+    "Method Not Allowed",
+    "internal server error (logged on the server)",
+}
+
+
 def error_page(
     request: Request, status: int, message: str, problems: list[ProblemOut] | None = None
 ) -> HTMLResponse:
-    """The HTML error page (the API answers JSON instead)."""
+    """The HTML error page in the page's language (the API answers JSON instead).
+
+    The main line is the status's message in the page's language (``error_<status>``); a
+    specific message of the server (e.g. which object was not found) is shown under it.
+    """
+    lang = i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    messages = i18n.catalogue(lang)
+    main = messages.get(f"error_{status}", message)
+    detail = None if message in GENERIC_MESSAGES or main == message else message
     return render(
         request,
         "error.html",
         status=status,
         status_code=status,
-        message=message,
+        message=main,
+        detail=detail,
         problems=problems or [],
     )
 
@@ -205,6 +221,7 @@ def login_form(request: Request, user: Anyone, next: str | None = None) -> HTMLR
 
 
 @router.post("/login", response_model=None)
+@read_first
 def login(
     request: Request,
     db: Db,
@@ -251,6 +268,7 @@ def submit_form(request: Request, user: Anyone) -> Response:
 
 
 @router.post("/submit", response_model=None)
+@read_first
 def submit(
     request: Request,
     db: Db,
@@ -260,22 +278,14 @@ def submit(
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Upload a file (with a note to the approver): every problem listed, or the new batch."""
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)  # sync route: the store stays off the loop
-    if len(data) > MAX_UPLOAD_BYTES:
-        return render(
-            request,
-            "submit.html",
-            status=413,
-            page="submit",
-            error=f"> {MAX_UPLOAD_BYTES // 2**20} MiB",
-        )
+    limits = UploadLimits.from_settings(request.app.state.settings)
+    data = file.file.read(limits.max_bytes + 1)  # sync route: the store stays off the loop
     try:
-        with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
-            path = Path(tmp) / _safe_name(file.filename)
-            path.write_bytes(data)
-            with db.begin_nested():
-                result = submit_svc.submit_file(db, path, user, draft=draft, comment=comment)
+        result = submit_svc.submit_upload(
+            db, data, file.filename, user, draft=draft, limits=limits, comment=comment
+        )
     except LanxiError as exc:
+        db.rollback()
         status, _code, message, problems = classify(exc)
         return render(
             request, "submit.html", status=status, page="submit", error=message, problems=problems

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from lanxi.api.deps import Db, access
+from lanxi.api.deps import Db, access, read_first
 from lanxi.api.errors import ApiError
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
 from lanxi.api.schemas import MeOut, TokenInfoOut, TokenOut, UserOut
@@ -26,6 +26,7 @@ from lanxi.api.security import (
 from lanxi.services import auth as auth_svc
 from lanxi.services.monitoring import permissions as perm_svc
 from lanxi.services.monitoring.permissions import Action, Principal
+from lanxi.services.store import begin_write
 
 router = APIRouter(tags=["auth"])
 
@@ -96,6 +97,8 @@ def login_user(request: Request, response: Response, db: Any, username: str, pas
     """Check the password (rate-limited), open a fresh session, set the cookie; return its CSRF.
 
     The session id the browser held before (if any) is deleted: the new session has a new id.
+    Called from :func:`lanxi.api.deps.read_first` routes: the password is checked before the
+    write lock is taken, so sign-ins do not queue behind each other's password hashing.
     """
     limiter: LoginLimiter = request.app.state.login_limiter
     address = request.client.host if request.client else "?"
@@ -104,6 +107,9 @@ def login_user(request: Request, response: Response, db: Any, username: str, pas
         limiter.failed(username, address)
         raise ApiError(401, "unauthenticated", "wrong user name or password")
     limiter.succeeded(username, address)
+    # the password check (slow on purpose) ran in a read transaction; the write lock only now
+    db.commit()
+    begin_write(db)
     old = request.cookies.get(SESSION_COOKIE)
     if old:
         auth_svc.delete_session(db, old)
@@ -129,6 +135,7 @@ def csrf(request: Request, response: Response) -> dict[str, str]:
 
 
 @router.post("/auth/login", response_model=MeOut, dependencies=[access()])
+@read_first
 def login(request: Request, response: Response, db: Db, body: LoginIn) -> dict[str, Any]:
     """Sign in: a new session cookie (new id), and the session's CSRF token in the answer."""
     token = login_user(request, response, db, body.username, body.password)

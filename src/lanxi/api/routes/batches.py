@@ -9,30 +9,27 @@ regions, own tasks, own province) are checked by the services with ``authorize``
 
 from __future__ import annotations
 
-import re
 import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import pandas as pd
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from lanxi.api.deps import ANY_BATCH, Db, access
-from lanxi.api.errors import ApiError
+from lanxi.api.deps import ANY_BATCH, Db, access, read_first
 from lanxi.api.listing import DOWNLOADS, XLSX, Listing, Page, respond
 from lanxi.api.schemas import BatchOut, BatchReviewOut, SubmitOut
 from lanxi.services.monitoring import submit as submit_svc
 from lanxi.services.monitoring import templates as template_svc
 from lanxi.services.monitoring import workflow as workflow_svc
 from lanxi.services.monitoring.permissions import Action, Principal
+from lanxi.services.monitoring.upload import UploadLimits
 
 router = APIRouter(tags=["submission"])
 
-#: Largest upload accepted.
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 Text = Annotated[str | None, Query(max_length=100)]
 
 
@@ -48,13 +45,6 @@ class TemplateFormat(StrEnum):
 
     xlsx = "xlsx"
     csv = "csv"
-
-
-def _safe_name(name: str | None) -> str:
-    """A file name without directories or odd characters (the batch keeps it)."""
-    base = Path((name or "upload").replace("\\", "/")).name
-    base = re.sub(r"[^\w.\-]+", "_", base).strip("._") or "upload"
-    return base[:120]
 
 
 @router.get(
@@ -130,7 +120,9 @@ def batch_review(
 
 
 @router.post("/batches", response_model=SubmitOut, status_code=201)
+@read_first
 def submit(
+    request: Request,
     db: Db,
     user: Annotated[Principal, access(Action.READ_UNAPPROVED)],
     file: Annotated[UploadFile, File(description="a CSV or Excel file made from a template")],
@@ -139,15 +131,18 @@ def submit(
         str | None, Form(max_length=2000, description="a note to the approver")
     ] = None,
 ) -> Any:
-    """Validate an uploaded file and store it as one batch (all rows or none)."""
+    """Validate an uploaded file and store it as one batch (all rows or none).
+
+    Refused before parsing when over a limit (413 ``too_large``: file size, rows, an ``.xlsx``'s
+    uncompressed size or parts) or not a readable workbook (422 ``unreadable_file``); parsed and
+    validated before the write lock is taken.
+    """
     # a sync route (run in the thread pool): the store is never used from the event loop
-    data = file.file.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ApiError(413, "too_large", f"the file is over {MAX_UPLOAD_BYTES // 2**20} MiB")
-    with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
-        path = Path(tmp) / _safe_name(file.filename)
-        path.write_bytes(data)
-        result = submit_svc.submit_file(db, path, user, draft=draft, comment=comment)
+    limits = UploadLimits.from_settings(request.app.state.settings)
+    data = file.file.read(limits.max_bytes + 1)
+    result = submit_svc.submit_upload(
+        db, data, file.filename, user, draft=draft, limits=limits, comment=comment
+    )
     return result.__dict__
 
 

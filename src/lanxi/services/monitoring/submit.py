@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -39,7 +40,6 @@ from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from lanxi.errors import PermissionDenied, Problem, ValidationError
-from lanxi.io.tables import read_table
 from lanxi.services.monitoring.bulk import bulk_insert_observations
 from lanxi.services.monitoring.common import (
     Record,
@@ -54,8 +54,13 @@ from lanxi.services.monitoring.permissions import (
     authorize,
     load_principal,
 )
+from lanxi.services.monitoring.upload import (
+    UploadLimits,
+    check_upload,
+    read_upload,
+    safe_name,
+)
 from lanxi.services.monitoring.validate import (
-    FIRST_ROW,
     Kind,
     detect_kind,
     validate_observations,
@@ -185,38 +190,6 @@ def _existing_result(batch: SubmissionBatchRow) -> SubmitResult:
     )
 
 
-def _leading_comment_lines(path: Path) -> int:
-    """How many lines at the top of a CSV start with ``#`` (a template's code lists)."""
-    n = 0
-    with path.open("rb") as f:
-        for raw in f:
-            line = raw.removeprefix(b"\xef\xbb\xbf") if n == 0 else raw
-            if not line.startswith(b"#"):
-                break
-            n += 1
-    return n
-
-
-def _read_submission(path: Path) -> tuple[pd.DataFrame, str | None]:
-    if path.suffix.lower() == ".csv":
-        skip = _leading_comment_lines(path)
-        frame = read_table(path, skip_rows=skip)
-        frame.attrs["first_row"] = FIRST_ROW + skip  # rows in problems stay the file's lines
-        return frame, None
-    sheet: str | int = 0
-    sheet_name: str | None = None
-    if path.suffix.lower() in (".xlsx", ".xls"):
-        import openpyxl
-
-        try:
-            names = openpyxl.load_workbook(path, read_only=True).sheetnames
-        except Exception:  # unreadable: read_table reports it
-            names = []
-        sheet = "data" if "data" in names else 0
-        sheet_name = "data" if "data" in names else (names[0] if names else None)
-    return read_table(path, sheet=sheet), sheet_name
-
-
 # --------------------------------------------------------------------------- submission
 
 
@@ -268,22 +241,10 @@ def submit_file(
     found = _batch_by_sha(session, sha)
     if found is not None:
         return _existing_result(found)
-    frame, sheet = _read_submission(path)
+    frame, sheet = read_upload(path)
     kind = detect_kind(frame)
     if kind is None:
-        raise ValidationError(
-            [
-                Problem(
-                    path.name,
-                    None,
-                    None,
-                    "[columns] cannot tell what the file holds: an observations file has an "
-                    "'indicator_id' column, a task progress file a 'task_id' column "
-                    "(start from `lanxi template`)",
-                    sheet=sheet,
-                )
-            ]
-        )
+        raise ValidationError([_unknown_kind(path.name, sheet)])
     return submit_frame(
         session,
         frame,
@@ -297,6 +258,101 @@ def submit_file(
         max_per_rule=max_per_rule,
         locked=True,
         comment=comment,
+    )
+
+
+def submit_upload(
+    session: Session,
+    data: bytes,
+    file_name: str | None,
+    user: Principal,
+    *,
+    draft: bool = False,
+    limits: UploadLimits | None = None,
+    max_per_rule: int | None = 100,
+    comment: str | None = None,
+) -> SubmitResult:
+    """Check, parse and validate an uploaded file, then store it as one batch (all rows or none).
+
+    The one submission flow of the API and the dashboard. Everything slow happens before the
+    write lock is taken: the limits are checked on the raw bytes (:func:`check_upload`), the file
+    is parsed and validated in ``session``'s read transaction, which is then ended; only storing
+    runs in a new write transaction, taken lock first (``BEGIN IMMEDIATE`` on SQLite). The
+    reference data a file is validated against (indicators, regions, tasks) changes only with a
+    new plan load.
+
+    Parameters
+    ----------
+    session : Session
+        A session with no ``session.begin()`` block around it: this function commits its read
+        transaction and begins the write transaction itself; the caller commits the write.
+    data : bytes
+        The file's content (already cut at ``limits.max_bytes + 1`` bytes by the caller).
+    file_name : str or None
+        The name the client gave (made safe: no directories).
+    user : Principal
+        The submitter.
+    draft : bool
+        Store as a draft.
+    limits : UploadLimits, optional
+        Default: the settings' (``LANXI_UPLOAD_*``).
+    max_per_rule : int or None
+        Problems listed per validation rule.
+    comment : str, optional
+        The submitter's note to the approver, stored with the batch.
+
+    Returns
+    -------
+    SubmitResult
+
+    Raises
+    ------
+    UploadRefused
+        Over a limit (413) or not a readable workbook (422), before any parsing.
+    ValidationError, PermissionDenied
+        Nothing was written.
+    """
+    from lanxi.services.store import begin_write
+
+    limits = limits or UploadLimits.from_settings()
+    name = safe_name(file_name)
+    check_upload(data, name, limits)
+    sha = content_sha256(data)
+    ref = load_reference(session)
+    principal = as_principal(session, user, ref)
+    _may_submit(principal)
+    found = _batch_by_sha(session, sha)
+    if found is not None:
+        return _existing_result(found)
+    with tempfile.TemporaryDirectory(prefix="lanxi-upload-") as tmp:
+        path = Path(tmp) / name
+        path.write_bytes(data)
+        frame, sheet = read_upload(path)
+    kind = detect_kind(frame)
+    if kind is None:
+        raise ValidationError([_unknown_kind(name, sheet)])
+    clean = _validated(frame, ref, principal, kind, name, sheet, False, max_per_rule)
+    del frame
+    session.commit()  # end the read: nothing is held while this request waits for the lock
+    begin_write(session)
+    lock_for_write(session)
+    found = _batch_by_sha(session, sha)  # the same file, stored meanwhile by another request
+    if found is not None:
+        return _existing_result(found)
+    return _store(session, clean, principal, kind, name, sha, draft, None, False, None, comment)
+
+
+def _unknown_kind(name: str, sheet: str | None) -> Problem:
+    return Problem(
+        name,
+        None,
+        None,
+        "[columns] cannot tell what the file holds: an observations file has an "
+        "'indicator_id' column, a task progress file a 'task_id' column "
+        "(start from `lanxi template`)",
+        sheet=sheet,
+        message_zh="[列] 无法判断文件内容：监测数据文件应有 indicator_id 列，任务进展文件应有 "
+        "task_id 列（请从模板开始填写）",
     )
 
 
@@ -381,6 +437,33 @@ def submit_frame(
         found = _batch_by_sha(session, sha)
         if found is not None:
             return _existing_result(found)
+    clean = _validated(frame, ref, principal, kind, file_name, sheet, any_year, max_per_rule)
+    return _store(
+        session,
+        clean,
+        principal,
+        kind,
+        file_name,
+        sha,
+        draft,
+        status,
+        synthetic,
+        default_source,
+        comment,
+    )
+
+
+def _validated(
+    frame: pd.DataFrame,
+    ref: Reference,
+    principal: Principal,
+    kind: Kind,
+    file_name: str,
+    sheet: str | None,
+    any_year: bool,
+    max_per_rule: int | None,
+) -> pd.DataFrame:
+    """The validated rows, after the row-level rights of ``principal`` were checked."""
     if kind == "observations":
         clean = validate_observations(
             frame, ref, file=file_name, sheet=sheet, any_year=any_year, max_per_rule=max_per_rule
@@ -391,7 +474,23 @@ def submit_frame(
             frame, ref, file=file_name, sheet=sheet, max_per_rule=max_per_rule
         )
         _authorize_rows(principal, Action.WRITE_PROGRESS, clean, ["task_id", "agency_id"], ref)
+    return clean
 
+
+def _store(
+    session: Session,
+    clean: pd.DataFrame,
+    principal: Principal,
+    kind: Kind,
+    file_name: str,
+    sha: str,
+    draft: bool,
+    status: Literal["approved"] | None,
+    synthetic: bool,
+    default_source: str | None,
+    comment: str | None = None,
+) -> SubmitResult:
+    """Store validated rows as one batch (the caller holds the write lock)."""
     row_status = status or ("draft" if draft else "submitted")
     now = utcnow()
     batch_id = new_batch_id()

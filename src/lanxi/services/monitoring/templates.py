@@ -25,6 +25,7 @@ import xlsxwriter
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
+from lanxi.export import csv_safe
 from lanxi.services.monitoring.common import (
     PERIOD_FORMS,
     PROGRESS_PERIOD_FORM,
@@ -206,7 +207,7 @@ def write_template(
             w = csv.writer(f)
             w.writerow(columns)
             for r in rows:
-                w.writerow([r.get(c, "") for c in columns])
+                w.writerow([csv_safe(r.get(c, "")) for c in columns])
         codes_path = out.with_name(out.stem + ".codes.csv")
         with codes_path.open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f)
@@ -225,7 +226,7 @@ def write_template(
             )
             for name, items in codes.items():
                 for item in items:
-                    w.writerow([name, *["" if v is None else v for v in item]])
+                    w.writerow([name, *["" if v is None else csv_safe(v) for v in item]])
         return Template(out, codes_path, len(rows))
     _write_xlsx(out, columns, rows, codes, kind)
     return Template(out, None, len(rows))

@@ -49,6 +49,7 @@ from lanxi.services.monitoring.common import (
     conversion_factor,
     convertible_units,
 )
+from lanxi.services.monitoring.problem_text import message_zh
 
 Kind = Literal["observations", "task_progress"]
 
@@ -178,7 +179,9 @@ class _Problems:
         self.items: list[Problem] = []
 
     def file_level(self, field: str | None, message: str, value: object = None) -> None:
-        self.items.append(Problem(self.file, None, field, message, value, self.sheet))
+        self.items.append(
+            Problem(self.file, None, field, message, value, self.sheet, message_zh(message))
+        )
 
     def add(
         self,
@@ -200,21 +203,23 @@ class _Problems:
             else np.asarray(values)[shown]
         )
         msgs = [message] * len(shown) if isinstance(message, str) else list(message(shown))
+        zh_of: dict[str, str | None] = {}
         for i, v, msg in zip(shown, vals.tolist(), msgs, strict=True):
-            self.items.append(
-                Problem(self.file, int(self.rows[i]), field, str(msg), _plain(v), self.sheet)
-            )
-        if len(shown) < n:
+            text = str(msg)
+            if text not in zh_of:
+                zh_of[text] = message_zh(text)
             self.items.append(
                 Problem(
-                    self.file,
-                    None,
-                    field,
-                    f"… and {n - len(shown)} more row(s) with the same problem "
-                    f"(the first at row {int(self.rows[shown[0]])})",
-                    None,
-                    self.sheet,
+                    self.file, int(self.rows[i]), field, text, _plain(v), self.sheet, zh_of[text]
                 )
+            )
+        if len(shown) < n:
+            more = (
+                f"… and {n - len(shown)} more row(s) with the same problem "
+                f"(the first at row {int(self.rows[shown[0]])})"
+            )
+            self.items.append(
+                Problem(self.file, None, field, more, None, self.sheet, message_zh(more))
             )
 
     def raise_if_any(self) -> None:
@@ -349,6 +354,7 @@ def validate_observations(
     """
     rows = _row_numbers(frame)
     problems = _Problems(file, sheet, rows, max_per_rule)
+    frame = excel_date_periods(frame, ref)
     _check_header(frame, "observations", problems)
     ind, reg, per, unit = _required(
         frame, ("indicator_id", "region_code", "period", "unit"), problems
@@ -489,6 +495,75 @@ def validate_observations(
             "submitted_unit": submitted_unit,
         }
     )
+
+
+#: A date or datetime as Excel hands it over (a month typed in Excel is a date: its first day).
+_EXCEL_DATE = r"(?:19|20|21)\d{2}-\d{2}-\d{2}(?: 00:00:00)?"
+
+
+def excel_date_periods(frame: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Periods that Excel turned into dates, written back as the period the indicator asks for.
+
+    A month or year typed in Excel reaches the file as a date (``2025-06-01 00:00:00``). Where
+    the indicator is monthly and the date is a month's first day it becomes ``2025-06``; annual
+    and 1 January: ``2025``; quarterly and a quarter's first day: ``2025Q2``; daily or once (a
+    date is asked): the date. Each converted row gets a note saying so (in Chinese and English).
+    Other dates are left for the period rule to report.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Submitted observations (text cells).
+    ref : Reference
+        The catalogue (the indicators' frequencies).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``frame`` itself when nothing was converted, else a shallow copy with new ``period`` and
+        ``note`` columns.
+    """
+    if "period" not in frame.columns or "indicator_id" not in frame.columns:
+        return frame
+    text = frame["period"].astype("string").str.strip()
+    is_date = text.str.fullmatch(_EXCEL_DATE).fillna(False).to_numpy(dtype=bool)
+    if not is_date.any():
+        return frame
+    freq = frame["indicator_id"].map({i: m["frequency"] for i, m in ref.indicators.items()})
+    year, month, day = text.str[:4], text.str[5:7], text.str[8:10]
+    new = pd.Series(pd.NA, index=frame.index, dtype="string")
+    quarter = {"01": "Q1", "04": "Q2", "07": "Q3", "10": "Q4"}
+    first = day == "01"
+    rules = [
+        ((freq == "monthly") & first, year + "-" + month),
+        ((freq == "annual") & first & (month == "01"), year),
+        ((freq == "quarterly") & first & month.isin(list(quarter)), year + month.map(quarter)),
+        (freq.isin(["daily", "once"]), text.str[:10]),
+    ]
+    for cond, value in rules:
+        take = is_date & cond.fillna(False).to_numpy(dtype=bool) & new.isna().to_numpy()
+        new[take] = value[take]
+    done = new.notna().to_numpy() & (new != text).fillna(False).to_numpy(dtype=bool)
+    if not done.any():
+        return frame
+    out = frame.copy(deep=False)
+    period = frame["period"].astype(object).copy()
+    period[done] = new[done].astype(object)
+    out["period"] = period
+    remark = (
+        "期间由 Excel 日期 " + text[done] + " 转换为 " + new[done] + "（period converted from an "
+        "Excel date）"
+    ).astype(object)
+    note = (
+        frame["note"].astype(object).copy()
+        if "note" in frame.columns
+        else pd.Series(None, index=frame.index, dtype=object)
+    )
+    old = note[done]
+    has = old.notna() & (old.astype("string").str.strip() != "")
+    note[done] = np.where(has.to_numpy(), old.astype(str) + "；" + remark, remark)
+    out["note"] = note
+    return out
 
 
 _LINK_SPLIT = r"[;\s]+"
