@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -440,12 +441,16 @@ def builtin_mappings() -> dict[str, Mapping]:
 # ------------------------------------------------------------------------------------ reading
 
 
-def read_grid(path: Path, sheet: str | int | None = None) -> tuple[list[list[str | None]], str]:
-    """The cells of a sheet (or CSV) as text, row 0 = the file's first row.
+def read_grid(
+    path: Path, sheet: str | int | None = None, skip_rows: int = 0
+) -> tuple[list[list[str | None]], str]:
+    """The cells of a sheet (or CSV) as text, row 0 = the file's first row (CSV: after
+    ``skip_rows`` lines).
 
     Read with :func:`lanxi.io.tables.read_table` (its encodings and missing-value tokens); the
     header row it takes is put back as row 0 (pandas' ``Unnamed: n`` and ``.1`` de-duplication
-    undone).
+    undone). A CSV's title lines above the header must be skipped (``skip_rows``): a CSV reader
+    takes its width from the first line.
 
     Returns
     -------
@@ -458,7 +463,10 @@ def read_grid(path: Path, sheet: str | int | None = None) -> tuple[list[list[str
         sheet_name = sheet
     elif path.suffix.lower() in (".xlsx", ".xls"):
         try:
-            names = pd.ExcelFile(path).sheet_names
+            with pd.ExcelFile(
+                path, engine="openpyxl" if path.suffix.lower() == ".xlsx" else None
+            ) as book:
+                names = book.sheet_names
         except (ValueError, OSError, ImportError) as exc:
             raise ValidationError(
                 [
@@ -486,7 +494,13 @@ def read_grid(path: Path, sheet: str | int | None = None) -> tuple[list[list[str
             )
         sheet_name = str(names[idx])
     try:
-        df = read_table(path, sheet=sheet_name or 0) if sheet_name else read_table(path)
+        with warnings.catch_warnings():
+            # pandas' notice that its default xlsx engine will change (read_table keeps openpyxl)
+            warnings.filterwarnings("ignore", message="The default engine for reading")
+            if sheet_name:
+                df = read_table(path, sheet=sheet_name)
+            else:
+                df = read_table(path, skip_rows=skip_rows)
     except ValueError as exc:  # e.g. a sheet name the workbook lacks
         raise ValidationError(
             [
@@ -604,7 +618,8 @@ def match_headers(grid: list[list[str | None]], m: Mapping) -> HeaderMatch | Non
                 # a merged group header spans the blank cells to its right (not the last row)
                 parts[j].append((last, True))
     hm = HeaderMatch(first_data_row=end)
-    hm.headers = [" / ".join(t for t, f in col if not f) for col in parts]
+    # a column is named by its header cell nearest the data (not a merged group or a title)
+    hm.headers = [next((t for t, f in reversed(col) if not f), "") for col in parts]
     hm.key = _find(parts, m.key_headers)
     hm.time = _find(parts, m.time_headers)
     if hm.key is None or hm.time is None:

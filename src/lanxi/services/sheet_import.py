@@ -22,6 +22,7 @@ as :func:`lanxi.services.env_store.samples_frame` gives it).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import unicodedata
@@ -257,8 +258,8 @@ def _read_rows(
 
     # the conversion of each wide column (header unit, else the mapping's, else the engine's)
     factors: dict[str, tuple[int, int]] = {}
-    for target, (j, hunit) in hm.values.items():
-        src = hunit or unit_of.get(target) or units[target]
+    for target, src in _source_units(m, hm).items():
+        j = hm.values[target][0]
         f = sheets.convert_factor(src, units[target])
         if f is None:
             prob(
@@ -346,12 +347,7 @@ def _read_rows(
                     utext,
                 )
                 continue
-            src = (
-                cell_unit
-                or sheets.split_unit(itext or "")[1]
-                or unit_of.get(item)
-                or units[item]
-            )
+            src = cell_unit or sheets.split_unit(itext or "")[1] or unit_of.get(item) or units[item]
             f = sheets.convert_factor(src, units[item])
             if f is None:
                 prob(
@@ -409,6 +405,13 @@ def _read_rows(
         out.values.append(vals)
         out.rownos.append(rowno)
     return out
+
+
+def _source_units(m: Mapping, hm: HeaderMatch) -> dict[str, str]:
+    """Unit of each wide value column: stated in its header, else the mapping's, else Lanxi's."""
+    units = sheets.target_units(m.kind)
+    unit_of = {c.target: c.unit for c in m.columns}
+    return {t: hunit or unit_of.get(t) or units[t] for t, (_j, hunit) in hm.values.items()}
 
 
 def _rows_text(rows: list[int]) -> str:
@@ -529,9 +532,17 @@ def _read(
     path: Path, kind: str, mapping: Mapping | None, sheet: str | int | None
 ) -> tuple[Mapping, HeaderMatch, bool, list[list[str | None]], str]:
     path = Path(path)
+    skip = 0
+    if mapping is not None and path.suffix.lower() == ".csv" and mapping.skip_rows:
+        # a CSV's title lines are skipped by the reader (its width comes from the first line)
+        skip = mapping.skip_rows
+        mapping = dataclasses.replace(mapping, skip_rows=0)
     grid, sheet_name = sheets.read_grid(
-        path, sheet if sheet is not None else (mapping.sheet if mapping else None)
+        path, sheet if sheet is not None else (mapping.sheet if mapping else None), skip
     )
+    grid = [[] for _ in range(skip)] + grid  # rows keep the file's numbering
+    if skip and mapping is not None:
+        mapping = dataclasses.replace(mapping, skip_rows=skip)
     m, hm, auto = choose_mapping(grid, kind, mapping, path.name, sheet_name)
     return m, hm, auto, grid, sheet_name
 
@@ -540,7 +551,13 @@ def _info(m: Mapping, hm: HeaderMatch, auto: bool, sheet: str, res: str, n: int)
     if m.layout == "long":
         cols = {"item": hm.headers[cast(int, hm.item)], "value": hm.headers[cast(int, hm.value)]}
     else:
-        cols = {t: hm.headers[j] for t, (j, _u) in hm.values.items()}
+        units = sheets.target_units(m.kind)
+        cols = {}
+        for t, src in _source_units(m, hm).items():
+            text = hm.headers[hm.values[t][0]]
+            if src != units[t]:
+                text += f" [{src} → {units[t]}]"
+            cols[t] = text
     used = {hm.key, hm.time, hm.context, hm.hour, hm.item, hm.value, hm.unit}
     used |= {j for j, _u in hm.values.values()}
     ignored = tuple(h for j, h in enumerate(hm.headers) if h and j not in used)
