@@ -444,8 +444,7 @@ def builtin_mappings() -> dict[str, Mapping]:
 def read_grid(
     path: Path, sheet: str | int | None = None, skip_rows: int = 0
 ) -> tuple[list[list[str | None]], str]:
-    """The cells of a sheet (or CSV) as text, row 0 = the file's first row (CSV: after
-    ``skip_rows`` lines).
+    """The cells of a sheet (or CSV) as text, row 0 = the file's first (CSV: unskipped) row.
 
     Read with :func:`lanxi.io.tables.read_table` (its encodings and missing-value tokens); the
     header row it takes is put back as row 0 (pandas' ``Unnamed: n`` and ``.1`` de-duplication
