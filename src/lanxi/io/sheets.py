@@ -500,6 +500,19 @@ def read_grid(
                 df = read_table(path, sheet=sheet_name)
             else:
                 df = read_table(path, skip_rows=skip_rows)
+    except ImportError as exc:  # .xls needs xlrd
+        raise ValidationError(
+            [
+                Problem(
+                    path.name,
+                    None,
+                    None,
+                    f"cannot read {path.suffix} files here ({exc}); install lanxi[xls] or save "
+                    "the workbook as .xlsx",
+                    message_zh=f"无法读取 {path.suffix} 文件：请安装 lanxi[xls]，或另存为 .xlsx",
+                )
+            ]
+        ) from exc
     except ValueError as exc:  # e.g. a sheet name the workbook lacks
         raise ValidationError(
             [
