@@ -9,6 +9,7 @@ expected value is typed from the fixture and converted by hand.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +23,23 @@ from lanxi.io import sheets
 from lanxi.services import sheet_import as si
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def env_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The store at ``db_url`` as the configured one (settings and engine caches cleared)."""
+    from lanxi.services import store
+    from lanxi.settings import get_settings
+
+    monkeypatch.setenv("LANXI_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    store.engine.cache_clear()
+    store.init_database(db_url)
+    yield db_url
+    store.engine(db_url).dispose()
+    store.engine(None).dispose()
+    get_settings.cache_clear()
+    store.engine.cache_clear()
 
 
 def _merged_workbook(path: Path, rows: list[list[object]]) -> Path:
@@ -219,14 +237,10 @@ def test_headers_matching_no_mapping(tmp_path: Path) -> None:
     assert "--mapping" in err.value.problems[0].message
 
 
-def test_cli_detects_the_spreadsheet_and_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("LANXI_DATABASE_URL", url)
-    from lanxi.services import env_store, store
+def test_cli_detects_the_spreadsheet_and_stores(tmp_path: Path, env_db: str) -> None:
+    from lanxi.services import env_store
 
-    store.init_database(url)
+    url = env_db
     path = _merged_workbook(tmp_path / "export.xlsx", GOOD_ROWS)
     pq = tmp_path / "h.parquet"
     res = runner.invoke(app, ["air", "import", str(path), "--hourly", str(pq), "--store"])
@@ -248,3 +262,20 @@ def test_unit_normalisation() -> None:
     assert sheets.normalize_header("SO2浓度(μg/m3)") == "so2"
     assert sheets.convert_factor("µg/m³", "mg/m³") == (1, 1000)
     assert sheets.convert_factor("mg/L", "mg/m³") is None
+
+
+def test_city_prefixed_names_and_excel_serial_times(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["监测点位", "监测时间", "PM10"])
+    # 45658 = 2025-01-01 (days since 1899-12-30); + 0.5 = 12:00, the end of 11:00–12:00
+    ws.append(["兰州市生物制品所", 45658.5, 61])
+    ws.append(["西宁第五水厂站", 45658.5, 47])
+    path = tmp_path / "serial.xlsx"
+    wb.save(path)
+    res, _ = si.import_air_sheet(path)
+    h = res.hourly.set_index("station")
+    assert list(h.index) == ["1478A", "1483A"]
+    assert h.loc["1478A", "time"] == pd.Timestamp("2025-01-01 11:00")
+    assert (h.loc["1478A", "pm10"], h.loc["1483A", "pm10"]) == (61, 47)

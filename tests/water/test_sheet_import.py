@@ -8,6 +8,7 @@ and the classes are worked by hand from GB 3838-2002 表1.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +22,23 @@ from lanxi.services import sheet_import as si
 from lanxi.services.env_store import bundled_sections
 
 runner = CliRunner()
+
+
+@pytest.fixture
+def env_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The store at ``db_url`` as the configured one (settings and engine caches cleared)."""
+    from lanxi.services import store
+    from lanxi.settings import get_settings
+
+    monkeypatch.setenv("LANXI_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    store.engine.cache_clear()
+    store.init_database(db_url)
+    yield db_url
+    store.engine(db_url).dispose()
+    store.engine(None).dispose()
+    get_settings.cache_clear()
+    store.engine.cache_clear()
 
 
 def _two_rivers() -> pd.DataFrame:
@@ -81,15 +99,11 @@ def test_sections_by_name_units_and_months(tmp_path: Path) -> None:
     assert res.info.columns["hg"] == "汞（μg/L） [µg/L → mg/L]"
 
 
-def test_cli_import_then_classify_and_store(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_cli_import_then_classify_and_store(tmp_path: Path, env_db: str) -> None:
     a, b = _two_rivers().to_dict("records")
-    url = f"sqlite:///{tmp_path / 's.sqlite'}"
-    monkeypatch.setenv("LANXI_DATABASE_URL", url)
-    from lanxi.services import env_store, store
+    url = env_db
+    from lanxi.services import env_store
 
-    store.init_database(url)
     src = _workbook(tmp_path / "w.xlsx", _good_rows())
     out = tmp_path / "samples.csv"
     res = runner.invoke(app, ["water", "import", str(src), "--out", str(out), "--store"])

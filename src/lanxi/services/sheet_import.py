@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, insert, tuple_
 
 from lanxi.errors import Problem, ValidationError
 from lanxi.io import sheets
@@ -205,7 +205,14 @@ _CN_TIME = [
 ]
 
 
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
 def _parse_time(text: str, fmt: str | None) -> pd.Timestamp | None:
+    serial = _number(text)
+    if serial is not None and 20_000 <= serial <= 80_000:
+        # an Excel date serial (days since 1899-12-30) in a cell without a date format
+        return (_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D")).round("s")
     try:
         if fmt:
             return pd.Timestamp(dt.datetime.strptime(text, fmt))
@@ -418,6 +425,14 @@ def _rows_text(rows: list[int]) -> str:
     return ", ".join(map(str, rows[:8])) + (" …" if len(rows) > 8 else "")
 
 
+def _strip_city(name: str, cities: list[str]) -> str:
+    for c in cities:
+        for prefix in (c, c.removesuffix("市"), c.removesuffix("州")):
+            if len(prefix) >= 2 and name.startswith(prefix) and len(name) > len(prefix):
+                return name[len(prefix) :]
+    return name
+
+
 def _resolve_stations(
     rows: _Rows, m: Mapping, key_field: str, file: str, sheet: str, problems: list[Problem]
 ) -> list[str]:
@@ -426,6 +441,7 @@ def _resolve_stations(
     by_name: dict[str, list[dict[str, str]]] = {}
     for rec in st.to_dict("records"):
         by_name.setdefault(_norm_name(rec["name"]), []).append(rec)
+    cities = sorted({_norm_name(c) for c in st["city"]}, key=len, reverse=True)
     out: list[str] = []
     unknown: dict[str, list[int]] = {}
     for key, ctx, ts, rowno in zip(rows.keys, rows.contexts, rows.times, rows.rownos, strict=True):
@@ -434,6 +450,11 @@ def _resolve_stations(
             out.append(k.upper())
             continue
         cands = by_name.get(k, []) if m.key_by != "code" else []
+        if not cands and m.key_by != "code":
+            # 兰州市生物制品所, 兰州生物制品所站: a city prefix or a 站 suffix around the name
+            cands = by_name.get(_strip_city(k, cities), []) or by_name.get(
+                _strip_city(k, cities).removesuffix("站"), []
+            )
         if ctx and len(cands) > 1:
             cands = [c for c in cands if c["city"][:2] == _norm_name(ctx)[:2]] or cands
         if len(cands) > 1:
@@ -757,16 +778,14 @@ def store_water(
         for r in long.itertuples(index=False)
     ]
     t = cast(Table, WaterSampleRow.__table__)
+    keys = [(r["section_id"], r["time"], r["item"]) for r in records]
+    chunk = 500
     with session(url) as s:
         conn = s.connection()
-        for rec in records:
+        for i in range(0, len(keys), chunk):  # the same section-time-items, any batch
             conn.execute(
-                delete(t).where(
-                    t.c.section_id == rec["section_id"],
-                    t.c.time == rec["time"],
-                    t.c.item == rec["item"],
-                )
+                delete(t).where(tuple_(t.c.section_id, t.c.time, t.c.item).in_(keys[i : i + chunk]))
             )
-        if records:
-            conn.execute(insert(t), records)
+        for i in range(0, len(records), 50_000):
+            conn.execute(insert(t), records[i : i + 50_000])
     return {"water_samples": len(records), "batch": batch}
