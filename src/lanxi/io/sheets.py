@@ -538,10 +538,8 @@ def read_grid(
             text = m.group(1)
         seen.add(text)
         head.append(text)
-    body = [
-        [None if (v is None or (isinstance(v, float) and v != v)) else str(v) for v in row]
-        for row in df.itertuples(index=False, name=None)
-    ]
+    cells = df.astype(object)
+    body: list[list[str | None]] = cells.where(cells.notna(), None).to_numpy().tolist()
     return [head, *body], sheet_name
 
 

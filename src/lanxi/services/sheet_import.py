@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -229,6 +230,10 @@ def _parse_time(text: str, fmt: str | None) -> pd.Timestamp | None:
 
 
 def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        pass
     t = unicodedata.normalize("NFKC", text).strip().replace(",", "")
     try:
         return float(t)
@@ -291,6 +296,7 @@ def _read_rows(
             item_of[sheets.normalize_header(h)] = c.target
 
     out = _Rows([], [], [], [], [])
+    parsed: dict[str, pd.Timestamp | None] = {}  # times repeat across stations: parse once
     index: dict[tuple[str, pd.Timestamp], int] = {}
     key_field = header[hm.key] if hm.key is not None else m.key
     time_field = header[hm.time] if hm.time is not None else "time"
@@ -306,7 +312,12 @@ def _read_rows(
                 rowno, key_field, f"empty: expected a {m.key} name or code", "为空：应为名称或编码"
             )
             continue
-        ts = _parse_time(ttext, m.time_format) if ttext is not None else None
+        if ttext is None:
+            ts = None
+        elif ttext in parsed:
+            ts = parsed[ttext]
+        else:
+            ts = parsed[ttext] = _parse_time(ttext, m.time_format)
         if ts is None:
             expected = m.time_format or "e.g. 2025-01-01 13:00, 2025-06-15 or 2025年6月"
             prob(
@@ -374,7 +385,7 @@ def _read_rows(
             if text is None:
                 continue
             x = _number(text)
-            if x is None or x != x:
+            if x is None or not math.isfinite(x):
                 ok = False
                 prob(
                     rowno,
@@ -630,19 +641,19 @@ def import_air_sheet(
     if resolution == "auto":
         timed = hm.hour is not None or any(t.hour or t.minute for t in rows.times)
         resolution = "hourly" if timed else "daily"
-    st = station_list.bundled_stations().set_index("id")
+    st = station_list.bundled_stations()
+    city_of = dict(zip(st["id"], st["city"], strict=True))
     cols = list(sheets.AIR_UNITS)
+    times = pd.DatetimeIndex(rows.times).as_unit("ns")
     if resolution == "hourly" and m.hour_label == "end":
-        times = [t - pd.Timedelta(hours=1) for t in rows.times]  # the hour's start
-    elif resolution == "hourly":
-        times = list(rows.times)
-    else:
-        times = [t.normalize() for t in rows.times]
+        times = times - pd.Timedelta(hours=1)  # the hour's start
+    elif resolution == "daily":
+        times = times.normalize()
     frame = pd.DataFrame(
         {
             "station": codes,
-            "city": [str(st.at[c, "city"]) for c in codes],
-            "time": pd.to_datetime(pd.Series(times, dtype="datetime64[ns]")),
+            "city": [city_of[c] for c in codes],
+            "time": times,
         }
     )
     for c in cols:
