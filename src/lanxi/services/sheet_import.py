@@ -498,6 +498,12 @@ def _resolve_stations(
     return out
 
 
+def _river_key(name: str) -> str:
+    """湟水河 and 湟水, 黄河干流 and 黄河 compare equal."""
+    k = _norm_name(name).replace("干流", "")
+    return k.removesuffix("河") or k
+
+
 def _resolve_sections(
     rows: _Rows, key_field: str, file: str, sheet: str, problems: list[Problem]
 ) -> tuple[list[str], pd.DataFrame]:
@@ -521,7 +527,7 @@ def _resolve_sections(
             continue
         cands = by_name.get(k) or by_name.get(k.removesuffix("断面"), [])
         if ctx and cands:
-            same = [c for c in cands if _norm_name(c["river"]) == _norm_name(ctx)]
+            same = [c for c in cands if _river_key(c["river"]) == _river_key(ctx)]
             if not same:
                 wrong_river.setdefault((key, ctx), []).append(rowno)
                 out.append("")
