@@ -279,3 +279,16 @@ def test_city_prefixed_names_and_excel_serial_times(tmp_path: Path) -> None:
     assert list(h.index) == ["1478A", "1483A"]
     assert h.loc["1478A", "time"] == pd.Timestamp("2025-01-01 11:00")
     assert (h.loc["1478A", "pm10"], h.loc["1483A", "pm10"]) == (61, 47)
+
+
+def test_co_without_unit_that_looks_like_micrograms_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "co.csv"
+    path.write_text(
+        "站点名称,监测时间,CO\n和平,2025-01-01 01:00,1200\n和平,2025-01-01 02:00,900\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as err:
+        si.import_air_sheet(path)
+    (p,) = err.value.problems
+    # median of 1200 and 900 = 1050 > 50 mg/m³
+    assert p.field == "CO" and "1050" in p.message and "µg/m³" in p.message and p.message_zh

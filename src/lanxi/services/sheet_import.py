@@ -602,6 +602,32 @@ def _info(m: Mapping, hm: HeaderMatch, auto: bool, sheet: str, res: str, n: int)
     return SheetInfo(m.name, m.title, auto, sheet, res, m.hour_label, n, cols, ignored)
 
 
+def _check_co_unit(
+    rows: _Rows, m: Mapping, hm: HeaderMatch, file: str, sheet: str
+) -> Problem | None:
+    """A problem when CO, read in the column's unit, looks like µg/m³ (a unit left out)."""
+    from lanxi.compute.air.validate import CO_MG_MEDIAN_MAX
+
+    co = [v["co"] for v in rows.values if "co" in v]
+    if not co:
+        return None
+    median = float(pd.Series(co).median())
+    if median <= CO_MG_MEDIAN_MAX:
+        return None
+    field = hm.headers[hm.values["co"][0]] if "co" in hm.values else "co"
+    src = _source_units(m, hm).get("co", "mg/m³")
+    return Problem(
+        file,
+        None,
+        field,
+        f"CO median is {median:g} mg/m³ with the column read in {src}: looks like µg/m³; "
+        "write the unit in the header (CO(μg/m³)) or in the mapping (unit: µg/m³)",
+        sheet=sheet or None,
+        message_zh=f"CO 中位数为 {median:g} mg/m³，疑似以 µg/m³ 填报；请在表头（CO(μg/m³)）"
+        "或列映射（unit: µg/m³）中写明单位",
+    )
+
+
 def import_air_sheet(
     path: Path,
     *,
@@ -635,6 +661,9 @@ def import_air_sheet(
     rows = _read_rows(grid, m, hm, file, sheet_name, problems)
     key_field = hm.headers[cast(int, hm.key)]
     codes = _resolve_stations(rows, m, key_field, file, sheet_name, problems)
+    co_problem = _check_co_unit(rows, m, hm, file, sheet_name)
+    if co_problem is not None:
+        problems.append(co_problem)
     if not rows.keys and not problems:
         problems.append(
             Problem(
