@@ -148,3 +148,22 @@ def test_unknown_section_wrong_river_and_bad_values_refused(tmp_path: Path) -> N
     out = tmp_path / "s.csv"
     res = runner.invoke(app, ["water", "import", str(path), "--out", str(out)])
     assert res.exit_code == 2 and not out.exists()
+
+
+def test_long_layout_with_units_per_row(tmp_path: Path) -> None:
+    a = _two_rivers().iloc[0]
+    path = tmp_path / "long.csv"
+    path.write_text(
+        "断面名称,采样时间,监测项目,监测值,单位\n"
+        f"{a['name']},2025-07-08,溶解氧,7.9,mg/L\n"
+        f"{a['name']},2025-07-08,氨氮,0.11,mg/L\n"
+        f"{a['name']},2025-07-08,汞,0.03,μg/L\n",
+        encoding="utf-8",
+    )
+    res = si.import_water_sheet(path)
+    assert res.info.mapping == "cn-water-long" and res.info.auto
+    row = res.samples.iloc[0]
+    assert (row["section"], row["time"]) == (a["id"], "2025-07-08")
+    # 0.03 µg/L = 0.00003 mg/L
+    assert (row["do"], row["nh3n"]) == (7.9, 0.11)
+    assert row["hg"] == pytest.approx(0.00003, rel=1e-12)
