@@ -292,3 +292,21 @@ def test_co_without_unit_that_looks_like_micrograms_is_refused(tmp_path: Path) -
     (p,) = err.value.problems
     # median of 1200 and 900 = 1050 > 50 mg/m³
     assert p.field == "CO" and "1050" in p.message and "µg/m³" in p.message and p.message_zh
+
+
+def test_csv_with_a_title_line_above_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "titled.csv"
+    path.write_text(
+        "兰州市环境空气质量小时数据\n"
+        "站点名称,监测时间,NO2(μg/m3),CO(mg/m3)\n"
+        "和平,2025-01-01 01:00,31,0.7\n"
+        "和平,2025-01-01 02:00,x,0.6\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ValidationError) as err:
+        si.import_air_sheet(path)
+    (p,) = err.value.problems
+    assert (p.row, p.field, p.value) == (4, "NO2(μg/m3)", "x")  # the file's own line number
+    path.write_text(path.read_text(encoding="utf-8").replace(",x,", ",29,"), encoding="utf-8")
+    res, _ = si.import_air_sheet(path)
+    assert list(res.hourly["no2"]) == [31, 29] and list(res.hourly["co"]) == [0.7, 0.6]

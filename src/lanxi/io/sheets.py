@@ -16,6 +16,8 @@ A unit stated in a header (or in a merged group header above it) is the unit of 
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import unicodedata
 import warnings
@@ -444,12 +446,12 @@ def builtin_mappings() -> dict[str, Mapping]:
 def read_grid(
     path: Path, sheet: str | int | None = None, skip_rows: int = 0
 ) -> tuple[list[list[str | None]], str]:
-    """The cells of a sheet (or CSV) as text, row 0 = the file's first (CSV: unskipped) row.
+    """The cells of a sheet (or CSV) as text, row 0 = the file's first row.
 
     Read with :func:`lanxi.io.tables.read_table` (its encodings and missing-value tokens); the
     header row it takes is put back as row 0 (pandas' ``Unnamed: n`` and ``.1`` de-duplication
-    undone). A CSV's title lines above the header must be skipped (``skip_rows``): a CSV reader
-    takes its width from the first line.
+    undone). A CSV's lines above the header are skipped (``skip_rows``, or found: lines narrower
+    than the header, as a title line) and stand as empty rows, so row numbers are the file's.
 
     Returns
     -------
@@ -499,6 +501,9 @@ def read_grid(
             if sheet_name:
                 df = read_table(path, sheet=sheet_name)
             else:
+                # short title lines above the header: a CSV reader takes its width from the
+                # first line it reads
+                skip_rows = skip_rows or _csv_title_lines(path)
                 df = read_table(path, skip_rows=skip_rows)
     except ImportError as exc:  # .xls needs xlrd
         raise ValidationError(
@@ -540,7 +545,33 @@ def read_grid(
         head.append(text)
     cells = df.astype(object)
     body: list[list[str | None]] = cells.where(cells.notna(), None).to_numpy().tolist()
-    return [head, *body], sheet_name
+    skipped: list[list[str | None]] = [[] for _ in range(skip_rows if not sheet_name else 0)]
+    return [*skipped, head, *body], sheet_name
+
+
+def _csv_title_lines(path: Path) -> int:
+    """Lines above a CSV's header that are narrower than it (a title): 0 if none."""
+    raw = path.read_bytes()[:200_000]
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(enc)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return 0
+    lines = list(csv.reader(io.StringIO("\n".join(text.splitlines()[:30]))))
+    widths = [len(f) for f in lines]
+    if not widths:
+        return 0
+    widest = max(widths)
+    first = next(i for i, w in enumerate(widths) if w == widest)
+    # a title line: narrower than the header and at most one text in it
+    titles = all(
+        w < widest and sum(1 for x in f if x.strip()) <= 1
+        for w, f in zip(widths[:first], lines[:first], strict=True)
+    )
+    return first if titles else 0
 
 
 @dataclass

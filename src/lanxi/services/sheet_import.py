@@ -22,7 +22,6 @@ as :func:`lanxi.services.env_store.samples_frame` gives it).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 import re
@@ -570,17 +569,10 @@ def _read(
     path: Path, kind: str, mapping: Mapping | None, sheet: str | int | None
 ) -> tuple[Mapping, HeaderMatch, bool, list[list[str | None]], str]:
     path = Path(path)
-    skip = 0
-    if mapping is not None and path.suffix.lower() == ".csv" and mapping.skip_rows:
-        # a CSV's title lines are skipped by the reader (its width comes from the first line)
-        skip = mapping.skip_rows
-        mapping = dataclasses.replace(mapping, skip_rows=0)
+    skip = mapping.skip_rows if mapping is not None and path.suffix.lower() == ".csv" else 0
     grid, sheet_name = sheets.read_grid(
         path, sheet if sheet is not None else (mapping.sheet if mapping else None), skip
     )
-    grid = [[] for _ in range(skip)] + grid  # rows keep the file's numbering
-    if skip and mapping is not None:
-        mapping = dataclasses.replace(mapping, skip_rows=skip)
     m, hm, auto = choose_mapping(grid, kind, mapping, path.name, sheet_name)
     return m, hm, auto, grid, sheet_name
 
