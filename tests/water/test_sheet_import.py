@@ -73,8 +73,14 @@ def _workbook(path: Path, rows: list[list[object]]) -> Path:
 
 def _good_rows() -> list[list[object]]:
     a, b = _two_rivers().to_dict("records")
-    # 湟水 is often written 湟水河 in exports: the river still matches
-    river_a = a["river"] if a["river"].endswith("河") else a["river"] + "河"
+    # exports write 湟水河 for 湟水 and 黄河 for 黄河干流: the river still matches
+    river_a = (
+        a["river"].removesuffix("干流")
+        if a["river"].endswith("干流")
+        else a["river"]
+        if a["river"].endswith("河")
+        else a["river"] + "河"
+    )
     return [
         [a["name"], river_a, "2025年6月", 6.5, 3.8, 0.42, 0.12, 0.05],
         [b["name"], b["river"], "2025-06-12", 4.2, 5.5, 1.2, 0.18, 0.08],
@@ -167,3 +173,14 @@ def test_long_layout_with_units_per_row(tmp_path: Path) -> None:
     # 0.03 µg/L = 0.00003 mg/L
     assert (row["do"], row["nh3n"]) == (7.9, 0.11)
     assert row["hg"] == pytest.approx(0.00003, rel=1e-12)
+
+
+def test_section_name_variants_and_rivers() -> None:
+    from lanxi.services.sheet_import import _river_key, _section_names
+
+    assert _section_names("湟水桥（湟水河桥）") == {"湟水桥(湟水河桥)", "湟水桥", "湟水河桥"}
+    assert _section_names("新城桥断面") == {"新城桥断面", "新城桥"}
+    assert _river_key("黄河干流") == _river_key("黄河") and _river_key("湟水河") == _river_key(
+        "湟水"
+    )
+    assert _river_key("湟水") != _river_key("黄河")

@@ -497,6 +497,14 @@ def _resolve_stations(
     return out
 
 
+def _section_names(name: str) -> set[str]:
+    """Names a section goes by: 湟水桥（湟水河桥） also as 湟水桥 and 湟水河桥; no trailing 断面."""
+    full = _norm_name(name)
+    names = {full, re.sub(r"\(.*?\)", "", full), *re.findall(r"\((.*?)\)", full)}
+    names |= {n.removesuffix("断面") for n in names}
+    return {n for n in names if n}
+
+
 def _river_key(name: str) -> str:
     """湟水河 and 湟水, 黄河干流 and 黄河 compare equal."""
     k = _norm_name(name).replace("干流", "")
@@ -512,10 +520,8 @@ def _resolve_sections(
     ids = {_norm_name(i): i for i in secs["id"]}
     by_name: dict[str, list[dict[str, str]]] = {}
     for rec in secs.to_dict("records"):
-        name = _norm_name(rec["name"])
-        by_name.setdefault(name, []).append(rec)
-        if name.endswith("断面"):
-            by_name.setdefault(name[:-2], []).append(rec)
+        for name in _section_names(rec["name"]):
+            by_name.setdefault(name, []).append(rec)
     out: list[str] = []
     unknown: dict[str, list[int]] = {}
     wrong_river: dict[tuple[str, str], list[int]] = {}
