@@ -86,6 +86,17 @@ EditionArg = Annotated[
     EditionOpt | None,
     typer.Option("--edition", help="2012 | 2026; default: by the date of the data"),
 ]
+MappingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--mapping",
+        help="column mapping of a spreadsheet export: a YAML file or a built-in name "
+        "(cn-air-station, cn-water-section, …); default: the built-in the headers match",
+    ),
+]
+SheetOpt = Annotated[
+    str | None, typer.Option("--sheet", help="worksheet name or 0-based index (Excel)")
+]
 
 
 NotMonitoredOpt = Annotated[
@@ -203,8 +214,13 @@ def air_import_cmd(
     batch: Annotated[
         str | None, typer.Option("--batch", help="batch id of the stored rows (default: a stamp)")
     ] = None,
+    mapping: MappingOpt = None,
+    sheet: SheetOpt = None,
 ) -> None:
-    """Import CNEMC hourly release files into the station-hour / station-day tables.
+    """Import CNEMC hourly release files, or a provincial Excel/CSV export, into the tables.
+
+    A single .xlsx/.xls/.csv file (not named like a CNEMC release file) is read as a spreadsheet
+    export through a column mapping: a built-in one chosen by its headers, or ``--mapping``.
 
     Keeps the agglomeration's stations (current and retired codes). O3 fields are read as CNEMC
     publishes them (o3_24h = latest 1-hour O3, o3_8h_24h = latest 8-hour mean, o3 / o3_8h = the
@@ -219,6 +235,9 @@ def air_import_cmd(
     for out in (hourly, daily):
         if out is not None:
             air_import.check_import_output(out)
+    if mapping is not None or _is_sheet(source):
+        _air_sheet_import(source, mapping, sheet, hourly, daily, store_it, batch)
+        return
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -247,6 +266,62 @@ def air_import_cmd(
         f"station-hours, {len(result.daily)} station-days",
         err=True,
     )
+
+
+def _is_sheet(source: Path) -> bool:
+    from lanxi.services.sheet_import import is_spreadsheet
+
+    return is_spreadsheet(source)
+
+
+def _air_sheet_import(
+    source: Path,
+    mapping: str | None,
+    sheet: str | None,
+    hourly: Path | None,
+    daily: Path | None,
+    store_it: bool,
+    batch: str | None,
+) -> None:
+    """``lanxi air import FILE.xlsx``: a spreadsheet export through a column mapping."""
+    from lanxi.errors import Problem, ValidationError
+    from lanxi.io.sheets import load_mapping
+    from lanxi.services import air_import, sheet_import
+
+    m = load_mapping(mapping) if mapping is not None else None
+    result, info = sheet_import.import_air_sheet(source, mapping=m, sheet=_sheet_arg(sheet))
+    typer.echo(info.summary(), err=True)
+    have = "hourly" if len(result.hourly) else "daily"
+    asked = [k for k, v in (("hourly", hourly), ("daily", daily)) if v is not None]
+    if any(k != have for k in asked):
+        raise ValidationError(
+            [
+                Problem(
+                    source.name,
+                    None,
+                    None,
+                    f"the file holds station-{'hour' if have == 'hourly' else 'day'} values: "
+                    f"give --{have}",
+                    sheet=info.sheet or None,
+                    message_zh=f"该文件为{'小时' if have == 'hourly' else '日'}数据，请用 --{have}",
+                )
+            ]
+        )
+    for path in air_import.write_import(result, hourly, daily):
+        typer.echo(f"写入 Wrote {path}", err=True)
+    if store_it:
+        n = air_import.store_import(result, batch=batch)
+        typer.echo(
+            f"入库 Stored {n['air_hourly']} hourly and {n['air_daily']} daily values "
+            f"(batch {n['batch']})",
+            err=True,
+        )
+    unit = "station-hours" if have == "hourly" else "station-days"
+    typer.echo(f"{result.n_stations} stations: {info.rows} {unit}", err=True)
+
+
+def _sheet_arg(sheet: str | None) -> str | int | None:
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
 
 
 @air_app.command("targets")
@@ -301,6 +376,50 @@ def water_classify_cmd(
     svc.check_output(out)
     df, name = svc.read_input(infile)
     _done(svc.water_classify(df, file=name, duplicates=duplicates.value), out)
+
+
+@water_app.command("import")
+def water_import_cmd(
+    source: Annotated[
+        Path, typer.Argument(help="Excel (.xlsx, .xls) or CSV export of section samples")
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="write the samples table (.csv, .parquet, .xlsx, .json)"),
+    ] = None,
+    store_it: Annotated[
+        bool, typer.Option("--store", help="store the samples (measured, not synthetic)")
+    ] = False,
+    batch: Annotated[
+        str | None, typer.Option("--batch", help="batch id of the stored rows (default: a stamp)")
+    ] = None,
+    mapping: MappingOpt = None,
+    sheet: SheetOpt = None,
+) -> None:
+    """Import a provincial export of section samples (Chinese headers) through a column mapping.
+
+    Sections by name or id (the bundled sections; the river tells equal names apart), items to
+    GB 3838 keys in mg/L (µg/L converted). The table is the one ``--file`` of the water commands
+    reads; ``--store`` puts it into the store. Nothing is written unless the whole file is good.
+    """
+    from lanxi.io.sheets import load_mapping
+    from lanxi.services import air_import, sheet_import
+
+    if out is None and not store_it:
+        raise typer.BadParameter("give --out and/or --store")
+    if out is not None:
+        air_import.check_import_output(out)
+    m = load_mapping(mapping) if mapping is not None else None
+    result = sheet_import.import_water_sheet(source, mapping=m, sheet=_sheet_arg(sheet))
+    typer.echo(result.info.summary(), err=True)
+    if out is not None:
+        typer.echo(f"写入 Wrote {sheet_import.write_water(result, out)}", err=True)
+    if store_it:
+        n = sheet_import.store_water(result, batch=batch)
+        typer.echo(f"入库 Stored {n['water_samples']} water values (batch {n['batch']})", err=True)
+    typer.echo(
+        f"{result.samples['section'].nunique()} sections: {len(result.samples)} samples", err=True
+    )
 
 
 def _samples(file: Path | None) -> tuple[pd.DataFrame, str]:
