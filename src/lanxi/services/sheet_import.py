@@ -604,13 +604,15 @@ def _check_co_unit(
     rows: _Rows, m: Mapping, hm: HeaderMatch, file: str, sheet: str
 ) -> Problem | None:
     """A problem when CO, read in the column's unit, looks like µg/m³ (a unit left out)."""
-    from lanxi.compute.air.validate import CO_MG_MEDIAN_MAX
+    from lanxi.standards.plausibility import rules
 
+    # HJ 633's highest CO breakpoint (plausibility.yaml): a median above it is no mg/m³ value
+    ceiling = rules("air")["co"].above
     co = [v["co"] for v in rows.values if "co" in v]
-    if not co:
+    if not co or ceiling is None:
         return None
     median = float(pd.Series(co).median())
-    if median <= CO_MG_MEDIAN_MAX:
+    if median <= ceiling:
         return None
     field = hm.headers[hm.values["co"][0]] if "co" in hm.values else "co"
     src = _source_units(m, hm).get("co", "mg/m³")
