@@ -10,6 +10,9 @@
     Key for signing sessions and tokens; must be set (32+ characters) in production.
 ``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
     Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
+``LANXI_REPORT_ISSUER_ENVIRONMENT``, ``LANXI_REPORT_ISSUER_PLAN`` (``…_EN``), ``…_ISSUE_DATE``
+    Issuing office printed at the end of the environment bulletins and of the plan reports, in
+    Chinese and English, and the date of issue (ISO date; default: the day the report is built).
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -17,6 +20,7 @@ Settings are validated when first read; unsafe settings for production raise
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -58,6 +62,12 @@ class Settings(BaseSettings):
         Quarterly water warning: a section is warned after this many months of the quarter
         missing its target (1–3), or when its quarter class fell by this many classes against the
         same quarter a year before (1–5). Management rules, not numbers of a standard.
+    report_issuer_environment, report_issuer_environment_en : str
+        Issuing office of the water, air and compensation reports (落款).
+    report_issuer_plan, report_issuer_plan_en : str
+        Issuing office of the progress, mid-term, summary and public reports.
+    report_issue_date : date, optional
+        Date of issue printed on every report; the build date when unset.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -68,6 +78,15 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
+    report_issuer_environment: str = "兰西城市群生态环境监测评估工作组"
+    report_issuer_environment_en: str = (
+        "Lanzhou–Xining Urban Agglomeration Eco-environment Monitoring and Assessment Group"
+    )
+    report_issuer_plan: str = "兰西城市群发展规划实施评估工作组"
+    report_issuer_plan_en: str = (
+        "Lanzhou–Xining Urban Agglomeration Development Plan Implementation Assessment Group"
+    )
+    report_issue_date: dt.date | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -37,7 +37,7 @@ def test_water_monthly_equals_water_assess(reports: dict[str, Report], demo_url:
         assert r["n_samples"] == s["n_samples"]
     met = int(svc["meets_target"].sum())
     overview = reports["water-monthly"].sections[0].paragraphs[0]
-    assert f"共评价 9 个断面，{met} 个达到水质目标，{9 - met} 个未达到" in overview
+    assert f"共评价9个断面，{met}个达到水质目标，{9 - met}个未达到" in overview
     values = {r["section"]: r for r in reports["water-monthly"].table("values").rows}
     for sec, s in svc.iterrows():
         for item in ("do", "codmn", "nh3n", "tp", "tn"):

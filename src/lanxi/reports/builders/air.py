@@ -28,7 +28,9 @@ from lanxi.reports.builders.common import (
     table,
 )
 from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
+from lanxi.reports.names import plain_source, plan_title, region_name, station_name
 from lanxi.services import env_store
 from lanxi.services.monitoring.common import targets_of
 from lanxi.services.store import session
@@ -57,6 +59,7 @@ def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
             edition = edition_for(issued) if issued is not None else "2012"
             row: dict[str, Any] = {
                 "target_id": tg.id,
+                "region_label": target_region(tg.id, tg.region_code, tg.name),
                 "plan": tg.plan_id,
                 "plan_title": plan.title if plan is not None else tg.plan_id,
                 "region_code": tg.region_code,
@@ -70,6 +73,20 @@ def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
             out.append(row)
     out.sort(key=lambda r: (r["target_year"] < year, r["target_year"], r["target_id"]))
     return out
+
+
+def target_region(target_id: str, region_code: str, name: str | None) -> str:
+    """The region a target is set for, by name: 兰州经济圈 targets are not 甘肃省's.
+
+    The Lanzhou economic circle's targets (``targets.yaml``: ids with ``.lzec.``, names starting
+    with 兰州经济圈) carry the code of Gansu for want of a code of their own.
+    """
+    if ".lzec." in target_id or (name or "").startswith("兰州经济圈"):
+        return "兰州经济圈"
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    return str(regions.at[region_code, "name"]) if region_code in regions.index else region_code
 
 
 def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -115,15 +132,26 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         )
     cities = region_filter([r for r in recs if r["level"] == "city"], req.region, ("city",))
     stations = region_filter([r for r in recs if r["level"] == "station"], req.region, ("city",))
-    src = (
-        "lanxi.services.env_store.air_annual (HJ 663-2013) on the store's observations of the "
-        "year: hourly where a station has them on a day, else its daily values"
-    )
+    src = t("src.air", lang)
+    station_names = env_store.bundled_stations().set_index("id")["name"].to_dict()
+    for r in recs:
+        r["unit_name"] = (
+            station_name(str(station_names.get(r["unit"], r["unit"])), r.get("city"), lang)
+            if r["level"] == "station"
+            else region_name(r["unit"], lang)
+        )
+        r["city_name"] = region_name(r.get("city"), lang)
 
     ed = Section(id="editions", title=t("section.editions", lang))
     ed.paragraphs.append(t("para.air_edition", lang, year=year, hj=hj, gb=gb))
     for x in targets:
         x["edition_title"] = " / ".join(EDITION_TITLES[x["edition"]])
+        x["plan_name"] = plan_title(x["plan"], lang)
+        x["region_name"] = region_name(x["region_label"], lang)
+        x["issued_text"] = (
+            date_label(dt.date.fromisoformat(x["issued"]), lang) if x["issued"] else None
+        )
+        x["source_text"] = plain_source(x["source"], lang)
     if target is not None:
         ed.paragraphs.append(
             t(
@@ -131,8 +159,11 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
                 lang,
                 value=target["target_value"],
                 year=target["target_year"],
-                plan=target["plan_title"],
-                issued=target["issued"] or "—",
+                plan=plan_title(target["plan"], lang),
+                region=region_name(target["region_label"], lang),
+                issued=date_label(dt.date.fromisoformat(target["issued"]), lang)
+                if target["issued"]
+                else "—",
                 edition=" / ".join(EDITION_TITLES[target["edition"]]),
             )
         )
@@ -143,17 +174,17 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "targets",
             t("table.air_targets", lang),
             [
-                col("target_id", lang),
-                col("plan", lang),
-                col("region_code", lang),
+                col("plan_name", lang, label=t("col.plan", lang)),
+                col("region_name", lang, label=t("col.region", lang)),
                 col("target_value", lang, "percent", digits=0, scale=0.01),
                 col("target_year", lang),
-                col("issued", lang),
+                col("issued_text", lang, label=t("col.issued", lang)),
                 col("edition_title", lang),
-                col("source", lang),
+                col("source_text", lang, label=t("col.source", lang)),
             ],
             targets,
-            "lanxi.services.monitoring.common.targets_of (targets.yaml)",
+            t("src.targets", lang),
+            keep=("target_id", "plan", "region_code"),
         )
     )
 
@@ -165,7 +196,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "good-days",
             t("table.good_days", lang),
             [
-                col("unit", lang, label=t("col.city", lang)),
+                col("unit_name", lang, label=t("col.city", lang)),
                 col("aqi_days", lang, "int"),
                 col("good_days", lang, "int"),
                 col("good_days_ratio", lang, "percent", digits=1),
@@ -181,6 +212,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             ],
             cities,
             src,
+            keep=("unit", "city"),
         )
     )
     good.figures.append(
@@ -189,7 +221,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             title=t("fig.good_days", lang, year=year),
             kind="chart",
             png_base64=charts.bar_chart(
-                [str(r["unit"]) for r in cities],
+                [str(r["unit_name"]) for r in cities],
                 [
                     None if r["good_days_ratio"] is None else 100 * r["good_days_ratio"]
                     for r in cities
@@ -220,10 +252,11 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         table(
             "pollutants-city",
             t("table.pollutants_city", lang),
-            [col("unit", lang, label=t("col.city", lang)), *pcols],
+            [col("unit_name", lang, label=t("col.city", lang)), *pcols],
             cities,
             src,
             note=t("note.air_units", lang),
+            keep=("unit", "city"),
         )
     )
     pol.tables.append(
@@ -231,13 +264,14 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "stations",
             t("table.stations", lang),
             [
-                col("unit", lang, label=t("col.station", lang)),
-                col("city", lang),
+                col("unit_name", lang, label=t("col.station", lang)),
+                col("city_name", lang, label=t("col.city", lang)),
                 col("good_days_ratio", lang, "percent", digits=1),
                 *pcols,
             ],
             stations,
             src,
+            keep=("unit", "city"),
         )
     )
     pol.figures.append(_station_map(stations, year, src, lang))
@@ -295,5 +329,5 @@ def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any)
         png_base64=charts.point_map(
             points, title=title, legend=legend, note=t("note.boundaries", lang)
         ),
-        source=src + "; stations: air_stations.csv (CNEMC)",
+        source=src + ("；" if lang == "zh" else "; ") + t("src.air_stations", lang),
     )

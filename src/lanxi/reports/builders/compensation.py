@@ -8,6 +8,7 @@ threshold and the fund are the pilot's (``xinanjiang_pilot.yaml``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -23,7 +24,6 @@ from lanxi.reports.builders.common import (
 )
 from lanxi.reports.builders.water import (
     GB3838,
-    SRC_STORE,
     flag_synthetic,
     period_bounds,
     sections_info,
@@ -31,6 +31,7 @@ from lanxi.reports.builders.water import (
 )
 from lanxi.reports.content import Figure, Report, Section
 from lanxi.reports.i18n import t
+from lanxi.reports.names import region_name, section_name, short_item
 from lanxi.services import env_store
 from lanxi.services import environment as env
 from lanxi.standards.compensation import xinanjiang_pilot
@@ -43,12 +44,14 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     lang = req.lang
     section = req.section or "HS-OUT"
     pilot = xinanjiang_pilot()
+    info = sections_info().get(section, {})
+    sec_name = section_name(info, section, lang)
     report = new_report(
         req,
         generated_at=generated_at,
         editions=[GB3838],
         methods=[t("method.compensation", lang, k0=pilot.k0), pilot.citation],
-        subtitle=t("subtitle.compensation", lang, section=section, year=year),
+        subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
     samples = stored_samples(url)
     if samples is None:
@@ -64,18 +67,24 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     st = env.water_compensation(
         samples, section, year, upstream=upstream, downstream=downstream, file="store"
     )
-    src = SRC_STORE.format(fn="water_compensation")
+    src = t("src.water_compensation", lang)
     gb = gb3838_table()  # English names: the data file's translations (name_en)
     rows: list[dict[str, Any]] = [
         {
-            "item": f"{gb.name(k, lang)} ({k})",
+            "item": short_item(gb.name(k, lang)),
             "weight": pilot.weights.get(k),
             "ratio": st.ratios[k],
             "contribution": st.contributions[k],
         }
         for k in st.ratios
     ]
-    info = sections_info().get(section, {})
+    summary = st.summary_zh if lang == "zh" else st.summary_en
+    # the service's statement names the section and the items by their codes: print their names
+    summary = summary.replace(section, sec_name)
+    for party in {str(st.payer), str(st.payee)}:
+        summary = summary.replace(party, str(region_name(party, lang)))
+    for k in st.ratios:
+        summary = re.sub(rf"\b{re.escape(k)}\b", short_item(gb.name(k, lang)), summary)
     head = Section(
         id="statement",
         title=t("section.statement", lang),
@@ -83,13 +92,12 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
             t(
                 "para.compensation_section",
                 lang,
-                section=section,
-                name=info.get("name", section),
-                upstream=upstream,
-                downstream=downstream,
+                name=sec_name,
+                upstream=region_name(upstream, lang),
+                downstream=region_name(downstream, lang),
                 year=year,
             ),
-            st.summary_zh if lang == "zh" else st.summary_en,
+            summary,
         ],
     )
     head.tables.append(
@@ -109,11 +117,12 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     )
     settle = {
         "section": section,
+        "section_name": sec_name,
         "year": year,
         "p": st.p,
         "threshold": pilot.threshold,
-        "payer": st.payer,
-        "payee": st.payee,
+        "payer": region_name(st.payer, lang),
+        "payee": region_name(st.payee, lang),
         "amount": st.amount,
         "unit": st.unit,
         "central_fund": st.central_fund,
@@ -123,7 +132,7 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
             "settlement",
             t("table.settlement", lang),
             [
-                col("section", lang),
+                col("section_name", lang, label=t("col.section", lang)),
                 col("year", lang),
                 col("p", lang, "float", digits=4),
                 col("threshold", lang, "float", digits=2),
@@ -135,6 +144,7 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
             ],
             [settle],
             src,
+            keep=("section",),
         )
     )
     head.figures.append(
@@ -143,7 +153,7 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
             title=t("fig.ratios", lang),
             kind="chart",
             png_base64=charts.bar_chart(
-                list(st.ratios),
+                [short_item(gb.name(k, lang)) for k in st.ratios],
                 [r["ratio"] for r in rows],
                 title=t("fig.ratios", lang),
                 ylabel="Ci/C0i",
@@ -156,7 +166,10 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     sign = Section(
         id="signatures",
         title=t("section.signatures", lang),
-        paragraphs=[t("sign.party", lang, party=upstream), t("sign.party", lang, party=downstream)],
+        paragraphs=[
+            t("sign.party", lang, party=region_name(upstream, lang)),
+            t("sign.party", lang, party=region_name(downstream, lang)),
+        ],
     )
     report.sections = [head, sign]
     return report

@@ -27,15 +27,16 @@ from lanxi.reports.builders.common import (
     require_period,
     table,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
+from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
+from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
 from lanxi.services import env_store
 from lanxi.services import environment as env
 from lanxi.standards.gb3838 import gb3838_table
 
 GB3838 = "GB 3838-2002《地表水环境质量标准》"
 METHOD_2011 = "《地表水环境质量评价办法（试行）》（环办〔2011〕22号）"
-SRC_STORE = "lanxi.services.environment ({fn}) on the store's water samples"
 
 
 def stored_samples(url: str | None) -> pd.DataFrame | None:
@@ -70,12 +71,20 @@ def sections_info() -> dict[str, dict[str, Any]]:
     return out
 
 
-def _with_info(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_info(records: list[dict[str, Any]], lang: Lang = "zh") -> list[dict[str, Any]]:
+    """Records with each section's name, river, city and province (in ``lang``) added.
+
+    ``section_name``, ``river_name`` and ``city_name`` are what a reader sees; ``city`` and
+    ``province`` stay the data's Chinese names (the region filter compares them).
+    """
     info = sections_info()
     for r in records:
         i = info.get(str(r["section"]), {})
         for k in ("name", "river", "city", "province"):
             r.setdefault(k, i.get(k))
+        r["section_name"] = section_name(i, str(r["section"]), lang)
+        r["river_name"] = river_name(r.get("river"), lang)
+        r["city_name"] = region_name(r.get("city"), lang)
     return records
 
 
@@ -124,7 +133,7 @@ def _section_map(
             "lon": pos[r["section"]][0],
             "lat": pos[r["section"]][1],
             "colour": colour_of.get(r["section"], charts.NO_DATA_COLOUR),
-            "label": r["section"],
+            "label": r.get("section_name") or r["section"],
         }
         for r in records
         if r["section"] in pos
@@ -143,7 +152,13 @@ def _section_map(
     )
 
 
+GB3838_EN = "GB 3838-2002 Environmental Quality Standards for Surface Water"
+METHOD_2011_EN = "Surface Water Environmental Quality Assessment Method (trial), 环办〔2011〕22号"
+
+
 def _editions_water(lang: Any) -> tuple[list[str], list[str]]:
+    if lang == "en":
+        return [GB3838_EN], [METHOD_2011_EN, t("method.single_factor", lang)]
     return [GB3838], [METHOD_2011, t("method.single_factor", lang)]
 
 
@@ -189,25 +204,36 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
         generated_at=generated_at,
         editions=editions,
         methods=methods,
-        subtitle=t("subtitle.water_monthly", lang, month=month),
+        subtitle=t("subtitle.water_monthly", lang, month=period_label(month, lang)),
     )
     samples = stored_samples(url)
     if samples is None or not (pd.to_datetime(samples["time"]).dt.strftime("%Y-%m") == month).any():
         return no_data_report(report, t("no_data.water", lang, period=month))
     flag_synthetic(report, url, *period_bounds(pd.Period(month, "M")))
     result = env.water_assess(samples, month, file="store")
-    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    recs = region_filter(_with_info(records_of(result), lang), req.region, ("city", "province"))
     for r in recs:
         r["target_label"] = _class_label(r["target_class"])
+        r["main_pollutants_text"] = item_list(r.get("main_pollutants"), lang)
+        r["exceeding_items_text"] = item_list(r.get("exceeding_items"), lang)
     # counts of the rows shown (a section without a class counts as neither met nor missed)
     n = len(recs)
     met = sum(r["meets_target"] is True for r in recs)
     missed = sum(r["meets_target"] is False for r in recs)
-    src = SRC_STORE.format(fn="water_assess")
+    src = t("src.water", lang)
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
-        paragraphs=[t("para.water_monthly", lang, month=month, n=n, met=met, missed=missed)],
+        paragraphs=[
+            t(
+                "para.water_monthly",
+                lang,
+                month=period_label(month, lang),
+                n=n,
+                met=met,
+                missed=missed,
+            )
+        ],
     )
     labels = gb3838_table().class_labels
     counts = [sum(r["water_class"] == k for r in recs) for k in range(1, 7)]
@@ -232,20 +258,20 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             "sections",
             t("table.section_classes", lang),
             [
-                col("section", lang),
-                col("name", lang),
-                col("river", lang),
-                col("city", lang),
+                col("section_name", lang, label=t("col.section", lang)),
+                col("river_name", lang, label=t("col.river", lang)),
+                col("city_name", lang, label=t("col.city", lang)),
                 col("n_samples", lang, "int"),
                 col("target_label", lang),
                 col("water_class_label", lang),
                 col("meets_target", lang, "bool"),
-                col("main_pollutants", lang),
-                col("exceeding_items", lang),
+                col("main_pollutants_text", lang, label=t("col.main_pollutants", lang)),
+                col("exceeding_items_text", lang, label=t("col.exceeding_items", lang)),
             ],
             recs,
             src,
             note=t("note.multiples", lang),
+            keep=("section", "main_pollutants", "exceeding_items"),
         )
     )
     legend = [(lab, charts.CLASS_COLOURS[i]) for i, lab in enumerate(labels)]
@@ -258,7 +284,7 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
                 if r["water_class"] is not None
             },
             legend,
-            t("fig.section_map_class", lang, period=month),
+            t("fig.section_map_class", lang, period=period_label(month, lang)),
             lang,
         )
     )
@@ -269,21 +295,24 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
         table(
             "values",
             t("table.monthly_values", lang),
-            [col("section", lang)]
+            [col("section_name", lang, label=t("col.section", lang))]
             + [
                 col(
                     k,
                     lang,
                     "float",
                     digits=3,
-                    label=f"{table_.name(k, lang)} ({table_.unit(k, lang)})"
+                    label=f"{short_item(table_.name(k, lang))}（{table_.unit(k, lang)}）"
+                    if table_.unit(k, lang) and lang == "zh"
+                    else f"{short_item(table_.name(k, lang))} ({table_.unit(k, lang)})"
                     if table_.unit(k, lang)
-                    else table_.name(k, lang),
+                    else short_item(table_.name(k, lang)),
                 )
                 for k in items
             ],
             recs,
             src,
+            keep=("section",),
         )
     )
     report.sections = [overview, cls, values]
@@ -312,7 +341,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         generated_at=generated_at,
         editions=editions,
         methods=methods,
-        subtitle=t("subtitle.water_warnings", lang, quarter=quarter),
+        subtitle=t("subtitle.water_warnings", lang, quarter=period_label(quarter, lang)),
     )
     samples = stored_samples(url)
     q = pd.Period(quarter, "Q")
@@ -320,26 +349,31 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         return no_data_report(report, t("no_data.water", lang, period=quarter))
     flag_synthetic(report, url, *period_bounds(q))
     result = env.water_warnings(samples, quarter, rules=rules, file="store")
-    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    recs = region_filter(_with_info(records_of(result), lang), req.region, ("city", "province"))
     for r in recs:
         r["target_label"] = _class_label(r["target_class"])
         r["quarter_class_label"] = _class_label(r["quarter_class"])
         r["previous_class_label"] = _class_label(r["previous_quarter_class"])
         r["reason_text"] = _reasons(r, rules, lang)
     warned = [r for r in recs if r["warned"]]
-    src = SRC_STORE.format(fn="water_warnings")
+    src = t("src.water", lang)
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
         paragraphs=[
-            t("para.water_warnings", lang, quarter=quarter, n=len(recs), warned=len(warned))
+            t(
+                "para.water_warnings",
+                lang,
+                quarter=period_label(quarter, lang),
+                n=len(recs),
+                warned=len(warned),
+            )
         ],
     )
     cols = [
-        col("section", lang),
-        col("name", lang),
-        col("river", lang),
-        col("city", lang),
+        col("section_name", lang, label=t("col.section", lang)),
+        col("river_name", lang, label=t("col.river", lang)),
+        col("city_name", lang, label=t("col.city", lang)),
         col("target_label", lang),
         col("months_assessed", lang, "int"),
         col("months_missed", lang, "int"),
@@ -349,7 +383,9 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         col("reason_text", lang),
     ]
     lst = Section(id="warnings", title=t("section.warning_list", lang))
-    lst.tables.append(table("warnings", t("table.warned", lang), cols, warned, src))
+    lst.tables.append(
+        table("warnings", t("table.warned", lang), cols, warned, src, keep=("section",))
+    )
     lst.tables.append(
         table(
             "all-sections",
@@ -357,6 +393,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
             [*cols[:-1], col("warned", lang, "bool")],
             recs,
             src,
+            keep=("section",),
         )
     )
     lst.figures.append(
@@ -364,7 +401,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
             recs,
             {r["section"]: ("#E60012" if r["warned"] else "#1FAE52") for r in recs},
             [(t("legend.warned", lang), "#E60012"), (t("legend.not_warned", lang), "#1FAE52")],
-            t("fig.section_map_warned", lang, period=quarter),
+            t("fig.section_map_warned", lang, period=period_label(quarter, lang)),
             lang,
         )
     )
@@ -416,14 +453,16 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     recs = records_of(result)
     for r in recs:
         r["trend_label"] = label("trend", r.get("trend"), lang)
+        r["region_name"] = region_name(r.get("region"), lang)
+        r["province_name"] = region_name(r.get("province"), lang)
     recs = region_filter(recs, req.region, ("region", "province"))
     cities = [r for r in recs if r["level"] == "city"]
     provinces = [r for r in recs if r["level"] == "province"]
-    src = SRC_STORE.format(fn="water_annual")
+    src = t("src.water", lang)
     cols = [
         col("rank", lang, "int"),
-        col("region", lang),
-        col("province", lang),
+        col("region_name", lang, label=t("col.region", lang)),
+        col("province_name", lang, label=t("col.province", lang)),
         col("sections", lang, "int"),
         col("sections_meeting", lang, "int"),
         col("share_meeting", lang, "percent", digits=1),
@@ -431,7 +470,7 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         col("section_months_meeting", lang, "int"),
         col("compliance_rate", lang, "percent", digits=1),
         col("previous_share_meeting", lang, "percent", digits=1),
-        col("share_change", lang, "percent", digits=1),
+        col("share_change", lang, "points", digits=1),
         col("trend_label", lang),
     ]
     prov = Section(
@@ -439,16 +478,27 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         title=t("section.by_province", lang),
         paragraphs=[t("para.responsibility", lang, year=year)],
     )
-    prov.tables.append(table("provinces", t("table.by_province", lang), cols, provinces, src))
+    prov.tables.append(
+        table(
+            "provinces",
+            t("table.by_province", lang),
+            cols,
+            provinces,
+            src,
+            keep=("region", "province"),
+        )
+    )
     city = Section(id="cities", title=t("section.by_city", lang))
-    city.tables.append(table("cities", t("table.by_city", lang), cols, cities, src))
+    city.tables.append(
+        table("cities", t("table.by_city", lang), cols, cities, src, keep=("region", "province"))
+    )
     city.figures.append(
         Figure(
             id="chart-cities",
             title=t("fig.city_compliance", lang, year=year),
             kind="chart",
             png_base64=charts.bar_chart(
-                [str(r["region"]) for r in cities],
+                [str(r["region_name"]) for r in cities],
                 [
                     None if r["compliance_rate"] is None else 100 * r["compliance_rate"]
                     for r in cities
