@@ -28,11 +28,12 @@ from lanxi.reports.builders.common import (
     table,
 )
 from lanxi.reports.content import Figure, Lang, Report, Section
-from lanxi.reports.fmt import period_label
+from lanxi.reports.fmt import months_label, period_label, points
 from lanxi.reports.i18n import t
 from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
 from lanxi.services import env_store
 from lanxi.services import environment as env
+from lanxi.services.bulletins import WaterMonthBulletin, water_month_bulletin
 from lanxi.standards.gb3838 import gb3838_table
 
 GB3838 = "GB 3838-2002《地表水环境质量标准》"
@@ -67,6 +68,8 @@ def sections_info() -> dict[str, dict[str, Any]]:
             "lon": float(r["lon"]) if r["lon"] else None,
             "lat": float(r["lat"]) if r["lat"] else None,
             "synthetic_demo": r["synthetic_demo"] == "true",
+            "border": r["border"] == "true",
+            "name_en": r.get("name_en") or None,
         }
     return out
 
@@ -252,6 +255,19 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             source=src,
         )
     )
+    bulletin = water_month_bulletin(
+        samples, month, cities={k: v["city"] for k, v in sections_info().items()}, file="store"
+    )
+    overview.paragraphs.extend(_share_paragraphs(bulletin, month, lang))
+    report.methods.append(t("method.cwqi", lang))
+    extra = {str(r["section"]): r for r in records_of(bulletin.sections)}
+    info = sections_info()
+    for r in recs:
+        e = extra.get(str(r["section"]), {})
+        r["attribute"] = _attribute(info.get(str(r["section"]), {}), lang)
+        r["previous_class_text"] = _class_label(e.get("previous_class"))
+        r["last_year_class_text"] = _class_label(e.get("last_year_class"))
+        r["cumulative_class_text"] = _class_label(e.get("cumulative_class"))
     cls = Section(id="classes", title=t("section.section_classes", lang))
     cls.tables.append(
         table(
@@ -261,17 +277,35 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
                 col("section_name", lang, label=t("col.section", lang)),
                 col("river_name", lang, label=t("col.river", lang)),
                 col("city_name", lang, label=t("col.city", lang)),
-                col("n_samples", lang, "int"),
+                col("attribute", lang),
                 col("target_label", lang),
                 col("water_class_label", lang),
                 col("meets_target", lang, "bool"),
                 col("main_pollutants_text", lang, label=t("col.main_pollutants", lang)),
                 col("exceeding_items_text", lang, label=t("col.exceeding_items", lang)),
+                col("n_samples", lang, "int"),
             ],
             recs,
             src,
             note=t("note.multiples", lang),
             keep=("section", "main_pollutants", "exceeding_items"),
+        )
+    )
+    cls.tables.append(
+        table(
+            "section-history",
+            t("table.section_list", lang),
+            [
+                col("section_name", lang, label=t("col.section", lang)),
+                col("target_label", lang),
+                col("water_class_label", lang),
+                col("previous_class_text", lang),
+                col("last_year_class_text", lang),
+                col("cumulative_class_text", lang),
+            ],
+            recs,
+            src,
+            keep=("section",),
         )
     )
     legend = [(lab, charts.CLASS_COLOURS[i]) for i, lab in enumerate(labels)]
@@ -315,8 +349,128 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             keep=("section",),
         )
     )
-    report.sections = [overview, cls, values]
+    report.sections = [overview, cls, _cwqi_section(bulletin, lang), values]
     return report
+
+
+def _attribute(info: dict[str, Any], lang: Lang) -> str | None:
+    """属性 of a section: 省界 (a provincial border section), 演示 (a demonstration section)."""
+    if info.get("border"):
+        return t("attribute.border", lang)
+    if info.get("synthetic_demo"):
+        return t("attribute.demo", lang)
+    return None
+
+
+def _pct_text(share: float | None, lang: Lang) -> str:
+    return "—" if share is None else f"{100 * share:.1f}%"
+
+
+def _cmp(key: str, now: float | None, before: float | None, lang: Lang) -> str:
+    if now is None or before is None:
+        return t(key, lang, change=t("no_comparison", lang))
+    return t(key, lang, change=points(now - before, lang))
+
+
+def _pollutant_sentence(items: tuple[str, ...], lang: Lang) -> str:
+    if not items:
+        return ""
+    table_ = gb3838_table()
+    names = [short_item(table_.name(k, lang)) for k in items]
+    if lang == "zh":
+        text = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]
+    else:
+        text = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return t("para.main_pollutants", lang, items=text)
+
+
+def _share_paragraphs(bulletin: WaterMonthBulletin, month: str, lang: Lang) -> list[str]:
+    """The overview sentences of a monthly bulletin, each stating the figures it rests on.
+
+    Rule: the month's shares of Ⅰ–Ⅲ and 劣Ⅴ with their change against the same month a year
+    before (同比) and the month before (环比) in 百分点, the main pollutants (the three items with
+    the highest 断面超标率, 环办〔2011〕22号 二、（一）3) and the grade (表2); then the same for
+    1—N月 against 1—N月 a year before.
+    """
+    out = []
+    g = bulletin.periods.get("month")
+    if g is not None:
+        last, prev = bulletin.periods.get("last_year"), bulletin.periods.get("previous_month")
+        out.append(
+            t(
+                "para.water_shares",
+                lang,
+                period=period_label(month, lang),
+                n=g.n_sections,
+                i_iii=_pct_text(g.share_i_iii, lang),
+                yoy_i_iii=_cmp("yoy", g.share_i_iii, last.share_i_iii if last else None, lang),
+                mom_i_iii=_cmp("mom", g.share_i_iii, prev.share_i_iii if prev else None, lang),
+                worse_v=_pct_text(g.share_worse_v, lang),
+                yoy_worse_v=_cmp(
+                    "yoy", g.share_worse_v, last.share_worse_v if last else None, lang
+                ),
+                mom_worse_v=_cmp(
+                    "mom", g.share_worse_v, prev.share_worse_v if prev else None, lang
+                ),
+                pollutants=_pollutant_sentence(g.main_pollutants, lang),
+                grade=t(f"grade.{g.grade}", lang),
+            )
+        )
+    c = bulletin.periods.get("cumulative")
+    if c is not None:
+        p = pd.Period(month, "M")
+        cl = bulletin.periods.get("cumulative_last_year")
+        out.append(
+            t(
+                "para.water_cumulative",
+                lang,
+                span=months_label(p.year, p.month, lang),
+                i_iii=_pct_text(c.share_i_iii, lang),
+                yoy_i_iii=_cmp("yoy", c.share_i_iii, cl.share_i_iii if cl else None, lang),
+                worse_v=_pct_text(c.share_worse_v, lang),
+                yoy_worse_v=_cmp("yoy", c.share_worse_v, cl.share_worse_v if cl else None, lang),
+                pollutants=_pollutant_sentence(c.main_pollutants, lang),
+                grade=t(f"grade.{c.grade}", lang),
+            )
+        )
+    return out
+
+
+def _cwqi_section(bulletin: WaterMonthBulletin, lang: Lang) -> Section:
+    """The city ranking by CWQI and its change (环办监测〔2017〕51号)."""
+    sec = Section(id="cwqi", title=t("section.cwqi_ranking", lang))
+    recs = records_of(bulletin.cities)
+    for r in recs:
+        r["city_name"] = region_name(r["city"], lang)
+        r["cwqi_change_pct"] = None if r["cwqi_change"] is None else 100 * r["cwqi_change"]
+    if recs:
+        first = [r["city_name"] for r in recs if r["rank"] == 1]
+        worst_rank = max(r["rank"] for r in recs if r["rank"] is not None)
+        last = [r["city_name"] for r in recs if r["rank"] == worst_rank]
+        sep = "、" if lang == "zh" else ", "
+        sec.paragraphs.append(
+            t("para.cwqi_ranking", lang, best=sep.join(first), worst=sep.join(last))
+        )
+    sec.tables.append(
+        table(
+            "cwqi",
+            t("table.cwqi_ranking", lang),
+            [
+                col("rank", lang, "int"),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("sections", lang, "int"),
+                col("cwqi", lang, "float", digits=2),
+                col("cwqi_last_year", lang, "float", digits=2),
+                col("cwqi_change_pct", lang, "float", digits=1, label=t("col.cwqi_change", lang)),
+                col("change_rank", lang, "int"),
+            ],
+            recs,
+            t("src.water", lang),
+            note=t("method.cwqi", lang),
+            keep=("city",),
+        )
+    )
+    return sec
 
 
 # -------------------------------------------------------------------------- warnings

@@ -1,0 +1,201 @@
+"""Figures of the published bulletins that the plain assessments do not give.
+
+A provincial monthly 地表水环境质量状况通报 states, for the month and for the year so far (1—N月):
+the share of sections in Ⅰ–Ⅲ and in 劣Ⅴ and their change against the same period a year before
+(同比) and against the month before (环比) in 百分点; the main pollutants by 断面超标率; each
+section's class with its class a month and a year before; and the ranking of cities by their water
+quality index CWQI with its change (城市地表水环境质量排名技术规定（试行）, 环办监测〔2017〕51号).
+This module computes them from the same samples as :func:`lanxi.services.environment.water_assess`
+(one definition per figure: the reports, the CLI and the API call these functions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lanxi.compute.water.assess import RiverGrade, grade_river, section_classes
+from lanxi.compute.water.cwqi import change_rate, rank_ascending, section_cwqi
+from lanxi.services import environment as env
+from lanxi.standards.cwqi import cwqi_rules
+from lanxi.standards.gb3838 import gb3838_table
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """Shares of one period's sections (from :func:`grade_river`), or None when no data."""
+
+    label: str
+    grade: RiverGrade | None
+
+
+@dataclass
+class WaterMonthBulletin:
+    """Figures of a monthly surface-water bulletin.
+
+    Attributes
+    ----------
+    month : str
+        ``YYYY-MM``.
+    periods : dict
+        ``month``, ``previous_month``, ``last_year`` (the same month a year before),
+        ``cumulative`` (1—N月 of the year: means of all samples from January to the month) and
+        ``cumulative_last_year``: each a :class:`~lanxi.compute.water.assess.RiverGrade` (shares of
+        Ⅰ–Ⅲ and 劣Ⅴ, 断面超标率, main pollutants) or None without samples.
+    sections : pandas.DataFrame
+        One row per section of the month: ``section``, ``target_class``, ``water_class`` (month),
+        ``previous_class``, ``last_year_class``, ``cumulative_class``, ``meets_target``,
+        ``main_pollutants`` (items and multiples against Ⅲ), ``cwqi``.
+    cities : pandas.DataFrame
+        One row per city: ``city``, ``sections``, ``cwqi``, ``cwqi_last_year``, ``cwqi_change``
+        (ΔCWQI as a share), ``rank`` (ascending CWQI, equal values share a rank), ``change_rank``
+        (ascending ΔCWQI), ``change_ranked`` (False when all its sections are Ⅱ类 or better in both
+        periods and meet their targets: left out of the change ranking).
+    """
+
+    month: str
+    periods: dict[str, RiverGrade | None] = field(default_factory=dict)
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cities: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _classes(data: pd.DataFrame, targets: pd.Series, mask: pd.Series, freq: str) -> pd.DataFrame:
+    part = data[mask]
+    if part.empty:
+        return pd.DataFrame()
+    return section_classes(
+        part.drop(columns="target_class"),
+        freq=freq,  # type: ignore[arg-type]
+        target_class=targets,
+    )
+
+
+def _grade(classes: pd.DataFrame) -> RiverGrade | None:
+    if classes.empty or classes["water_class"].isna().all():
+        return None
+    return grade_river(classes)
+
+
+def water_month_bulletin(
+    samples: pd.DataFrame, month: str, *, cities: dict[str, str], file: str = "<input>"
+) -> WaterMonthBulletin:
+    """The figures of the monthly bulletin of ``month`` (``YYYY-MM``).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Water samples (as :func:`lanxi.services.env_store.samples_frame` gives them).
+    month : str
+        ``YYYY-MM``.
+    cities : dict
+        Section id → city name (the sections' city, for the city ranking).
+    file : str
+        Name used in error messages.
+    """
+    data = env._water_frame(samples, file)
+    targets = env._targets(data, file)
+    p = pd.Period(month, "M")
+    per = data["time"].dt.to_period("M")
+    year = data["time"].dt.year
+    now = _classes(data, targets, per == p, "M")
+    prev = _classes(data, targets, per == p - 1, "M")
+    last = _classes(data, targets, per == p - 12, "M")
+    cum = _classes(data, targets, (year == p.year) & (data["time"].dt.month <= p.month), "Y")
+    cum_last = _classes(
+        data, targets, (year == p.year - 1) & (data["time"].dt.month <= p.month), "Y"
+    )
+    out = WaterMonthBulletin(month=month)
+    out.periods = {
+        "month": _grade(now),
+        "previous_month": _grade(prev),
+        "last_year": _grade(last),
+        "cumulative": _grade(cum),
+        "cumulative_last_year": _grade(cum_last),
+    }
+    if now.empty:
+        return out
+    table, rules = gb3838_table(), cwqi_rules()
+    now = now.reset_index(drop=True)
+    now["cwqi"] = section_cwqi(now, table, rules)
+
+    def by_section(frame: pd.DataFrame, col: str) -> dict[str, Any]:
+        if frame.empty:
+            return {}
+        return dict(zip(frame["section"].astype(str), frame[col], strict=True))
+
+    last_cwqi: dict[str, Any] = {}
+    if not last.empty:
+        last = last.reset_index(drop=True)
+        last["cwqi"] = section_cwqi(last, table, rules)
+        last_cwqi = by_section(last, "cwqi")
+    prev_c, last_c, cum_c = (
+        by_section(prev, "water_class"),
+        by_section(last, "water_class"),
+        by_section(cum, "water_class"),
+    )
+    rows = []
+    for r in now.to_dict("records"):
+        s = str(r["section"])
+        tc = targets.get(s)
+        wc = r["water_class"]
+        rows.append(
+            {
+                "section": s,
+                "target_class": None if pd.isna(tc) else int(tc),
+                "water_class": None if pd.isna(wc) else int(wc),
+                "previous_class": _int(prev_c.get(s)),
+                "last_year_class": _int(last_c.get(s)),
+                "cumulative_class": _int(cum_c.get(s)),
+                "meets_target": None if pd.isna(wc) or pd.isna(tc) else bool(int(wc) <= int(tc)),
+                "main_pollutants": r.get("main_pollutants"),
+                "cwqi": r["cwqi"],
+                "cwqi_last_year": last_cwqi.get(s),
+            }
+        )
+    out.sections = pd.DataFrame(rows)
+    out.cities = _city_ranking(out.sections, cities)
+    return out
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _city_ranking(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFrame:
+    """Cities by CWQI (mean of their sections'), its change and the two rankings."""
+    frame = sections.assign(city=[cities.get(s) for s in sections["section"]])
+    frame = frame[frame["city"].notna()]
+    rows = []
+    for city, g in frame.groupby("city", sort=True):
+        now = float(g["cwqi"].mean())
+        base_values = g["cwqi_last_year"].dropna()
+        base = float(base_values.mean()) if len(base_values) == len(g) else None
+        good = all(
+            (c is not None and not pd.isna(c) and int(c) <= 2)
+            and (lc is not None and not pd.isna(lc) and int(lc) <= 2)
+            and bool(m)
+            for c, lc, m in zip(
+                g["water_class"], g["last_year_class"], g["meets_target"], strict=True
+            )
+        )
+        rows.append(
+            {
+                "city": str(city),
+                "sections": len(g),
+                "cwqi": now,
+                "cwqi_last_year": base,
+                "cwqi_change": change_rate(now, base),
+                "change_ranked": not good,
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["rank"] = rank_ascending(out["cwqi"].tolist())
+    ranked = [
+        c if ok else None for c, ok in zip(out["cwqi_change"], out["change_ranked"], strict=True)
+    ]
+    out["change_rank"] = rank_ascending(ranked)
+    return out.sort_values(["rank", "city"]).reset_index(drop=True)
