@@ -461,7 +461,7 @@ def _cwqi_section(bulletin: WaterMonthBulletin, lang: Lang) -> Section:
                 col("sections", lang, "int"),
                 col("cwqi", lang, "float", digits=2),
                 col("cwqi_last_year", lang, "float", digits=2),
-                col("cwqi_change_pct", lang, "float", digits=1, label=t("col.cwqi_change", lang)),
+                col("cwqi_change_pct", lang, "float", digits=1),
                 col("change_rank", lang, "int"),
             ],
             recs,
