@@ -21,6 +21,7 @@ from lanxi.compute.water.cwqi import change_rate, rank_ascending, section_cwqi
 from lanxi.services import environment as env
 from lanxi.standards.cwqi import cwqi_rules
 from lanxi.standards.gb3838 import gb3838_table
+from lanxi.standards.hj633 import Edition
 
 
 @dataclass(frozen=True)
@@ -196,6 +197,156 @@ def _city_ranking(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFram
     out["rank"] = rank_ascending(out["cwqi"].tolist())
     ranked = [
         c if ok else None for c, ok in zip(out["cwqi_change"], out["change_ranked"], strict=True)
+    ]
+    out["change_rank"] = rank_ascending(ranked)
+    return out.sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------------ air
+
+#: AQI levels of HJ 633 (1 优 … 6 严重污染); 重度污染 and worse count as heavily polluted days.
+HEAVY_LEVEL = 5
+
+
+def city_daily_aqi(
+    hourly: pd.DataFrame | None,
+    daily: pd.DataFrame | None,
+    *,
+    edition: Edition | None = None,
+    file: str = "<input>",
+) -> pd.DataFrame:
+    """Daily AQI of each city, on the same city-days as the annual evaluation.
+
+    The station-days are those of :func:`lanxi.services.environment.air_annual` (hourly first, a
+    stored daily value only for a station-day without hourly data); a city's daily value of each
+    pollutant is the mean of its stations' (:func:`lanxi.compute.air.annual.city_daily`); the AQI,
+    its level and the primary pollutant are HJ 633's (:func:`lanxi.compute.air.compute_aqi`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``time``, ``aqi``, ``level`` (1–6), ``primary_pollutant``.
+    """
+    from lanxi.compute.air import compute_aqi, daily_from_hourly
+    from lanxi.compute.air.annual import city_daily
+
+    frames = []
+    if hourly is not None:
+        data, passing = env._air_input(hourly, file)
+        data = data.assign(city=passing["city"].to_numpy())
+        days = daily_from_hourly(data.drop(columns="city"), edition=edition, file=file)
+        city_of = data.groupby("station")["city"].first()
+        days = days.assign(city=days["station"].map(city_of))
+        if daily is not None:
+            extra, extra_passing = env._air_input(daily, f"{file} (daily)")
+            extra = extra.assign(
+                time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy()
+            )
+            days = env.fill_days(days, data, extra)
+        frames.append(days)
+    elif daily is not None:
+        extra, extra_passing = env._air_input(daily, f"{file} (daily)")
+        frames.append(
+            extra.assign(time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy())
+        )
+    if not frames:
+        return pd.DataFrame(columns=["city", "time", "aqi", "level", "primary_pollutant"])
+    days = pd.concat(frames, ignore_index=True).dropna(subset=["city"])
+    per_city = city_daily(days)
+    out = []
+    for year, part in per_city.groupby(per_city["time"].dt.year):
+        ed = edition or env._edition_of_year(int(year))
+        cols = [c for c in ("so2", "no2", "co", "pm10", "pm2_5", "o3_1h", "o3_8h") if c in part]
+        res = compute_aqi(
+            part[["city", "time", *cols]].rename(columns={"city": "station"}),
+            kind="daily",
+            edition=ed,
+            validate=False,
+        )
+        out.append(
+            pd.DataFrame(
+                {
+                    "city": part["city"].to_numpy(),
+                    "time": part["time"].to_numpy(),
+                    "aqi": res["aqi"].to_numpy(),
+                    "level": res["level"].to_numpy(),
+                    "primary_pollutant": res["primary_pollutant"].astype(object).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def aqi_level_days(days: pd.DataFrame) -> pd.DataFrame:
+    """Days of each AQI level per city, heavily polluted days and primary pollutants by days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``days`` (with an AQI), ``level_1`` … ``level_6``, ``heavy_days`` (level ≥ 5,
+        重度污染 and 严重污染), and ``primary_<label>``: days on which each pollutant was (one of)
+        the primary pollutant(s) (days with AQI > 50; a day with two counts for both).
+    """
+    rows = []
+    for city, g in days.dropna(subset=["aqi"]).groupby("city", sort=True):
+        levels = pd.to_numeric(g["level"], errors="coerce")
+        row: dict[str, Any] = {"city": str(city), "days": len(g)}
+        for k in range(1, 7):
+            row[f"level_{k}"] = int((levels == k).sum())
+        row["heavy_days"] = int((levels >= HEAVY_LEVEL).sum())
+        counts: dict[str, int] = {}
+        for p in g["primary_pollutant"].dropna():
+            for label in str(p).split(";"):
+                if label:
+                    counts[label] = counts.get(label, 0) + 1
+        for label, n in counts.items():
+            row[f"primary_{label}"] = n
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def composite_ranking(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """Cities ranked by 综合指数 and by its change rate (城市环境空气质量排名技术规定).
+
+    Parameters
+    ----------
+    now, before : pandas.DataFrame
+        City rows of :func:`lanxi.services.env_store.air_annual` of the year and of the year
+        before (None when the store has none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``composite_index``, ``rank`` (from the smallest; equal values share a rank),
+        ``composite_index_before``, ``change_rate`` ((I − I_before)/I_before, a share; > 0 worse),
+        ``change_rank`` (from the smallest change; cities whose every pollutant meets grade Ⅱ in
+        the year are left out of the ranking of deterioration, i.e. get no rank when worse).
+    """
+    cities = now[now["level"] == "city"]
+    prev: dict[str, float] = {}
+    if before is not None:
+        b = before[before["level"] == "city"]
+        prev = dict(zip(b["unit"].astype(str), b["composite_index"], strict=True))
+    rows = []
+    for r in cities.to_dict("records"):
+        base = prev.get(str(r["unit"]))
+        rate = change_rate(r["composite_index"], base)
+        rows.append(
+            {
+                "city": str(r["unit"]),
+                "composite_index": r["composite_index"],
+                "composite_index_before": base,
+                "change_rate": rate,
+                "complies_grade_ii": bool(r["complies_grade_ii"]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["rank"] = rank_ascending(out["composite_index"].tolist())
+    ranked = [
+        None if rate is None or (ok and rate > 0) else rate
+        for rate, ok in zip(out["change_rate"], out["complies_grade_ii"], strict=True)
     ]
     out["change_rank"] = rank_ascending(ranked)
     return out.sort_values(["rank", "city"]).reset_index(drop=True)

@@ -27,11 +27,11 @@ from lanxi.reports.builders.common import (
     require_period,
     table,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import plain_source, plan_title, region_name, station_name
-from lanxi.services import env_store
+from lanxi.services import bulletins, env_store
 from lanxi.services.monitoring.common import targets_of
 from lanxi.services.store import session
 from lanxi.standards.hj633 import edition_for
@@ -275,8 +275,122 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         )
     )
     pol.figures.append(_station_map(stations, year, src, lang))
-    report.sections = [ed, good, pol]
+    levels, ranking = _levels_and_ranking(year, recs, url, req.region, lang)
+    report.methods.append(t("method.air_ranking", lang))
+    report.sections = [ed, good, levels, ranking, pol]
     return report
+
+
+#: How the reports print HJ 633's primary-pollutant labels.
+PRIMARY_LABELS = {"O3_8h": "O3-8h", "O3_1h": "O3-1h"}
+
+
+def _levels_and_ranking(
+    year: int, recs: list[dict[str, Any]], url: str | None, region: str | None, lang: Lang
+) -> tuple[Section, Section]:
+    """Days at each AQI level and primary pollutants; ranking by 综合指数 and its change."""
+    import pandas as pd
+
+    frames = {}
+    for kind in ("hourly", "daily"):
+        try:
+            frames[kind] = env_store.air_frame(kind, url, year=year)
+        except NotFoundError:
+            frames[kind] = None
+    days = bulletins.city_daily_aqi(frames["hourly"], frames["daily"], file="store")
+    level_recs = region_filter(records_of(bulletins.aqi_level_days(days)), region, ("city",))
+    primary_keys = sorted({k for r in level_recs for k in r if k.startswith("primary_")})
+    for r in level_recs:
+        r["city_name"] = region_name(r["city"], lang)
+    src = t("src.air", lang)
+    lv = Section(id="levels", title=t("section.aqi_levels", lang))
+    heavy = sum(int(r["heavy_days"]) for r in level_recs)
+    lv.paragraphs.append(t("para.aqi_levels", lang, year=year, n=len(level_recs), heavy=heavy))
+    lv.paragraphs.append(t("para.dust", lang))
+    lv.tables.append(
+        table(
+            "aqi-levels",
+            t("table.aqi_levels", lang),
+            [
+                col("city_name", lang, label=t("col.city", lang)),
+                col("days", lang, "int", label=t("col.aqi_days", lang)),
+                *[col(f"level_{k}", lang, "int") for k in range(1, 7)],
+                col("heavy_days", lang, "int"),
+            ],
+            level_recs,
+            src,
+            keep=("city",),
+        )
+    )
+    lv.tables.append(
+        table(
+            "primary-pollutants",
+            t("table.primary_pollutants", lang),
+            [col("city_name", lang, label=t("col.city", lang))]
+            + [
+                col(
+                    k,
+                    lang,
+                    "int",
+                    label=PRIMARY_LABELS.get(
+                        k.removeprefix("primary_"), k.removeprefix("primary_")
+                    ),
+                )
+                for k in primary_keys
+            ],
+            level_recs,
+            src,
+            note=t("note.primary", lang),
+            keep=("city",),
+        )
+    )
+    now = pd.DataFrame(recs)
+    try:
+        before = env_store.air_annual(year - 1, url=url)
+    except NotFoundError:
+        before = None
+    rank_recs = region_filter(
+        records_of(bulletins.composite_ranking(now, before)), region, ("city",)
+    )
+    for r in rank_recs:
+        r["city_name"] = region_name(r["city"], lang)
+        r["change_pct"] = None if r["change_rate"] is None else 100 * r["change_rate"]
+    rk = Section(id="ranking", title=t("section.air_ranking", lang))
+    if rank_recs:
+        best = [r["city_name"] for r in rank_recs if r["rank"] == 1]
+        worst_rank = max(r["rank"] for r in rank_recs)
+        worst = [r["city_name"] for r in rank_recs if r["rank"] == worst_rank]
+        sep = "、" if lang == "zh" else ", "
+        rk.paragraphs.append(
+            t(
+                "para.air_ranking",
+                lang,
+                year=year,
+                best=sep.join(best),
+                worst=sep.join(worst),
+                before=year - 1,
+                compared=t("para.no_previous_year", lang, year=year - 1) if before is None else "",
+            )
+        )
+    rk.tables.append(
+        table(
+            "composite-ranking",
+            t("table.air_ranking", lang),
+            [
+                col("rank", lang, "int"),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("composite_index", lang, "float", digits=2),
+                col("composite_index_before", lang, "float", digits=2),
+                col("change_pct", lang, "float", digits=1),
+                col("change_rank", lang, "int"),
+            ],
+            rank_recs,
+            src,
+            note=t("method.air_ranking", lang),
+            keep=("city",),
+        )
+    )
+    return lv, rk
 
 
 def _synthetic(url: str | None, year: int) -> bool:
