@@ -350,3 +350,83 @@ def composite_ranking(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Data
     ]
     out["change_rank"] = rank_ascending(ranked)
     return out.sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------- evaluation
+
+#: Statuses that call for a statement of a problem and a recommendation (the others do not).
+PROBLEM_STATUSES = ("deterioration", "limited_progress", "needs_acceleration")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of 存在的问题 or 下一步建议, with the figures it states (its trace)."""
+
+    kind: str  # "target" or "tasks"
+    rule: str  # the rule that produced it
+    figures: dict[str, Any]
+
+
+def verdict(status: str | None, latest_value: float | None, final: bool) -> str:
+    """A target's verdict: at the plan's end (``final``) 完成 / 未完成 / 无数据, else its status.
+
+    Rule: at the end a target is 完成 when its status is ``target_met`` (the latest approved value
+    reaches the target), 未完成 otherwise, 无数据 without any approved value; before the end the
+    verdict is the progress status (Open SDG method).
+    """
+    if latest_value is None:
+        return "no_data" if final else (status or "insufficient_data")
+    if not final:
+        return status or "insufficient_data"
+    return "completed" if status == "target_met" else "not_completed"
+
+
+def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Finding]]:
+    """存在的问题 and 下一步建议 of an evaluation result set, each from explicit rules.
+
+    Rules (each finding carries the figures it states):
+
+    * T1 (problem): a target whose status is deterioration, limited progress or needs
+      acceleration — its latest value and period, the target and its year, the gap;
+      recommendation R1: the same target, with the yearly change still needed
+      (``required_rate`` as the method computes it).
+    * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
+      recommendation R2: the same numbers.
+    """
+    problems: list[Finding] = []
+    advice: list[Finding] = []
+    order = {s: i for i, s in enumerate(PROBLEM_STATUSES)}
+    rows = [r for r in result["targets"] if r.get("status") in order]
+    rows.sort(key=lambda r: (order[r["status"]], str(r["target_id"])))
+    for r in rows:
+        figures = {
+            k: r.get(k)
+            for k in (
+                "target_id",
+                "name",
+                "indicator_id",
+                "region_code",
+                "unit",
+                "latest_value",
+                "latest_period",
+                "target_value",
+                "target_year",
+                "gap",
+                "status",
+                "required_rate",
+                "actual_rate",
+            )
+        }
+        problems.append(Finding("target", "T1", figures))
+        advice.append(Finding("target", "R1", figures))
+    s = result["summary"]
+    if s.get("tasks_overdue") or s.get("tasks_stalled"):
+        figures = {
+            "assignments": s["task_assignments"],
+            "completed": s["tasks_completed"],
+            "overdue": s["tasks_overdue"],
+            "stalled": s["tasks_stalled"],
+        }
+        problems.append(Finding("tasks", "K1", figures))
+        advice.append(Finding("tasks", "R2", figures))
+    return problems, advice

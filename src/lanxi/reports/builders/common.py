@@ -69,9 +69,9 @@ def now() -> dt.datetime:
 
 
 _FORMS = {
-    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "YYYY-MM, e.g. 2025-06"),
-    "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "YYYYQn, e.g. 2025Q2"),
-    "year": (re.compile(r"^\d{4}$"), "YYYY, e.g. 2025"),
+    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "YYYY-MM, e.g. 2025-06", "年-月，如 2025-06"),
+    "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "YYYYQn, e.g. 2025Q2", "年份加季度，如 2025Q2"),
+    "year": (re.compile(r"^\d{4}$"), "YYYY, e.g. 2025", "四位年份，如 2025"),
 }
 
 
@@ -83,7 +83,7 @@ def require_period(req: ReportRequest, form: str) -> str:
     ValidationError
         Naming the option, the value and the expected form.
     """
-    pattern, expected = _FORMS[form]
+    pattern, expected, expected_zh = _FORMS[form]
     if req.period is None or not pattern.match(req.period.strip()):
         raise ValidationError(
             [
@@ -93,6 +93,7 @@ def require_period(req: ReportRequest, form: str) -> str:
                     "--period",
                     f"report {req.kind} needs a period of the form {expected}",
                     req.period,
+                    message_zh=f"此报告的报告期应写作{expected_zh}",
                 )
             ]
         )

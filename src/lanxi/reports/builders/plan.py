@@ -40,6 +40,7 @@ from lanxi.reports.names import (
     region_name,
 )
 from lanxi.services import plans as plan_svc
+from lanxi.services.bulletins import Finding, evaluation_findings, verdict
 from lanxi.services.monitoring import evaluation as eval_svc
 from lanxi.services.monitoring import progress as progress_svc
 from lanxi.services.monitoring import tasks as task_svc
@@ -345,12 +346,18 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
             )
         )
         rows = _target_rows(res["targets"], lang)
+        final = kind == "summary"
+        for r in rows:
+            v = verdict(r.get("status"), r.get("latest_value"), final)
+            r["verdict_text"] = t(f"verdict.{v}", lang)
         tg = Section(id="targets", title=t("section.targets", lang))
         tg.tables.append(
             table(
                 "targets",
                 t("table.targets", lang),
-                _target_columns(lang),
+                [*_target_columns(lang), col("verdict_text", lang)]
+                if final
+                else _target_columns(lang),
                 rows,
                 t("src.evaluation", lang),
                 note=t("note.status_method", lang),
@@ -362,8 +369,61 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
         tasks = Section(id="tasks", title=t("section.tasks", lang))
         for by in ("province", "city", "section"):
             tasks.tables.append(_completion_table(s, by, as_of, lang))
-    report.sections = [ov, tg, tasks]
+    issues, advice = _findings_sections(res, lang)
+    report.sections = [ov, tg, tasks, issues, advice]
     return report
+
+
+def _num(v: Any) -> str:
+    return "—" if v is None else f"{float(v):,.2f}".rstrip("0").rstrip(".")
+
+
+def _rate(v: Any) -> str:
+    return "—" if v is None else f"{100 * float(v):.1f}%"
+
+
+def _finding_text(f: Finding, lang: Lang) -> str:
+    """The sentence of one finding: its rule's template filled with the figures it carries."""
+    g = f.figures
+    if f.kind == "target":
+        region = region_name(target_region(g["target_id"], g["region_code"], g["name"]), lang)
+        name = g["name"] if lang == "zh" else indicator_name(g["indicator_id"], g["name"], lang)
+        return t(
+            f"finding.{f.rule}",
+            lang,
+            name=name,
+            region=region,
+            latest=_num(g["latest_value"]),
+            period=g["latest_period"] or "—",
+            target=_num(g["target_value"]),
+            year=g["target_year"],
+            unit=g["unit"] or "",
+            gap_unit=t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or ""),
+            gap=_num(abs(g["gap"]) if g["gap"] is not None else None),
+            status=label("status", g["status"], lang),
+            required=_rate(g["required_rate"]),
+            actual=_rate(g["actual_rate"]),
+        )
+    return t(f"finding.{f.rule}", lang, **g)
+
+
+def _findings_sections(res: dict[str, Any], lang: Lang) -> tuple[Section, Section]:
+    """存在的问题 and 下一步建议 (rules of :func:`lanxi.services.bulletins.evaluation_findings`)."""
+    problems, advice = evaluation_findings(res)
+    issues = Section(
+        id="problems",
+        title=t("section.problems", lang),
+        paragraphs=[f"{i}. {_finding_text(f, lang)}" for i, f in enumerate(problems, start=1)]
+        or [t("finding.none", lang)],
+    )
+    recs = Section(
+        id="recommendations",
+        title=t("section.recommendations", lang),
+        paragraphs=[f"{i}. {_finding_text(f, lang)}" for i, f in enumerate(advice, start=1)]
+        or [t("finding.none", lang)],
+    )
+    recs.paragraphs.append(t("finding.rules", lang))
+    return issues, recs
 
 
 def midterm(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
