@@ -74,5 +74,5 @@ def test_preview_shows_the_first_page_and_explains_errors(page_client: TestClien
         "needs a period of the form YYYY-MM" in en.text and "This report cannot be made" in en.text
     )
     # an internal kind, anonymous: refused in words
-    denied = page_client.get("/reports/midterm/preview")
+    denied = page_client.get("/reports/midterm/preview", params={"lang": "zh"})
     assert denied.status_code == 403 and "此报告仅供规划管理部门的登录用户查看" in denied.text
