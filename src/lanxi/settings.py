@@ -62,6 +62,12 @@ class Settings(BaseSettings):
         Quarterly water warning: a section is warned after this many months of the quarter
         missing its target (1–3), or when its quarter class fell by this many classes against the
         same quarter a year before (1–5). Management rules, not numbers of a standard.
+    water_warning_level1_decline, water_warning_level2_decline, water_warning_below_class : int
+        Warning levels of the monthly bulletin, after 长江流域水环境质量监测预警办法（试行）(2018):
+        level 二级 when the month's and the year-to-date class both fell by at least
+        ``level2_decline`` classes year on year to worse than class ``below_class`` and the
+        year-to-date class misses the target; 一级 likewise with ``level1_decline``; a city takes
+        its sections' highest level; a level not met again is lifted (解除) in the next bulletin.
     report_issuer_environment, report_issuer_environment_en : str
         Issuing office of the water, air and compensation reports (落款).
     report_issuer_plan, report_issuer_plan_en : str
@@ -78,6 +84,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
     water_warning_missed_months: int = Field(default=1, ge=1, le=3)
     water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
+    water_warning_level1_decline: int = Field(default=2, ge=1, le=5)
+    water_warning_level2_decline: int = Field(default=1, ge=1, le=5)
+    water_warning_below_class: int = Field(default=3, ge=1, le=5)
     report_issuer_environment: str = "兰西城市群生态环境监测评估工作组"
     report_issuer_environment_en: str = (
         "Lanzhou–Xining Urban Agglomeration Eco-environment Monitoring and Assessment Group"

@@ -136,6 +136,7 @@ def water_month_bulletin(
         by_section(last, "water_class"),
         by_section(cum, "water_class"),
     )
+    cum_last_c = by_section(cum_last, "water_class")
     rows = []
     for r in now.to_dict("records"):
         s = str(r["section"])
@@ -149,6 +150,7 @@ def water_month_bulletin(
                 "previous_class": _int(prev_c.get(s)),
                 "last_year_class": _int(last_c.get(s)),
                 "cumulative_class": _int(cum_c.get(s)),
+                "cumulative_last_year_class": _int(cum_last_c.get(s)),
                 "meets_target": None if pd.isna(wc) or pd.isna(tc) else bool(int(wc) <= int(tc)),
                 "main_pollutants": r.get("main_pollutants"),
                 "cwqi": r["cwqi"],
@@ -200,6 +202,111 @@ def _city_ranking(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFram
     ]
     out["change_rank"] = rank_ascending(ranked)
     return out.sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class WarningLevelRules:
+    """Thresholds of the warning levels (settings ``LANXI_WATER_WARNING_LEVEL1_DECLINE`` …).
+
+    After 长江流域水环境质量监测预警办法（试行）(生态环境部, 2018), 分级: 二级 when the
+    section's class of the month **and** its year-to-date class both fell by at least
+    ``level2_decline`` classes against the same period a year before, to worse than class
+    ``below_class``, and the year-to-date class misses the year's target; 一级 likewise with
+    ``level1_decline``. A city takes the highest level of its sections; a section or city no
+    longer meeting its level is lifted or adjusted in the next bulletin.
+    """
+
+    level1_decline: int = 2
+    level2_decline: int = 1
+    below_class: int = 3
+
+
+def warning_level(row: dict[str, Any], rules: WarningLevelRules) -> int | None:
+    """The warning level (1 一级, 2 二级) of one section row of :class:`WaterMonthBulletin`."""
+    values = [
+        row.get(k)
+        for k in (
+            "water_class",
+            "last_year_class",
+            "cumulative_class",
+            "cumulative_last_year_class",
+            "target_class",
+        )
+    ]
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    now, then, cum, cum_then, target = (int(v) for v in values if v is not None)
+    if not (now > rules.below_class and cum > rules.below_class and cum > target):
+        return None
+    drop = min(now - then, cum - cum_then)
+    if drop >= rules.level1_decline:
+        return 1
+    if drop >= rules.level2_decline:
+        return 2
+    return None
+
+
+def warning_levels(
+    current: WaterMonthBulletin, previous: WaterMonthBulletin, rules: WarningLevelRules
+) -> pd.DataFrame:
+    """Levels of every section and city this month, against the month before.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``section``, ``level`` (1, 2 or None), ``previous_level`` and ``change``:
+        ``raised`` (新发布), ``kept`` (持续), ``up`` (升级), ``down`` (降级), ``lifted`` (解除)
+        or None (no warning in either month).
+    """
+
+    def levels(b: WaterMonthBulletin) -> dict[str, int | None]:
+        if b.sections.empty:
+            return {}
+        return {str(r["section"]): warning_level(r, rules) for r in b.sections.to_dict("records")}
+
+    now, before = levels(current), levels(previous)
+    rows = [
+        {
+            "section": s,
+            "level": lv,
+            "previous_level": before.get(s),
+            "change": _change(lv, before.get(s)),
+        }
+        for s, lv in now.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _change(level: int | None, previous: int | None) -> str | None:
+    if level is None and previous is None:
+        return None
+    if previous is None:
+        return "raised"
+    if level is None:
+        return "lifted"
+    if level == previous:
+        return "kept"
+    return "up" if level < previous else "down"
+
+
+def _top(values: pd.Series) -> int | None:
+    vals = [int(v) for v in values if v is not None and not pd.isna(v)]
+    return min(vals) if vals else None
+
+
+def city_warning_levels(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFrame:
+    """A city's level: the highest (smallest number) of its sections', now and the month before."""
+    rows = []
+    frame = sections.assign(city=[cities.get(s) for s in sections["section"]])
+    for city, g in frame.dropna(subset=["city"]).groupby("city", sort=True):
+        lv, prev = _top(g["level"]), _top(g["previous_level"])
+        rows.append(
+            {"city": str(city), "level": lv, "previous_level": prev, "change": _change(lv, prev)}
+        )
+    return pd.DataFrame(rows)
 
 
 # ------------------------------------------------------------------------------------------ air

@@ -33,7 +33,13 @@ from lanxi.reports.i18n import t
 from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
 from lanxi.services import env_store
 from lanxi.services import environment as env
-from lanxi.services.bulletins import WaterMonthBulletin, water_month_bulletin
+from lanxi.services.bulletins import (
+    WarningLevelRules,
+    WaterMonthBulletin,
+    city_warning_levels,
+    warning_levels,
+    water_month_bulletin,
+)
 from lanxi.standards.gb3838 import gb3838_table
 
 GB3838 = "GB 3838-2002《地表水环境质量标准》"
@@ -349,8 +355,115 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             keep=("section",),
         )
     )
-    report.sections = [overview, cls, _cwqi_section(bulletin, lang), values]
+    previous = water_month_bulletin(
+        samples,
+        str(pd.Period(month, "M") - 1),
+        cities={k: v["city"] for k, v in sections_info().items()},
+        file="store",
+    )
+    warn = _warning_section(bulletin, previous, recs, lang)
+    report.sections = [overview, cls, warn, _cwqi_section(bulletin, lang), values]
     return report
+
+
+def _level_text(level: Any, lang: Lang) -> str | None:
+    return None if level is None else t(f"warning_level.{int(level)}", lang)
+
+
+def _warning_section(
+    bulletin: WaterMonthBulletin,
+    previous: WaterMonthBulletin,
+    recs: list[dict[str, Any]],
+    lang: Lang,
+) -> Section:
+    """水质预警: levels per section and per city with the rule and its thresholds (settings)."""
+    from lanxi.settings import get_settings
+
+    st = get_settings()
+    rules = WarningLevelRules(
+        level1_decline=st.water_warning_level1_decline,
+        level2_decline=st.water_warning_level2_decline,
+        below_class=st.water_warning_below_class,
+    )
+    labels = gb3838_table().class_labels
+    sec = Section(id="warnings", title=t("section.warning_levels", lang))
+    sec.paragraphs.append(
+        t(
+            "para.warning_rule",
+            lang,
+            l1=rules.level1_decline,
+            l2=rules.level2_decline,
+            below=labels[rules.below_class - 1],
+        )
+    )
+    levels = warning_levels(bulletin, previous, rules)
+    names = {str(r["section"]): r for r in recs}
+    rows = []
+    for r in records_of(levels):
+        if r["change"] is None or str(r["section"]) not in names:
+            continue
+        n = names[str(r["section"])]
+        rows.append(
+            {
+                "section": r["section"],
+                "section_name": n["section_name"],
+                "city_name": n["city_name"],
+                "level_text": _level_text(r["level"], lang),
+                "previous_level_text": _level_text(r["previous_level"], lang),
+                "change_text": t(f"warning_change.{r['change']}", lang),
+            }
+        )
+    city_rows = []
+    if not levels.empty:
+        cities = {k: v["city"] for k, v in sections_info().items()}
+        for r in records_of(city_warning_levels(levels, cities)):
+            if r["change"] is None:
+                continue
+            city_rows.append(
+                {
+                    "city": r["city"],
+                    "city_name": region_name(r["city"], lang),
+                    "level_text": _level_text(r["level"], lang),
+                    "previous_level_text": _level_text(r["previous_level"], lang),
+                    "change_text": t(f"warning_change.{r['change']}", lang),
+                }
+            )
+    warned = sum(1 for r in rows if r["level_text"] is not None)
+    lifted = sum(1 for r in rows if r["level_text"] is None)
+    sec.paragraphs.append(t("para.warning_count", lang, warned=warned, lifted=lifted))
+    cols = [
+        col("level_text", lang),
+        col("previous_level_text", lang),
+        col("change_text", lang),
+    ]
+    src = t("src.water", lang)
+    if rows:
+        sec.tables.append(
+            table(
+                "warning-sections",
+                t("table.warning_sections", lang),
+                [
+                    col("section_name", lang, label=t("col.section", lang)),
+                    col("city_name", lang, label=t("col.city", lang)),
+                    *cols,
+                ],
+                rows,
+                src,
+                keep=("section",),
+            )
+        )
+    if city_rows:
+        sec.tables.append(
+            table(
+                "warning-cities",
+                t("table.warning_cities", lang),
+                [col("city_name", lang, label=t("col.city", lang)), *cols],
+                city_rows,
+                src,
+                keep=("city",),
+            )
+        )
+    return sec
 
 
 def _attribute(info: dict[str, Any], lang: Lang) -> str | None:
