@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from fastapi.testclient import TestClient
@@ -63,7 +64,10 @@ def test_signed_in_sees_every_form_and_downloads(page_client: TestClient) -> Non
 def test_preview_shows_the_first_page_and_explains_errors(page_client: TestClient) -> None:
     r = page_client.get("/reports/water-monthly/preview", params={"period": "2025-06"})
     assert r.status_code == 200, r.text
-    assert 'src="data:image/png;base64,' in r.text  # the first page, drawn by pdftoppm
+    data = re.search(r'src="data:image/png;base64,([^"]*)"', r.text)
+    assert data is not None
+    png = base64.b64decode(data.group(1))  # the first page, drawn by pdftoppm
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
     assert "/api/v1/reports/water-monthly?period=2025-06&amp;lang=zh&amp;format=pdf" in r.text
     # a bad period: the problem in the page's language, not the API's JSON
     bad = page_client.get("/reports/water-monthly/preview", params={"period": "June"})

@@ -286,12 +286,16 @@ def report_preview(
             url=str(request.app.state.database_url),
         )
         pdf = render_bytes(report, "pdf")
-        png = subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-", "-"],
-            input=pdf,
-            capture_output=True,
-            check=True,
-        ).stdout
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "report.pdf"
+            src.write_bytes(pdf)
+            args = ["-png", "-singlefile", "-r", "60", "-f", "1", "-l", "1"]
+            subprocess.run(
+                ["pdftoppm", *args, str(src), str(Path(tmp) / "page")],
+                capture_output=True,
+                check=True,
+            )
+            png = (Path(tmp) / "page.png").read_bytes()
         image = base64.b64encode(png).decode("ascii")
     except ValidationError as exc:
         problems, status = exc.problems, 400
