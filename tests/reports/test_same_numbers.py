@@ -45,8 +45,8 @@ def test_water_monthly_equals_water_assess(reports: dict[str, Report], demo_url:
     assert targeted == 2  # 大河家 Ⅱ and 边墙村 Ⅲ, from the plans; the others have none published
     overview = reports["water-monthly"].sections[0].paragraphs[0]
     assert (
-        f"共评价 12 个断面，{met} 个达到水质目标，{targeted - met} 个未达到，"
-        f"{12 - targeted} 个无公开的水质目标" in overview
+        f"共评价12个断面，{met}个达到水质目标，{targeted - met}个未达到，"
+        f"{12 - targeted}个无公开的水质目标" in overview
     )
     values = {r["section"]: r for r in reports["water-monthly"].table("values").rows}
     for sec, s in svc.iterrows():
