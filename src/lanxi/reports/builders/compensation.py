@@ -33,12 +33,18 @@ from lanxi.reports.builders.water import (
     sections_info,
     stored_samples,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
+from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import region_name, section_name, short_item
 from lanxi.services import environment as env
 from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
+
+
+def _dates(text: str, lang: Lang) -> str:
+    """ISO dates in a source or statement written as people write them (2024年8月25日)."""
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: period_label(m[0], lang), text)
 
 
 def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -73,19 +79,22 @@ def _class_step(
     generated_at: dt.datetime,
 ) -> Report:
     lang = req.lang
+    sec_name = section_name(sections_info().get(section, {}), section, lang)
     report = new_report(
         req,
         generated_at=generated_at,
         editions=[GB3838],
-        methods=[t("method.compensation_rule", lang, rule=rule.name, source=rule.source)],
-        subtitle=t("subtitle.compensation", lang, section=section, year=year),
+        methods=[
+            t("method.compensation_rule", lang, rule=rule.name, source=_dates(rule.source, lang))
+        ],
+        subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
     samples = stored_samples(url)
     if samples is None:
         return no_data_report(report, t("no_data.water", lang, period=str(year)))
     sec = samples[samples["section"] == section]
     if not (pd.to_datetime(sec["time"]).dt.year == year).any():
-        return no_data_report(report, t("no_data.compensation", lang, section=section, year=year))
+        return no_data_report(report, t("no_data.compensation", lang, section=sec_name, year=year))
     flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
     st = env.water_compensation(samples, section, year, file="store")
     assert isinstance(st, ClassStepStatement)
@@ -95,6 +104,7 @@ def _class_step(
     rows: list[dict[str, Any]] = [
         {
             "period": p.period,
+            "period_label": period_label(p.period, lang),
             "water_class_label": labels[p.water_class - 1] if p.water_class else None,
             "base_class_label": labels[st.base_class - 1],
             "steps": p.steps,
@@ -120,7 +130,10 @@ def _class_step(
                 downstream=st.downstream,
                 year=year,
             ),
-            st.summary_zh if lang == "zh" else st.summary_en,
+            # the service's statement names the section by its code: print its name
+            _dates(st.summary_zh if lang == "zh" else st.summary_en, lang).replace(
+                section, sec_name
+            ),
         ],
     )
     head.tables.append(
@@ -128,7 +141,7 @@ def _class_step(
             "periods",
             t("table.compensation_periods", lang),
             [
-                col("period", lang),
+                col("period_label", lang, label=t("col.period", lang)),
                 col("water_class_label", lang),
                 col("base_class_label", lang),
                 col("steps", lang, "int"),
@@ -141,10 +154,12 @@ def _class_step(
             rows,
             src,
             note=None if st.amount_set else t("note.amount_not_set", lang),
+            keep=("period",),
         )
     )
     settle = {
         "section": section,
+        "section_name": sec_name,
         "rule": st.rule_name,
         "year": year,
         "base_class_label": labels[st.base_class - 1],
@@ -163,7 +178,7 @@ def _class_step(
             "settlement",
             t("table.settlement", lang),
             [
-                col("section", lang),
+                col("section_name", lang, label=t("col.section", lang)),
                 col("rule", lang),
                 col("year", lang),
                 col("base_class_label", lang),
@@ -179,6 +194,7 @@ def _class_step(
             ],
             [settle],
             src,
+            keep=("section",),
         )
     )
     sign = Section(
