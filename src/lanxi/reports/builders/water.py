@@ -690,7 +690,8 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     src = t("src.water", lang)
     cols = [
         col("rank", lang, "int"),
-        col("region_name", lang, label=t("col.region", lang)),
+        # a Chinese city's name is never split over two lines (海东 / 市)
+        col("region_name", lang, label=t("col.region", lang), nowrap=lang == "zh"),
         col("province_name", lang, label=t("col.province", lang)),
         col("sections", lang, "int"),
         col("sections_meeting", lang, "int"),
