@@ -149,7 +149,8 @@ def test_html_is_self_contained(reports: dict[str, Report]) -> None:
     img = Image.open(io.BytesIO(base64.b64decode(srcs[0].split(",", 1)[1])))
     assert img.format == "PNG" and img.width > 300
     assert "http://" not in html and "https://" not in html
-    assert "月度水质监测评估通报" in html and "湟水出省断面" in html and "HS-OUT" not in html
+    # HS-OUT is the real section 边墙村 since main's real water sections
+    assert "月度水质监测评估通报" in html and "边墙村" in html and "HS-OUT" not in html
 
 
 def test_english_report(demo_url: str, tmp_path: Path) -> None:
@@ -163,19 +164,18 @@ def test_english_report(demo_url: str, tmp_path: Path) -> None:
 
 
 def test_english_reports_name_the_water_items_in_english(demo_url: str) -> None:
+    # HS-OUT (边墙村) is settled under the 青—甘 class-step rule: its periods table names the
+    # items it prints, in English
     rep = build_report("compensation", period="2025", lang="en", url=demo_url, generated_at=STAMP)
-    items = [r["item"] for r in rep.table("index").rows]
-    assert items == [
-        "permanganate index",
-        "ammonia nitrogen",
-        "total phosphorus",
-        "total nitrogen",
-    ]
+    labels = {c.key: c.label for c in rep.table("periods").columns}
+    assert labels["nh3n"] == "ammonia nitrogen (NH3-N)"
+    assert labels["codmn"] == "permanganate index (CODMn)"
     html = render_bytes(rep, "html").decode()
     assert "ammonia nitrogen" in html and "氨氮" not in html and "nh3n" not in html
     assert "湟水" not in html and "Huangshui River outflow section" in html
     zh = build_report("compensation", period="2025", url=demo_url, generated_at=STAMP)
-    assert zh.table("index").rows[1]["item"] == "氨氮"  # the standard's name, without its code
+    zh_labels = {c.key: c.label for c in zh.table("periods").columns}
+    assert zh_labels["codmn"] == "高锰酸盐指数"  # the standard's name, without its code
     monthly = build_report(
         "water-monthly", period="2025-06", lang="en", url=demo_url, generated_at=STAMP
     )
