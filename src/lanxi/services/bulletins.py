@@ -462,7 +462,8 @@ def composite_ranking(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Data
 # ----------------------------------------------------------------------------------- evaluation
 
 #: Statuses that call for a statement of a problem and a recommendation (the others do not).
-PROBLEM_STATUSES = ("deterioration", "limited_progress", "needs_acceleration")
+#: target_missed: main's verdict of a target whose year has passed and whose value misses it
+PROBLEM_STATUSES = ("target_missed", "deterioration", "limited_progress", "needs_acceleration")
 
 
 @dataclass(frozen=True)
@@ -493,8 +494,8 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
 
     Rules (each finding carries the figures it states):
 
-    * T1 (problem): a target whose status is deterioration, limited progress or needs
-      acceleration — its latest value and period, the target and its year, the gap;
+    * T1 (problem): a target whose status is target missed (its year has passed), deterioration,
+      limited progress or needs acceleration — its latest value and period, the target and its year, the gap;
       recommendation R1: the same target, with the yearly change still needed
       (``required_rate`` as the method computes it).
     * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
