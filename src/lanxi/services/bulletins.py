@@ -495,7 +495,8 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
     Rules (each finding carries the figures it states):
 
     * T1 (problem): a target whose status is target missed (its year has passed), deterioration,
-      limited progress or needs acceleration — its latest value and period, the target and its year, the gap;
+      limited progress or needs acceleration — its latest value and period, the target and its
+      year, the gap;
       recommendation R1: the same target, with the yearly change still needed
       (``required_rate`` as the method computes it).
     * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
