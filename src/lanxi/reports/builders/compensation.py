@@ -141,7 +141,7 @@ def _class_step(
             "periods",
             t("table.compensation_periods", lang),
             [
-                col("period_label", lang, label=t("col.period", lang)),
+                col("period_label", lang),
                 col("water_class_label", lang),
                 col("base_class_label", lang),
                 col("steps", lang, "int"),
