@@ -29,15 +29,14 @@ from collections import defaultdict
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
-STATIONS_CSV = (
-    Path(__file__).resolve().parents[1] / "src/lanxi/data/environment/air_stations.csv"
-)
+STATIONS_CSV = Path(__file__).resolve().parents[1] / "src/lanxi/data/environment/air_stations.csv"
 
 
 def control_points() -> set[str]:
     """Codes of the stations the bundled list marks as control points (对照点)."""
     with open(STATIONS_CSV, encoding="utf-8", newline="") as f:
         return {r["id"] for r in csv.DictReader(f) if r["control_point"] == "true"}
+
 
 BP100 = {
     "2012": {"so2": 150, "no2": 80, "pm10": 150, "co": 4, "o3_1h": 200, "o3_8h": 160, "pm2_5": 75},

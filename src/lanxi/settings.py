@@ -23,6 +23,9 @@
 ``LANXI_UPLOAD_MAX_ROWS``
     Limits of one uploaded file (``docs/deploy.md``); default 20 MB, 100 MB, 500 parts,
     200 000 rows.
+``LANXI_REPORT_ISSUER_ENVIRONMENT``, ``LANXI_REPORT_ISSUER_PLAN`` (``…_EN``), ``…_ISSUE_DATE``
+    Issuing office printed at the end of the environment bulletins and of the plan reports, in
+    Chinese and English, and the date of issue (ISO date; default: the day the report is built).
 
 Settings are validated when first read; unsafe settings for production raise
 :class:`~lanxi.errors.ConfigurationError`.
@@ -30,6 +33,7 @@ Settings are validated when first read; unsafe settings for production raise
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -80,6 +84,18 @@ class Settings(BaseSettings):
         Limits of one uploaded submission file, checked before it is parsed
         (``LANXI_UPLOAD_MAX_MB`` …): file size, an .xlsx's total uncompressed size and number of
         zip parts, data rows. The defaults keep one upload's memory under 300 MB.
+    water_warning_level1_decline, water_warning_level2_decline, water_warning_below_class : int
+        Warning levels of the monthly bulletin, after 长江流域水环境质量监测预警办法（试行）(2018):
+        level 二级 when the month's and the year-to-date class both fell by at least
+        ``level2_decline`` classes year on year to worse than class ``below_class`` and the
+        year-to-date class misses the target; 一级 likewise with ``level1_decline``; a city takes
+        its sections' highest level; a level not met again is lifted (解除) in the next bulletin.
+    report_issuer_environment, report_issuer_environment_en : str
+        Issuing office of the water, air and compensation reports (落款).
+    report_issuer_plan, report_issuer_plan_en : str
+        Issuing office of the progress, mid-term, summary and public reports.
+    report_issue_date : date, optional
+        Date of issue printed on every report; the build date when unset.
     """
 
     model_config = SettingsConfigDict(env_prefix="LANXI_", extra="ignore", frozen=True)
@@ -98,6 +114,18 @@ class Settings(BaseSettings):
     upload_max_uncompressed_mb: int = Field(default=100, ge=1, le=4096)
     upload_max_members: int = Field(default=500, ge=10, le=100_000)
     upload_max_rows: int = Field(default=200_000, ge=1, le=10_000_000)
+    water_warning_level1_decline: int = Field(default=2, ge=1, le=5)
+    water_warning_level2_decline: int = Field(default=1, ge=1, le=5)
+    water_warning_below_class: int = Field(default=3, ge=1, le=5)
+    report_issuer_environment: str = "兰西城市群生态环境监测评估工作组"
+    report_issuer_environment_en: str = (
+        "Lanzhou–Xining Urban Agglomeration Eco-environment Monitoring and Assessment Group"
+    )
+    report_issuer_plan: str = "兰西城市群发展规划实施评估工作组"
+    report_issuer_plan_en: str = (
+        "Lanzhou–Xining Urban Agglomeration Development Plan Implementation Assessment Group"
+    )
+    report_issue_date: dt.date | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

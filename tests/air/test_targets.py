@@ -151,6 +151,8 @@ def test_days_without_an_aqi_under_hj633_2026_5_3_1_are_not_good_days() -> None:
     r = assess_good_days_targets(days, [old]).iloc[0]
     assert r["edition"] == "2012"
     assert r["good_days_ratio"] == pytest.approx(90.0)  # 9 good of 10: 2012 has no such rule
+
+
 def _target(comparison: str, value: float, year: int = 2025, **kw: object) -> GoodDaysTarget:
     return GoodDaysTarget("t", "p", date(2021, 10, 10), year, comparison, value, **kw)  # type: ignore[arg-type]
 

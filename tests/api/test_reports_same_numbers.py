@@ -19,7 +19,9 @@ def test_water_monthly_report_equals_api(sqlite_client: TestClient, demo_sqlite_
     api = sqlite_client.get("/api/v1/water/monthly", params={"month": "2025-06", "limit": 1000})
     assert api.status_code == 200
     by_section = {r["section"]: r for r in api.json()["items"]}
-    report = build_report("water-monthly", period="2025-06", url=demo_sqlite_url, generated_at=STAMP)
+    report = build_report(
+        "water-monthly", period="2025-06", url=demo_sqlite_url, generated_at=STAMP
+    )
     rows = report.table("sections").rows
     assert len(rows) == len(by_section) == 12
     for r in rows:

@@ -46,4 +46,3 @@ def test_no_statement_without_a_rule(tmp_path: Path) -> None:
     )
     assert res.exit_code != 0, res.output
     assert "浙江" not in res.output and "安徽" not in res.output
-

@@ -76,6 +76,7 @@ def test_least_privilege_per_role(store, write_csv) -> None:
         # a department: its agency's reports
         assert ids("gs_dept") == {prog.batch_id}
         assert ids("qh_dept") == set()
+
         # pending rows are shown on request only (issue 12), and then only within one's scope
         def reports(user: str) -> list[str]:
             return [r["agency_id"] for r in list_task_reports(s, user, status="submitted")]

@@ -77,6 +77,24 @@ def pdfs(reports: dict[str, Report], tmp_path_factory: pytest.TempPathFactory) -
     return {k: render(r, "pdf", out / f"{k}.pdf") for k, r in reports.items()}
 
 
+@pytest.fixture(scope="session")
+def reports_en(demo_url: str) -> dict[str, Report]:
+    """Every kind built once in English on the demo store."""
+    return {
+        k: build_report(k, period=PERIODS[k], url=demo_url, generated_at=STAMP, lang="en")
+        for k in KINDS
+    }
+
+
+@pytest.fixture(scope="session")
+def pdfs_en(
+    reports_en: dict[str, Report], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """Every kind's English PDF, rendered once."""
+    out = tmp_path_factory.mktemp("pdf-en")
+    return {k: render(r, "pdf", out / f"{k}.pdf") for k, r in reports_en.items()}
+
+
 def pdf_text(path: Path) -> str:
     """The PDF's text (pdftotext) with all white space removed.
 

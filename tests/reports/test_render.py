@@ -33,23 +33,25 @@ def test_every_pdf_has_its_title_and_the_synthetic_note(
         text = pdf_text(path)
         assert squeeze(reports[kind].title) in text, kind
         assert "合成演示数据" in text, kind  # every demo report says its data are synthetic
-        assert "2026-01-0509:30:00" in text, kind  # the generated-at stamp
+        assert "2026年1月5日09:30" in text, kind  # the generated-at stamp, in Chinese form
+        assert "第1页共" in text, kind  # page numbers 第 N 页 共 M 页
 
 
 def test_pdf_figures_water(pdfs: dict[str, Path], reports: dict[str, Report]) -> None:
     text = pdf_text(pdfs["water-monthly"])
-    assert "2025-06" in text and squeeze("GB 3838-2002") in text
+    assert "2025年6月" in text and squeeze("GB 3838-2002") in text
     for r in reports["water-monthly"].table("sections").rows:
-        assert r["section"] in text
+        assert r["section"] not in text  # the section's name, never its code
+        assert squeeze(r["section_name"])[:4] in text
     hs = next(r for r in reports["water-monthly"].table("values").rows if r["section"] == "HS-OUT")
     assert f"{hs['nh3n']:.3f}" in text  # a measured monthly mean, as the table prints it
     text = pdf_text(pdfs["water-annual"])
     for r in reports["water-annual"].table("cities").rows:
-        assert squeeze(r["region"]) in text
+        assert squeeze(r["region_name"])[:4] in text
         if r["compliance_rate"] is not None:  # None: no section of the city has a target
             assert _pct(r["compliance_rate"]) in text
     text = pdf_text(pdfs["water-warnings"])
-    assert "预警断面名单" in text and "2025Q2" in text
+    assert "预警断面名单" in text and "2025年第二季度" in text
 
 
 def test_pdf_figures_compensation_and_air(
@@ -71,7 +73,8 @@ def test_pdf_figures_compensation_and_air(
     # a whole year of demo data: every statistic has its 324 valid days, so no validity warning
     assert "不足324天" not in text and "有效监测天数" not in text
     meets = {r["meets_target"] for r in reports["air-annual"].table("good-days").rows}
-    assert meets == {"已达到", "未达到"}  # the demo's cities lie on both sides of 90 %
+    # None: 兰州新区, a unit of its own, never under a target
+    assert meets == {"已达到", "未达到", None}  # the demo's cities lie on both sides of 90 %
     assert "未达到" in text
 
 
@@ -82,9 +85,9 @@ def test_pdf_figures_plan_reports(pdfs: dict[str, Path], reports: dict[str, Repo
     first = reports["progress"].table("completion-province").rows[0]
     assert first["name"] in text and _pct(first["share_completed"]) in text
     text = pdf_text(pdfs["midterm"])
-    assert "2023-07-02" in text  # the mid-point of 2021–2025
+    assert "2023年7月2日" in text  # the mid-point of 2021–2025
     text = pdf_text(pdfs["summary"])
-    assert "2025-12-31" in text
+    assert "2025年12月31日" in text
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -146,7 +149,8 @@ def test_html_is_self_contained(reports: dict[str, Report]) -> None:
     img = Image.open(io.BytesIO(base64.b64decode(srcs[0].split(",", 1)[1])))
     assert img.format == "PNG" and img.width > 300
     assert "http://" not in html and "https://" not in html
-    assert "月度水质监测评估通报" in html and "HS-OUT" in html
+    # HS-OUT is the real section 边墙村 since main's real water sections
+    assert "月度水质监测评估通报" in html and "边墙村" in html and "HS-OUT" not in html
 
 
 def test_english_report(demo_url: str, tmp_path: Path) -> None:
@@ -160,20 +164,23 @@ def test_english_report(demo_url: str, tmp_path: Path) -> None:
 
 
 def test_english_reports_name_the_water_items_in_english(demo_url: str) -> None:
+    # HS-OUT (边墙村) is settled under the 青—甘 class-step rule: its periods table names the
+    # items it prints, in English
     rep = build_report("compensation", period="2025", lang="en", url=demo_url, generated_at=STAMP)
     labels = {c.key: c.label for c in rep.table("periods").columns}
     assert labels["nh3n"] == "ammonia nitrogen (NH3-N)"
     assert labels["codmn"] == "permanganate index (CODMn)"
     html = render_bytes(rep, "html").decode()
-    assert "ammonia nitrogen (NH3-N)" in html and "氨氮" not in html
+    assert "ammonia nitrogen" in html and "氨氮" not in html and "nh3n" not in html
+    assert "湟水" not in html and "Huangshui River outflow section" in html
     zh = build_report("compensation", period="2025", url=demo_url, generated_at=STAMP)
     zh_labels = {c.key: c.label for c in zh.table("periods").columns}
-    assert zh_labels["nh3n"] == "氨氮（NH3-N）"  # the standard's name
+    assert zh_labels["codmn"] == "高锰酸盐指数"  # the standard's name, without its code
     monthly = build_report(
         "water-monthly", period="2025-06", lang="en", url=demo_url, generated_at=STAMP
     )
     labels = {c.key: c.label for c in monthly.table("values").columns}
-    assert labels["tp"] == "total phosphorus (as P) (mg/L)" and labels["ph"] == "pH (dimensionless)"
+    assert labels["tp"] == "total phosphorus (mg/L)" and labels["ph"] == "pH (dimensionless)"
 
 
 def test_same_inputs_same_content(reports: dict[str, Report], demo_url: str) -> None:

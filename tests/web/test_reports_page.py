@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 
 from fastapi.testclient import TestClient
@@ -58,3 +59,24 @@ def test_signed_in_sees_every_form_and_downloads(page_client: TestClient) -> Non
     assert r.status_code == 200, r.text
     assert r.headers["content-type"] == "text/html; charset=utf-8"
     assert "季度水质预警通报" in r.text
+
+
+def test_preview_shows_the_first_page_and_explains_errors(page_client: TestClient) -> None:
+    r = page_client.get("/reports/water-monthly/preview", params={"period": "2025-06"})
+    assert r.status_code == 200, r.text
+    data = re.search(r'src="data:image/png;base64,([^"]*)"', r.text)
+    assert data is not None
+    png = base64.b64decode(data.group(1))  # the first page, drawn by pdftoppm
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    assert "/api/v1/reports/water-monthly?period=2025-06&amp;lang=zh&amp;format=pdf" in r.text
+    # a bad period: the problem in the page's language, not the API's JSON
+    bad = page_client.get("/reports/water-monthly/preview", params={"period": "June"})
+    assert bad.status_code == 400
+    assert "此报告的报告期应写作年-月，如 2025-06" in bad.text and '"problems"' not in bad.text
+    en = page_client.get("/reports/water-monthly/preview", params={"period": "June", "lang": "en"})
+    assert (
+        "needs a period of the form YYYY-MM" in en.text and "This report cannot be made" in en.text
+    )
+    # an internal kind, anonymous: refused in words
+    denied = page_client.get("/reports/midterm/preview", params={"lang": "zh"})
+    assert denied.status_code == 403 and "此报告仅供规划管理部门的登录用户查看" in denied.text

@@ -17,14 +17,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Lang = Literal["zh", "en"]
-ColumnKind = Literal["text", "int", "float", "percent", "bool", "date"]
+ColumnKind = Literal["text", "int", "float", "percent", "points", "bool", "date"]
 
 
 class Column(BaseModel):
     """One column of a table.
 
     ``percent`` columns hold a share (0–1) or a percentage as the service gives it: ``scale`` says
-    which (1 for a share shown ×100, 0.01 for a value already in per cent). ``nowrap`` keeps short
+    which (1 for a share shown ×100, 0.01 for a value already in per cent). ``points`` columns hold
+    the change of a share (0.05) shown in percentage points (百分点: +5.0). ``nowrap`` keeps short
     codes (section ids) on one line in HTML and PDF.
     """
 
@@ -90,7 +91,12 @@ class Section(BaseModel):
 
 
 class Report(BaseModel):
-    """A whole report, as rendered to HTML, PDF and Excel."""
+    """A whole report, as rendered to HTML, PDF and Excel.
+
+    ``issuer`` and ``issued`` are the issuing office and the date of issue printed at the end (落款)
+    — settings (:class:`lanxi.settings.Settings`), not figures; ``number`` is the document's
+    number (文号) when it has one (the compensation statement's).
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -107,6 +113,9 @@ class Report(BaseModel):
     notes: list[str] = Field(default_factory=list)
     synthetic: bool = False
     no_data: bool = False
+    issuer: str = ""
+    issued: dt.date | None = None
+    number: str = ""
     sections: list[Section] = Field(default_factory=list)
 
     def tables(self) -> list[Table]:

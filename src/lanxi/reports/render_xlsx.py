@@ -52,7 +52,11 @@ class _Formats:
         self._num: dict[str, Any] = {}
 
     def number(self, column: Column) -> Any:
-        if column.kind == "percent":
+        if column.kind == "points":
+            # a change of a share in percentage points: the share's difference, shown signed
+            dec = "0" if column.digits == 0 else "0." + "0" * column.digits
+            fmt = f"+{dec}%;-{dec}%;{dec}%"
+        elif column.kind == "percent":
             dec = "0" if column.digits == 0 else "0." + "0" * column.digits
             fmt = f"{dec}%" if column.scale == 1 else f'{dec}"%"'
         elif column.kind == "int":
@@ -153,7 +157,7 @@ def _section(ws: Any, section: Any, report: Report, f: _Formats) -> None:
                     continue
                 if isinstance(v, bool):
                     ws.write_boolean(r, j, v, f.text)
-                elif isinstance(v, int | float) and c.kind in ("int", "float", "percent"):
+                elif isinstance(v, int | float) and c.kind in ("int", "float", "percent", "points"):
                     ws.write_number(r, j, v, f.number(c))
                 else:
                     ws.write_string(r, j, str(v), f.text)

@@ -9,6 +9,7 @@ problem in the page. Every route declares its access with :func:`lanxi.api.deps.
 from __future__ import annotations
 
 import json
+import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
@@ -212,6 +213,150 @@ def reports(request: Request, user: Anyone) -> HTMLResponse:
             {"info": info, "title": report_t(f"kind.{info.kind}", lang), "allowed": allowed}
         )
     return render(request, "reports.html", page="reports", kinds=kinds, report_lang=lang)
+
+
+@router.get("/reports/{kind}/preview", response_class=HTMLResponse)
+def report_preview(
+    request: Request,
+    user: Anyone,
+    kind: str,
+    period: str | None = None,
+    region: str | None = None,
+    as_of: str | None = None,
+    plan: str | None = None,
+    section: str | None = None,
+) -> HTMLResponse:
+    """A report's first page as an image, with its download links — or its problems, in words.
+
+    The report is built as the download route builds it (:func:`lanxi.reports.build_report`); a
+    refused request shows each problem in the page's language (``Problem.message_zh`` on the
+    Chinese page), never the API's JSON.
+    """
+    import base64
+    import datetime as dt
+    import subprocess
+    from urllib.parse import urlencode
+
+    from lanxi.errors import PermissionDenied, Problem, ValidationError
+    from lanxi.reports import build_report, render_bytes
+    from lanxi.reports.catalogue import KIND_INFO
+    from lanxi.reports.content import Lang
+    from lanxi.reports.i18n import t as report_t
+    from lanxi.services.monitoring.permissions import authorize
+
+    lang = i18n.pick(request.query_params.get("lang"), request.cookies.get(i18n.COOKIE))
+    report_lang: Lang = "en" if lang == "en" else "zh"
+    params = {
+        k: v
+        for k, v in {
+            "period": period,
+            "region": region,
+            "as_of": as_of,
+            "plan": plan,
+            "section": section,
+        }.items()
+        if v
+    }
+    problems: list[Problem] = []
+    title = kind
+    image = ""
+    status = 200
+    try:
+        info = KIND_INFO.get(kind)
+        if info is None:
+            raise ValidationError(
+                [
+                    Problem(
+                        "report",
+                        None,
+                        "kind",
+                        f"unknown report; use one of {', '.join(KIND_INFO)}",
+                        kind,
+                        message_zh=f"没有这种报告；可选：{'、'.join(KIND_INFO)}",
+                    )
+                ]
+            )
+        title = report_t(f"kind.{kind}", report_lang)
+        if info.action is not None:
+            authorize(user, info.action)
+        day = None
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError as exc:
+                raise ValidationError(
+                    [
+                        Problem(
+                            "report",
+                            None,
+                            "as_of",
+                            "use a date YYYY-MM-DD",
+                            as_of,
+                            message_zh="请填写日期，格式为 YYYY-MM-DD",
+                        )
+                    ]
+                ) from exc
+        report = build_report(
+            kind,
+            period=period,
+            region=region,
+            as_of=day,
+            plan=plan,
+            section=section,
+            lang=report_lang,
+            url=str(request.app.state.database_url),
+        )
+        pdf = render_bytes(report, "pdf")
+        with tempfile.TemporaryDirectory() as tmp:
+            src = Path(tmp) / "report.pdf"
+            src.write_bytes(pdf)
+            args = ["-png", "-singlefile", "-r", "60", "-f", "1", "-l", "1"]
+            subprocess.run(
+                ["pdftoppm", *args, str(src), str(Path(tmp) / "page")],
+                capture_output=True,
+                check=True,
+            )
+            png = (Path(tmp) / "page.png").read_bytes()
+        image = base64.b64encode(png).decode("ascii")
+    except ValidationError as exc:
+        problems, status = exc.problems, 400
+    except PermissionDenied as exc:
+        problems = [
+            Problem(
+                "report",
+                None,
+                None,
+                str(exc),
+                None,
+                message_zh="此报告仅供规划管理部门的登录用户查看",
+            )
+        ]
+        status = 403
+    except LanxiError as exc:
+        problems = [Problem("report", None, None, str(exc), None)]
+        status = 404
+    shown = [
+        {
+            "field": p.field,
+            "value": p.value,
+            "message": (p.message_zh or p.message) if lang == "zh" else p.message,
+        }
+        for p in problems
+    ]
+    links = {
+        fmt: f"/api/v1/reports/{kind}?" + urlencode({**params, "lang": report_lang, "format": fmt})
+        for fmt in ("pdf", "html", "xlsx")
+    }
+    return render(
+        request,
+        "report_preview.html",
+        status=status,
+        page="reports",
+        title=title,
+        image=image,
+        problems=shown,
+        links=links,
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)

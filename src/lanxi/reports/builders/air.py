@@ -28,9 +28,11 @@ from lanxi.reports.builders.common import (
     require_period,
     table,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
+from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
-from lanxi.services import env_store, env_views
+from lanxi.reports.names import plan_title, region_name, station_name
+from lanxi.services import bulletins, env_store, env_views
 from lanxi.standards.hj633 import edition_for
 
 INDICATOR = "air_good_days_ratio"
@@ -43,6 +45,20 @@ EDITION_TITLES = {
 def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
     """The target rows of the service's assessment of ``year`` (nearest target year first)."""
     return [dict(r) for r in env_views.air_targets(url, year=year) if r["level"] == "target"]
+
+
+def target_region(target_id: str, region_code: str, name: str | None) -> str:
+    """The region a target is set for, by name: 兰州经济圈 targets are not 甘肃省's.
+
+    The Lanzhou economic circle's targets (``targets.yaml``: ids with ``.lzec.``, names starting
+    with 兰州经济圈) carry the code of Gansu for want of a code of their own.
+    """
+    if ".lzec." in target_id or (name or "").startswith("兰州经济圈"):
+        return "兰州经济圈"
+    from lanxi.services.analytics import plan_regions
+
+    regions = plan_regions()
+    return str(regions.at[region_code, "name"]) if region_code in regions.index else region_code
 
 
 def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -83,15 +99,27 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         )
     cities = region_filter([r for r in recs if r["level"] == "city"], req.region, ("city",))
     stations = region_filter([r for r in recs if r["level"] == "station"], req.region, ("city",))
-    src = (
-        "lanxi.services.env_store.air_annual (HJ 663-2013) on the store's observations of the "
-        "year: hourly where a station has them on a day, else its daily values"
-    )
+    src = t("src.air", lang)
+    station_names = env_store.bundled_stations().set_index("id")["name"].to_dict()
+    for r in recs:
+        r["unit_name"] = (
+            station_name(str(station_names.get(r["unit"], r["unit"])), r.get("city"), lang)
+            if r["level"] == "station"
+            else region_name(r["unit"], lang)
+        )
+        r["city_name"] = region_name(r.get("city"), lang)
 
     ed = Section(id="editions", title=t("section.editions", lang))
     ed.paragraphs.append(t("para.air_edition", lang, year=year, hj=hj, gb=gb))
     for x in targets:
         x["edition_title"] = " / ".join(EDITION_TITLES[x["edition"]])
+    for x in targets:
+        x["plan_name"] = plan_title(x["plan"], lang)
+        x["issued_text"] = (
+            date_label(dt.date.fromisoformat(str(x["issued"])[:10]), lang)
+            if x.get("issued")
+            else None
+        )
     for x in nearest:
         ed.paragraphs.append(
             t(
@@ -99,8 +127,9 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
                 lang,
                 value=x["target_value"],
                 year=x["target_year"],
-                plan=x["plan_title"],
-                issued=x["issued"] or "—",
+                plan=x["plan_name"],
+                region=x["scope_name"],
+                issued=x["issued_text"] or "—",
                 edition=x["edition_title"],
             )
         )
@@ -112,18 +141,18 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "targets",
             t("table.air_targets", lang),
             [
-                col("target_id", lang),
-                col("plan", lang),
+                col("plan_name", lang, label=t("col.plan", lang)),
                 col("scope_name", lang),
                 col("target_value", lang, "percent", digits=0, scale=0.01),
                 col("target_year", lang),
-                col("issued", lang),
+                col("issued_text", lang, label=t("col.issued", lang)),
                 col("edition_title", lang),
                 col("good_days_ratio", lang, "percent", digits=1, scale=0.01),
                 col("verdict_text", lang),
             ],
             targets,
-            "lanxi.services.env_views.air_targets (targets.yaml; the mean of the covered cities)",
+            t("src.targets", lang),
+            keep=("target_id", "plan", "region_code"),
         )
     )
 
@@ -137,7 +166,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "good-days",
             t("table.good_days", lang),
             [
-                col("unit", lang, label=t("col.city", lang)),
+                col("unit_name", lang, label=t("col.city", lang)),
                 col("aqi_days", lang, "int"),
                 col("good_days", lang, "int"),
                 col("good_days_ratio", lang, "percent", digits=1),
@@ -153,6 +182,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             ],
             cities,
             src,
+            keep=("unit", "city"),
         )
     )
     good.figures.append(
@@ -161,7 +191,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             title=t("fig.good_days", lang, year=year),
             kind="chart",
             png_base64=charts.bar_chart(
-                [str(r["unit"]) for r in cities],
+                [str(r["unit_name"]) for r in cities],
                 [
                     None if r["good_days_ratio"] is None else 100 * r["good_days_ratio"]
                     for r in cities
@@ -195,10 +225,11 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         table(
             "pollutants-city",
             t("table.pollutants_city", lang),
-            [col("unit", lang, label=t("col.city", lang)), *pcols],
+            [col("unit_name", lang, label=t("col.city", lang)), *pcols],
             cities,
             src,
             note=t("note.air_units", lang),
+            keep=("unit", "city"),
         )
     )
     pol.tables.append(
@@ -206,18 +237,133 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
             "stations",
             t("table.stations", lang),
             [
-                col("unit", lang, label=t("col.station", lang)),
-                col("city", lang),
+                col("unit_name", lang, label=t("col.station", lang)),
+                col("city_name", lang, label=t("col.city", lang)),
                 col("good_days_ratio", lang, "percent", digits=1),
                 *pcols,
             ],
             stations,
             src,
+            keep=("unit", "city"),
         )
     )
     pol.figures.append(_station_map(stations, year, src, lang))
-    report.sections = [ed, good, pol]
+    levels, ranking = _levels_and_ranking(year, recs, url, req.region, lang)
+    report.methods.append(t("method.air_ranking", lang))
+    report.sections = [ed, good, levels, ranking, pol]
     return report
+
+
+#: How the reports print HJ 633's primary-pollutant labels.
+PRIMARY_LABELS = {"O3_8h": "O3-8h", "O3_1h": "O3-1h"}
+
+
+def _levels_and_ranking(
+    year: int, recs: list[dict[str, Any]], url: str | None, region: str | None, lang: Lang
+) -> tuple[Section, Section]:
+    """Days at each AQI level and primary pollutants; ranking by 综合指数 and its change."""
+    import pandas as pd
+
+    frames = {}
+    for kind in ("hourly", "daily"):
+        try:
+            frames[kind] = env_store.air_frame(kind, url, year=year)
+        except NotFoundError:
+            frames[kind] = None
+    days = bulletins.city_daily_aqi(frames["hourly"], frames["daily"], file="store")
+    level_recs = region_filter(records_of(bulletins.aqi_level_days(days)), region, ("city",))
+    primary_keys = sorted({k for r in level_recs for k in r if k.startswith("primary_")})
+    for r in level_recs:
+        r["city_name"] = region_name(r["city"], lang)
+    src = t("src.air", lang)
+    lv = Section(id="levels", title=t("section.aqi_levels", lang))
+    heavy = sum(int(r["heavy_days"]) for r in level_recs)
+    lv.paragraphs.append(t("para.aqi_levels", lang, year=year, n=len(level_recs), heavy=heavy))
+    lv.paragraphs.append(t("para.dust", lang))
+    lv.tables.append(
+        table(
+            "aqi-levels",
+            t("table.aqi_levels", lang),
+            [
+                col("city_name", lang, label=t("col.city", lang)),
+                col("days", lang, "int", label=t("col.aqi_days", lang)),
+                *[col(f"level_{k}", lang, "int") for k in range(1, 7)],
+                col("heavy_days", lang, "int"),
+            ],
+            level_recs,
+            src,
+            keep=("city",),
+        )
+    )
+    lv.tables.append(
+        table(
+            "primary-pollutants",
+            t("table.primary_pollutants", lang),
+            [col("city_name", lang, label=t("col.city", lang))]
+            + [
+                col(
+                    k,
+                    lang,
+                    "int",
+                    label=PRIMARY_LABELS.get(
+                        k.removeprefix("primary_"), k.removeprefix("primary_")
+                    ),
+                )
+                for k in primary_keys
+            ],
+            level_recs,
+            src,
+            note=t("note.primary", lang),
+            keep=("city",),
+        )
+    )
+    now = pd.DataFrame(recs)
+    try:
+        before = env_store.air_annual(year - 1, url=url)
+    except NotFoundError:
+        before = None
+    rank_recs = region_filter(
+        records_of(bulletins.composite_ranking(now, before)), region, ("city",)
+    )
+    for r in rank_recs:
+        r["city_name"] = region_name(r["city"], lang)
+        r["change_pct"] = None if r["change_rate"] is None else 100 * r["change_rate"]
+    rk = Section(id="ranking", title=t("section.air_ranking", lang))
+    if rank_recs:
+        best = [r["city_name"] for r in rank_recs if r["rank"] == 1]
+        worst_rank = max(r["rank"] for r in rank_recs)
+        worst = [r["city_name"] for r in rank_recs if r["rank"] == worst_rank]
+        sep = "、" if lang == "zh" else ", "
+        rk.paragraphs.append(
+            t(
+                "para.air_ranking",
+                lang,
+                year=year,
+                best=sep.join(best),
+                worst=sep.join(worst),
+                before=year - 1,
+                compared=t("para.no_previous_year", lang, year=year - 1) if before is None else "",
+            )
+        )
+    rk.tables.append(
+        table(
+            "composite-ranking",
+            t("table.air_ranking", lang),
+            [
+                col("rank", lang, "int"),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("composite_index", lang, "float", digits=2),
+                col("composite_index_before", lang, "float", digits=2),
+                col("change_pct", lang, "float", digits=1),
+                col("change_rank", lang, "int"),
+            ],
+            rank_recs,
+            src,
+            note=t("method.air_ranking", lang),
+            keep=("city",),
+        )
+    )
+    return lv, rk
 
 
 _RATIO_BINS = ((0.8, "#E60012"), (0.9, "#F5C400"), (1.01, "#1FAE52"))
@@ -251,5 +397,5 @@ def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any)
         png_base64=charts.point_map(
             points, title=title, legend=legend, note=t("note.boundaries", lang)
         ),
-        source=src + "; stations: air_stations.csv (CNEMC)",
+        source=src + ("；" if lang == "zh" else "; ") + t("src.air_stations", lang),
     )

@@ -69,9 +69,9 @@ def now() -> dt.datetime:
 
 
 _FORMS = {
-    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "YYYY-MM, e.g. 2025-06"),
-    "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "YYYYQn, e.g. 2025Q2"),
-    "year": (re.compile(r"^\d{4}$"), "YYYY, e.g. 2025"),
+    "month": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "YYYY-MM, e.g. 2025-06", "年-月，如 2025-06"),
+    "quarter": (re.compile(r"^\d{4}Q[1-4]$"), "YYYYQn, e.g. 2025Q2", "年份加季度，如 2025Q2"),
+    "year": (re.compile(r"^\d{4}$"), "YYYY, e.g. 2025", "四位年份，如 2025"),
 }
 
 
@@ -83,7 +83,7 @@ def require_period(req: ReportRequest, form: str) -> str:
     ValidationError
         Naming the option, the value and the expected form.
     """
-    pattern, expected = _FORMS[form]
+    pattern, expected, expected_zh = _FORMS[form]
     if req.period is None or not pattern.match(req.period.strip()):
         raise ValidationError(
             [
@@ -93,6 +93,7 @@ def require_period(req: ReportRequest, form: str) -> str:
                     "--period",
                     f"report {req.kind} needs a period of the form {expected}",
                     req.period,
+                    message_zh=f"此报告的报告期应写作{expected_zh}",
                 )
             ]
         )
@@ -160,9 +161,15 @@ def table(
     source: str,
     *,
     note: str | None = None,
+    keep: Sequence[str] = (),
 ) -> Table:
-    """A table of the ``columns`` of ``records`` (plain values only)."""
-    keys = [c.key for c in columns]
+    """A table of the ``columns`` of ``records`` (plain values only).
+
+    ``keep`` names record fields kept in each row without being shown (identifiers such as a
+    section's or a target's id, so that a row can be matched with the service's output; no
+    renderer prints them).
+    """
+    keys = [c.key for c in columns] + [k for k in keep if k not in {c.key for c in columns}]
     rows = [{k: plain(r.get(k)) for k in keys} for r in records]
     return Table(
         id=table_id, title=title, columns=list(columns), rows=rows, source=source, note=note
@@ -184,7 +191,13 @@ def new_report(
     title_key: str | None = None,
     **fields: Any,
 ) -> Report:
-    """An empty report of ``req.kind`` with its title from the catalogue (``kind.<kind>``)."""
+    """An empty report of ``req.kind`` with its title from the catalogue (``kind.<kind>``).
+
+    The issuing office and the date of issue come from the settings (:func:`issuer_of`).
+    """
+    issuer, issued = issuer_of(req.kind, req.lang, generated_at)
+    fields.setdefault("issuer", issuer)
+    fields.setdefault("issued", issued)
     return Report(
         kind=req.kind,
         title=t(title_key or f"kind.{req.kind}", req.lang),
@@ -195,6 +208,27 @@ def new_report(
         generated_at=generated_at,
         **fields,
     )
+
+
+#: Kinds issued by the environment side (the others by the plan office).
+ENVIRONMENT_KINDS = frozenset(
+    {"water-monthly", "water-warnings", "water-annual", "air-annual", "compensation"}
+)
+
+
+def issuer_of(kind: str, lang: Lang, generated_at: dt.datetime) -> tuple[str, dt.date]:
+    """The issuing office of ``kind`` in ``lang`` and the date of issue, from the settings.
+
+    ``LANXI_REPORT_ISSUER_ENVIRONMENT`` (water, air, compensation) or ``LANXI_REPORT_ISSUER_PLAN``
+    (the plan reports), their ``_EN`` forms for English; the date is ``LANXI_REPORT_ISSUE_DATE``
+    or the day of ``generated_at``.
+    """
+    from lanxi.settings import get_settings
+
+    s = get_settings()
+    side = "environment" if kind in ENVIRONMENT_KINDS else "plan"
+    name = getattr(s, f"report_issuer_{side}" + ("_en" if lang == "en" else ""))
+    return str(name), s.report_issue_date or generated_at.date()
 
 
 def no_data_report(report: Report, reason: str | None = None) -> Report:

@@ -10,6 +10,7 @@ no statement: the report says so (no data), in the report's language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -27,17 +28,23 @@ from lanxi.reports.builders.common import (
 )
 from lanxi.reports.builders.water import (
     GB3838,
-    SRC_STORE,
     flag_synthetic,
     period_bounds,
     sections_info,
     stored_samples,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
+from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
+from lanxi.reports.names import region_name, section_name, short_item
 from lanxi.services import environment as env
 from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
+
+
+def _dates(text: str, lang: Lang) -> str:
+    """ISO dates in a source or statement written as people write them (2024年8月25日)."""
+    return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: period_label(m[0], lang), text)
 
 
 def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -72,28 +79,32 @@ def _class_step(
     generated_at: dt.datetime,
 ) -> Report:
     lang = req.lang
+    sec_name = section_name(sections_info().get(section, {}), section, lang)
     report = new_report(
         req,
         generated_at=generated_at,
         editions=[GB3838],
-        methods=[t("method.compensation_rule", lang, rule=rule.name, source=rule.source)],
-        subtitle=t("subtitle.compensation", lang, section=section, year=year),
+        methods=[
+            t("method.compensation_rule", lang, rule=rule.name, source=_dates(rule.source, lang))
+        ],
+        subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
     samples = stored_samples(url)
     if samples is None:
         return no_data_report(report, t("no_data.water", lang, period=str(year)))
     sec = samples[samples["section"] == section]
     if not (pd.to_datetime(sec["time"]).dt.year == year).any():
-        return no_data_report(report, t("no_data.compensation", lang, section=section, year=year))
+        return no_data_report(report, t("no_data.compensation", lang, section=sec_name, year=year))
     flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
     st = env.water_compensation(samples, section, year, file="store")
     assert isinstance(st, ClassStepStatement)
-    src = SRC_STORE.format(fn="water_compensation")
+    src = t("src.water_compensation", lang)
     labels = gb3838_table().class_labels
     items = [k for k in ("do", "codmn", "nh3n", "tp") if any(k in p.values for p in st.periods)]
     rows: list[dict[str, Any]] = [
         {
             "period": p.period,
+            "period_label": period_label(p.period, lang),
             "water_class_label": labels[p.water_class - 1] if p.water_class else None,
             "base_class_label": labels[st.base_class - 1],
             "steps": p.steps,
@@ -119,7 +130,10 @@ def _class_step(
                 downstream=st.downstream,
                 year=year,
             ),
-            st.summary_zh if lang == "zh" else st.summary_en,
+            # the service's statement names the section by its code: print its name
+            _dates(st.summary_zh if lang == "zh" else st.summary_en, lang).replace(
+                section, sec_name
+            ),
         ],
     )
     head.tables.append(
@@ -127,7 +141,7 @@ def _class_step(
             "periods",
             t("table.compensation_periods", lang),
             [
-                col("period", lang),
+                col("period_label", lang),
                 col("water_class_label", lang),
                 col("base_class_label", lang),
                 col("steps", lang, "int"),
@@ -140,10 +154,12 @@ def _class_step(
             rows,
             src,
             note=None if st.amount_set else t("note.amount_not_set", lang),
+            keep=("period",),
         )
     )
     settle = {
         "section": section,
+        "section_name": sec_name,
         "rule": st.rule_name,
         "year": year,
         "base_class_label": labels[st.base_class - 1],
@@ -162,7 +178,7 @@ def _class_step(
             "settlement",
             t("table.settlement", lang),
             [
-                col("section", lang),
+                col("section_name", lang, label=t("col.section", lang)),
                 col("rule", lang),
                 col("year", lang),
                 col("base_class_label", lang),
@@ -178,6 +194,7 @@ def _class_step(
             ],
             [settle],
             src,
+            keep=("section",),
         )
     )
     sign = Section(
@@ -198,12 +215,14 @@ def _index(
     """The 新安江 index rule (a section the pilot's rule names)."""
     lang = req.lang
     pilot = xinanjiang_pilot()
+    info = sections_info().get(section, {})
+    sec_name = section_name(info, section, lang)
     report = new_report(
         req,
         generated_at=generated_at,
         editions=[GB3838],
         methods=[t("method.compensation", lang, k0=pilot.k0), pilot.citation],
-        subtitle=t("subtitle.compensation", lang, section=section, year=year),
+        subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
     samples = stored_samples(url)
     if samples is None:
@@ -218,18 +237,24 @@ def _index(
     st = env.water_compensation(samples, section, year, file="store")
     assert isinstance(st, CompensationStatement)
     upstream, downstream = pilot.upstream, pilot.downstream  # the index rule's parties
-    src = SRC_STORE.format(fn="water_compensation")
+    src = t("src.water_compensation", lang)
     gb = gb3838_table()  # English names: the data file's translations (name_en)
     rows: list[dict[str, Any]] = [
         {
-            "item": f"{gb.name(k, lang)} ({k})",
+            "item": short_item(gb.name(k, lang)),
             "weight": pilot.weights.get(k),
             "ratio": st.ratios[k],
             "contribution": st.contributions[k],
         }
         for k in st.ratios
     ]
-    info = sections_info().get(section, {})
+    summary = st.summary_zh if lang == "zh" else st.summary_en
+    # the service's statement names the section and the items by their codes: print their names
+    summary = summary.replace(section, sec_name)
+    for party in {str(st.payer), str(st.payee)}:
+        summary = summary.replace(party, str(region_name(party, lang)))
+    for k in st.ratios:
+        summary = re.sub(rf"\b{re.escape(k)}\b", short_item(gb.name(k, lang)), summary)
     head = Section(
         id="statement",
         title=t("section.statement", lang),
@@ -237,13 +262,12 @@ def _index(
             t(
                 "para.compensation_section",
                 lang,
-                section=section,
-                name=info.get("name", section),
-                upstream=upstream,
-                downstream=downstream,
+                name=sec_name,
+                upstream=region_name(upstream, lang),
+                downstream=region_name(downstream, lang),
                 year=year,
             ),
-            st.summary_zh if lang == "zh" else st.summary_en,
+            summary,
         ],
     )
     head.tables.append(
@@ -263,11 +287,12 @@ def _index(
     )
     settle = {
         "section": section,
+        "section_name": sec_name,
         "year": year,
         "p": st.p,
         "threshold": pilot.threshold,
-        "payer": st.payer,
-        "payee": st.payee,
+        "payer": region_name(st.payer, lang),
+        "payee": region_name(st.payee, lang),
         "amount": st.amount,
         "unit": st.unit,
         "central_fund": st.central_fund,
@@ -277,7 +302,7 @@ def _index(
             "settlement",
             t("table.settlement", lang),
             [
-                col("section", lang),
+                col("section_name", lang, label=t("col.section", lang)),
                 col("year", lang),
                 col("p", lang, "float", digits=4),
                 col("threshold", lang, "float", digits=2),
@@ -289,6 +314,7 @@ def _index(
             ],
             [settle],
             src,
+            keep=("section",),
         )
     )
     head.figures.append(
@@ -297,7 +323,7 @@ def _index(
             title=t("fig.ratios", lang),
             kind="chart",
             png_base64=charts.bar_chart(
-                list(st.ratios),
+                [short_item(gb.name(k, lang)) for k in st.ratios],
                 [r["ratio"] for r in rows],
                 title=t("fig.ratios", lang),
                 ylabel="Ci/C0i",
@@ -310,7 +336,10 @@ def _index(
     sign = Section(
         id="signatures",
         title=t("section.signatures", lang),
-        paragraphs=[t("sign.party", lang, party=upstream), t("sign.party", lang, party=downstream)],
+        paragraphs=[
+            t("sign.party", lang, party=region_name(upstream, lang)),
+            t("sign.party", lang, party=region_name(downstream, lang)),
+        ],
     )
     report.sections = [head, sign]
     return report

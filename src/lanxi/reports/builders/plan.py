@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import Problem, ValidationError
 from lanxi.reports import charts
+from lanxi.reports.builders.air import target_region
 from lanxi.reports.builders.common import (
     ReportRequest,
     col,
@@ -29,19 +30,23 @@ from lanxi.reports.builders.common import (
     table,
 )
 from lanxi.reports.content import Column, Figure, Lang, Report, Section
+from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
+from lanxi.reports.names import (
+    agency_name,
+    indicator_name,
+    plain_source,
+    plan_title,
+    region_name,
+)
 from lanxi.services import plans as plan_svc
+from lanxi.services.bulletins import Finding, evaluation_findings, verdict
 from lanxi.services.monitoring import evaluation as eval_svc
 from lanxi.services.monitoring import progress as progress_svc
 from lanxi.services.monitoring import tasks as task_svc
 from lanxi.services.monitoring.queries import approved_observations
 from lanxi.services.store import session
 
-SRC_PROGRESS = "lanxi.services.monitoring.progress.progress_records (approved observations)"
-SRC_COMPLETION = "lanxi.services.monitoring.tasks.completion (approved progress reports)"
-SRC_TASKS = "lanxi.services.monitoring.tasks.task_status (approved progress reports)"
-SRC_EVAL = "lanxi.services.monitoring.evaluation.evaluate"
-SRC_PROJECTS = "lanxi.services.plans.list_projects (projects.yaml, plan documents)"
 MAP_INDICATOR = "urbanization_rate"
 
 
@@ -63,8 +68,11 @@ def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, An
     for r in records:
         row = dict(r)
         row["status_text"] = label("status", r["status"], lang)
-        row["indicator"] = r["indicator_name"] or r["indicator_id"]
-        row["region"] = r["region_name"] or r["region_code"]
+        row["indicator"] = indicator_name(r["indicator_id"], r["indicator_name"], lang)
+        row["region"] = region_name(
+            target_region(r["target_id"], r["region_code"], r.get("name")), lang
+        )
+        row["plan_name"] = plan_title(r.get("plan"), lang)
         row["baseline"] = r["baseline_value"]
         row["notes"] = plain(r.get("notes"))
         out.append(row)
@@ -85,7 +93,6 @@ def _target_columns(lang: Lang) -> list[Column]:
         col("ratio", lang, "float", digits=2),
         col("status_text", lang),
         col("synthetic", lang, "bool"),
-        col("target_id", lang),
     ]
 
 
@@ -112,6 +119,8 @@ def _completion_table(
     s: Session, by: str, as_of: dt.date, lang: Lang, *, public: bool = False
 ) -> Any:
     recs = task_svc.completion(s, by, as_of=as_of)  # type: ignore[arg-type]
+    for r in recs:
+        r["name"] = agency_name(r.get("name"), lang)
     cols = [
         col("name", lang, label=t(f"col.group_{by}", lang)),
         col("assignments", lang, "int"),
@@ -124,7 +133,14 @@ def _completion_table(
     ]
     if not public:
         cols += [col("overdue", lang, "int"), col("stalled", lang, "int")]
-    return table(f"completion-{by}", t(f"table.completion_{by}", lang), cols, recs, SRC_COMPLETION)
+    return table(
+        f"completion-{by}",
+        t(f"table.completion_{by}", lang),
+        cols,
+        recs,
+        t("src.completion", lang),
+        keep=("group",),
+    )
 
 
 def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
@@ -144,8 +160,7 @@ def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
         png_base64=charts.county_choropleth(
             values, title=title, legend_title="%", note=t("note.boundaries", lang)
         ),
-        source="lanxi.services.monitoring.queries.approved_observations "
-        f"({MAP_INDICATOR}, latest approved period per county)",
+        source=t("src.urbanization_map", lang),
     )
 
 
@@ -154,19 +169,23 @@ def _projects_table(s: Session, region: str | None, lang: Lang) -> Any:
     for r in recs:
         r["region_names"] = "; ".join(str(x["name"]) for x in r["regions"])
         r["kind_text"] = label("project_kind", r["kind"], lang)
+        r["plan_name"] = plan_title(r.get("plan"), lang)
+        r["source_text"] = plain_source(r.get("source"), lang)
+        r["region_names"] = "、".join(str(region_name(x["name"], lang)) for x in r["regions"])
     return table(
         "projects",
         t("table.projects", lang),
         [
             col("name", lang),
             col("kind_text", lang),
-            col("plan", lang),
+            col("plan_name", lang, label=t("col.plan", lang)),
             col("status_text", lang, label=t("col.status_text_project", lang)),
             col("region_names", lang),
-            col("source", lang),
+            col("source_text", lang, label=t("col.source", lang)),
         ],
         recs,
-        SRC_PROJECTS,
+        t("src.projects", lang),
+        keep=("plan",),
     )
 
 
@@ -177,7 +196,7 @@ def _progress_report(req: ReportRequest, generated_at: dt.datetime) -> tuple[Rep
         req,
         generated_at=generated_at,
         methods=[t("method.opensdg", req.lang)],
-        subtitle=t("subtitle.as_of", req.lang, date=as_of.isoformat()),
+        subtitle=t("subtitle.as_of", req.lang, date=date_label(as_of, req.lang)),
     )
     report.as_of = as_of
     return report, as_of
@@ -194,7 +213,7 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
         if not any(r["latest_value"] is not None for r in recs) and all(
             r["latest_period"] is None for r in status
         ):
-            return no_data_report(report, t("no_data.plan", lang, date=as_of.isoformat()))
+            return no_data_report(report, t("no_data.plan", lang, date=date_label(as_of, lang)))
         report.synthetic = any(r["synthetic"] for r in recs) or any(r["synthetic"] for r in status)
         rows = _target_rows(recs, lang)
         tg = Section(
@@ -208,12 +227,13 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
                 t("table.targets", lang),
                 _target_columns(lang),
                 rows,
-                SRC_PROGRESS,
+                t("src.progress", lang),
                 note=t("note.status_method", lang),
+                keep=("target_id", "plan", "region_code"),
             )
         )
         if rows:
-            tg.figures.append(_status_chart(rows, lang, SRC_PROGRESS))
+            tg.figures.append(_status_chart(rows, lang, t("src.progress", lang)))
         fig = _county_map(s, as_of, lang)
         if fig is not None:
             tg.figures.append(fig)
@@ -240,7 +260,7 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
                     col("stalled", lang, "bool"),
                 ],
                 late,
-                SRC_TASKS,
+                t("src.completion", lang),
             )
         )
         projects = Section(id="projects", title=t("section.projects", lang))
@@ -275,7 +295,12 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
             req,
             generated_at=generated_at,
             methods=[t("method.opensdg", lang)],
-            subtitle=t("subtitle.evaluation", lang, plan=plan, date=res["as_of"]),
+            subtitle=t(
+                "subtitle.evaluation",
+                lang,
+                plan=plan_title(plan, lang),
+                date=date_label(as_of, lang),
+            ),
         )
         report.as_of = as_of
         report.notes.append(
@@ -291,7 +316,7 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
         has_obs = any(r["latest_value"] is not None for r in res["targets"])
         has_reports = any(r["latest_period"] is not None for r in res["tasks"])
         if not has_obs and not has_reports:
-            return no_data_report(report, t("no_data.plan", lang, date=res["as_of"]))
+            return no_data_report(report, t("no_data.plan", lang, date=date_label(as_of, lang)))
         ov = Section(
             id="overview",
             title=t("section.overview", lang),
@@ -299,7 +324,7 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
                 t(
                     "para.evaluation",
                     lang,
-                    date=res["as_of"],
+                    date=date_label(as_of, lang),
                     targets=summary["targets"],
                     assignments=summary["task_assignments"],
                     completed=summary["tasks_completed"],
@@ -317,28 +342,88 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
                     {"status_text": label("status", k, lang), "count": v}
                     for k, v in summary["by_status"].items()
                 ],
-                SRC_EVAL + " (summary.by_status)",
+                t("src.evaluation", lang),
             )
         )
         rows = _target_rows(res["targets"], lang)
+        final = kind == "summary"
+        for r in rows:
+            v = verdict(r.get("status"), r.get("latest_value"), final)
+            r["verdict_text"] = t(f"verdict.{v}", lang)
         tg = Section(id="targets", title=t("section.targets", lang))
         tg.tables.append(
             table(
                 "targets",
                 t("table.targets", lang),
-                _target_columns(lang),
+                [*_target_columns(lang), col("verdict_text", lang)]
+                if final
+                else _target_columns(lang),
                 rows,
-                SRC_EVAL + " (targets)",
+                t("src.evaluation", lang),
                 note=t("note.status_method", lang),
+                keep=("target_id", "plan", "region_code"),
             )
         )
         if rows:
-            tg.figures.append(_status_chart(rows, lang, SRC_EVAL))
+            tg.figures.append(_status_chart(rows, lang, t("src.evaluation", lang)))
         tasks = Section(id="tasks", title=t("section.tasks", lang))
         for by in ("province", "city", "section"):
             tasks.tables.append(_completion_table(s, by, as_of, lang))
-    report.sections = [ov, tg, tasks]
+    issues, advice = _findings_sections(res, lang)
+    report.sections = [ov, tg, tasks, issues, advice]
     return report
+
+
+def _num(v: Any) -> str:
+    return "—" if v is None else f"{float(v):,.2f}".rstrip("0").rstrip(".")
+
+
+def _rate(v: Any) -> str:
+    return "—" if v is None else f"{100 * float(v):.1f}%"
+
+
+def _finding_text(f: Finding, lang: Lang) -> str:
+    """The sentence of one finding: its rule's template filled with the figures it carries."""
+    g = f.figures
+    if f.kind == "target":
+        region = region_name(target_region(g["target_id"], g["region_code"], g["name"]), lang)
+        name = g["name"] if lang == "zh" else indicator_name(g["indicator_id"], g["name"], lang)
+        return t(
+            f"finding.{f.rule}",
+            lang,
+            name=name,
+            region=region,
+            latest=_num(g["latest_value"]),
+            period=g["latest_period"] or "—",
+            target=_num(g["target_value"]),
+            year=g["target_year"],
+            unit=g["unit"] or "",
+            gap_unit=t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or ""),
+            gap=_num(abs(g["gap"]) if g["gap"] is not None else None),
+            status=label("status", g["status"], lang),
+            required=_rate(g["required_rate"]),
+            actual=_rate(g["actual_rate"]),
+        )
+    return t(f"finding.{f.rule}", lang, **g)
+
+
+def _findings_sections(res: dict[str, Any], lang: Lang) -> tuple[Section, Section]:
+    """存在的问题 and 下一步建议 (rules of :func:`lanxi.services.bulletins.evaluation_findings`)."""
+    problems, advice = evaluation_findings(res)
+    issues = Section(
+        id="problems",
+        title=t("section.problems", lang),
+        paragraphs=[f"{i}. {_finding_text(f, lang)}" for i, f in enumerate(problems, start=1)]
+        or [t("finding.none", lang)],
+    )
+    recs = Section(
+        id="recommendations",
+        title=t("section.recommendations", lang),
+        paragraphs=[f"{i}. {_finding_text(f, lang)}" for i, f in enumerate(advice, start=1)]
+        or [t("finding.none", lang)],
+    )
+    recs.paragraphs.append(t("finding.rules", lang))
+    return issues, recs
 
 
 def midterm(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -360,7 +445,7 @@ def public(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) ->
         region = _region_code(s, req.region)
         recs = progress_svc.progress_records(s, plan=req.plan, region=region, as_of=as_of)
         if not any(r["latest_value"] is not None for r in recs):
-            return no_data_report(report, t("no_data.plan", lang, date=as_of.isoformat()))
+            return no_data_report(report, t("no_data.plan", lang, date=date_label(as_of, lang)))
         report.synthetic = any(r["synthetic"] for r in recs)
         rows = _target_rows(recs, lang)
         cols = [c for c in _target_columns(lang) if c.key not in ("ratio", "target_id")]
@@ -375,11 +460,12 @@ def public(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) ->
                 t("table.targets", lang),
                 cols,
                 rows,
-                SRC_PROGRESS,
+                t("src.progress", lang),
                 note=t("note.status_method", lang),
+                keep=("target_id", "plan", "region_code"),
             )
         )
-        tg.figures.append(_status_chart(rows, lang, SRC_PROGRESS))
+        tg.figures.append(_status_chart(rows, lang, t("src.progress", lang)))
         fig = _county_map(s, as_of, lang)
         if fig is not None:
             tg.figures.append(fig)

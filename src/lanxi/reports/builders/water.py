@@ -26,15 +26,23 @@ from lanxi.reports.builders.common import (
     require_period,
     table,
 )
-from lanxi.reports.content import Figure, Report, Section
+from lanxi.reports.content import Figure, Lang, Report, Section
+from lanxi.reports.fmt import months_label, period_label, points
 from lanxi.reports.i18n import t
+from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
 from lanxi.services import env_store
 from lanxi.services import environment as env
+from lanxi.services.bulletins import (
+    WarningLevelRules,
+    WaterMonthBulletin,
+    city_warning_levels,
+    warning_levels,
+    water_month_bulletin,
+)
 from lanxi.standards.gb3838 import gb3838_table
 
 GB3838 = "GB 3838-2002《地表水环境质量标准》"
 METHOD_2011 = "《地表水环境质量评价办法（试行）》（环办〔2011〕22号）"
-SRC_STORE = "lanxi.services.environment ({fn}) on the store's water samples"
 
 
 def stored_samples(url: str | None) -> pd.DataFrame | None:
@@ -65,16 +73,26 @@ def sections_info() -> dict[str, dict[str, Any]]:
             "lon": float(r["lon"]) if r["lon"] else None,
             "lat": float(r["lat"]) if r["lat"] else None,
             "synthetic_demo": r["synthetic_demo"] == "true",
+            "border": r["border"] == "true",
+            "name_en": r.get("name_en") or None,
         }
     return out
 
 
-def _with_info(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_info(records: list[dict[str, Any]], lang: Lang = "zh") -> list[dict[str, Any]]:
+    """Records with each section's name, river, city and province (in ``lang``) added.
+
+    ``section_name``, ``river_name`` and ``city_name`` are what a reader sees; ``city`` and
+    ``province`` stay the data's Chinese names (the region filter compares them).
+    """
     info = sections_info()
     for r in records:
         i = info.get(str(r["section"]), {})
         for k in ("name", "river", "city", "province"):
             r.setdefault(k, i.get(k))
+        r["section_name"] = section_name(i, str(r["section"]), lang)
+        r["river_name"] = river_name(r.get("river"), lang)
+        r["city_name"] = region_name(r.get("city"), lang)
     return records
 
 
@@ -101,7 +119,7 @@ def _section_map(
             "lon": pos[r["section"]][0],
             "lat": pos[r["section"]][1],
             "colour": colour_of.get(r["section"], charts.NO_DATA_COLOUR),
-            "label": r["section"],
+            "label": r.get("section_name") or r["section"],
         }
         for r in records
         if r["section"] in pos
@@ -120,7 +138,13 @@ def _section_map(
     )
 
 
+GB3838_EN = "GB 3838-2002 Environmental Quality Standards for Surface Water"
+METHOD_2011_EN = "Surface Water Environmental Quality Assessment Method (trial), 环办〔2011〕22号"
+
+
 def _editions_water(lang: Any) -> tuple[list[str], list[str]]:
+    if lang == "en":
+        return [GB3838_EN], [METHOD_2011_EN, t("method.single_factor", lang)]
     return [GB3838], [METHOD_2011, t("method.single_factor", lang)]
 
 
@@ -149,22 +173,24 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
         generated_at=generated_at,
         editions=editions,
         methods=methods,
-        subtitle=t("subtitle.water_monthly", lang, month=month),
+        subtitle=t("subtitle.water_monthly", lang, month=period_label(month, lang)),
     )
     samples = stored_samples(url)
     if samples is None or not (pd.to_datetime(samples["time"]).dt.strftime("%Y-%m") == month).any():
         return no_data_report(report, t("no_data.water", lang, period=month))
     flag_synthetic(report, url, *period_bounds(pd.Period(month, "M")))
     result = env.water_assess(samples, month, file="store")
-    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    recs = region_filter(_with_info(records_of(result), lang), req.region, ("city", "province"))
     for r in recs:
         r["target_label"] = _class_label(r["target_class"])
+        r["main_pollutants_text"] = item_list(r.get("main_pollutants"), lang)
+        r["exceeding_items_text"] = item_list(r.get("exceeding_items"), lang)
     # counts of the rows shown (a section without a class counts as neither met nor missed)
     n = len(recs)
     met = sum(r["meets_target"] is True for r in recs)
     missed = sum(r["meets_target"] is False for r in recs)
     untargeted = sum(r["target_class"] is None for r in recs)
-    src = SRC_STORE.format(fn="water_assess")
+    src = t("src.water", lang)
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
@@ -172,7 +198,7 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             t(
                 "para.water_monthly",
                 lang,
-                month=month,
+                month=period_label(month, lang),
                 n=n,
                 met=met,
                 missed=missed,
@@ -197,26 +223,57 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             source=src,
         )
     )
+    bulletin = water_month_bulletin(
+        samples, month, cities={k: v["city"] for k, v in sections_info().items()}, file="store"
+    )
+    overview.paragraphs.extend(_share_paragraphs(bulletin, month, lang))
+    report.methods.append(t("method.cwqi", lang))
+    extra = {str(r["section"]): r for r in records_of(bulletin.sections)}
+    info = sections_info()
+    for r in recs:
+        e = extra.get(str(r["section"]), {})
+        r["attribute"] = _attribute(info.get(str(r["section"]), {}), lang)
+        r["previous_class_text"] = _class_label(e.get("previous_class"))
+        r["last_year_class_text"] = _class_label(e.get("last_year_class"))
+        r["cumulative_class_text"] = _class_label(e.get("cumulative_class"))
     cls = Section(id="classes", title=t("section.section_classes", lang))
     cls.tables.append(
         table(
             "sections",
             t("table.section_classes", lang),
             [
-                col("section", lang),
-                col("name", lang),
-                col("river", lang),
-                col("city", lang),
-                col("n_samples", lang, "int"),
+                col("section_name", lang, label=t("col.section", lang)),
+                col("river_name", lang, label=t("col.river", lang)),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("attribute", lang),
                 col("target_label", lang),
                 col("water_class_label", lang),
                 col("meets_target", lang, "bool"),
-                col("main_pollutants", lang),
-                col("exceeding_items", lang),
+                col("main_pollutants_text", lang, label=t("col.main_pollutants", lang)),
+                col("exceeding_items_text", lang, label=t("col.exceeding_items", lang)),
+                col("n_samples", lang, "int"),
             ],
             recs,
             src,
             note=t("note.multiples", lang),
+            keep=("section", "main_pollutants", "exceeding_items"),
+        )
+    )
+    cls.tables.append(
+        table(
+            "section-history",
+            t("table.section_list", lang),
+            [
+                col("section_name", lang, label=t("col.section", lang)),
+                col("target_label", lang),
+                col("water_class_label", lang),
+                col("previous_class_text", lang),
+                col("last_year_class_text", lang),
+                col("cumulative_class_text", lang),
+            ],
+            recs,
+            src,
+            keep=("section",),
         )
     )
     legend = [(lab, charts.CLASS_COLOURS[i]) for i, lab in enumerate(labels)]
@@ -229,7 +286,7 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
                 if r["water_class"] is not None
             },
             legend,
-            t("fig.section_map_class", lang, period=month),
+            t("fig.section_map_class", lang, period=period_label(month, lang)),
             lang,
         )
     )
@@ -240,25 +297,255 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
         table(
             "values",
             t("table.monthly_values", lang),
-            [col("section", lang)]
+            [col("section_name", lang, label=t("col.section", lang))]
             + [
                 col(
                     k,
                     lang,
                     "float",
                     digits=3,
-                    label=f"{table_.name(k, lang)} ({table_.unit(k, lang)})"
+                    label=f"{short_item(table_.name(k, lang))}（{table_.unit(k, lang)}）"
+                    if table_.unit(k, lang) and lang == "zh"
+                    else f"{short_item(table_.name(k, lang))} ({table_.unit(k, lang)})"
                     if table_.unit(k, lang)
-                    else table_.name(k, lang),
+                    else short_item(table_.name(k, lang)),
                 )
                 for k in items
             ],
             recs,
             src,
+            keep=("section",),
         )
     )
-    report.sections = [overview, cls, values]
+    previous = water_month_bulletin(
+        samples,
+        str(pd.Period(month, "M") - 1),
+        cities={k: v["city"] for k, v in sections_info().items()},
+        file="store",
+    )
+    warn = _warning_section(bulletin, previous, recs, lang)
+    report.sections = [overview, cls, warn, _cwqi_section(bulletin, lang), values]
     return report
+
+
+def _level_text(level: Any, lang: Lang) -> str | None:
+    return None if level is None else t(f"warning_level.{int(level)}", lang)
+
+
+def _warning_section(
+    bulletin: WaterMonthBulletin,
+    previous: WaterMonthBulletin,
+    recs: list[dict[str, Any]],
+    lang: Lang,
+) -> Section:
+    """水质预警: levels per section and per city with the rule and its thresholds (settings)."""
+    from lanxi.settings import get_settings
+
+    st = get_settings()
+    rules = WarningLevelRules(
+        level1_decline=st.water_warning_level1_decline,
+        level2_decline=st.water_warning_level2_decline,
+        below_class=st.water_warning_below_class,
+    )
+    labels = gb3838_table().class_labels
+    sec = Section(id="warnings", title=t("section.warning_levels", lang))
+    sec.paragraphs.append(
+        t(
+            "para.warning_rule",
+            lang,
+            l1=rules.level1_decline,
+            l2=rules.level2_decline,
+            below=labels[rules.below_class - 1],
+        )
+    )
+    levels = warning_levels(bulletin, previous, rules)
+    names = {str(r["section"]): r for r in recs}
+    rows = []
+    for r in records_of(levels):
+        if r["change"] is None or str(r["section"]) not in names:
+            continue
+        n = names[str(r["section"])]
+        rows.append(
+            {
+                "section": r["section"],
+                "section_name": n["section_name"],
+                "city_name": n["city_name"],
+                "level_text": _level_text(r["level"], lang),
+                "previous_level_text": _level_text(r["previous_level"], lang),
+                "change_text": t(f"warning_change.{r['change']}", lang),
+            }
+        )
+    city_rows = []
+    if not levels.empty:
+        cities = {k: v["city"] for k, v in sections_info().items()}
+        for r in records_of(city_warning_levels(levels, cities)):
+            if r["change"] is None:
+                continue
+            city_rows.append(
+                {
+                    "city": r["city"],
+                    "city_name": region_name(r["city"], lang),
+                    "level_text": _level_text(r["level"], lang),
+                    "previous_level_text": _level_text(r["previous_level"], lang),
+                    "change_text": t(f"warning_change.{r['change']}", lang),
+                }
+            )
+    warned = sum(1 for r in rows if r["level_text"] is not None)
+    lifted = sum(1 for r in rows if r["level_text"] is None)
+    sec.paragraphs.append(t("para.warning_count", lang, warned=warned, lifted=lifted))
+    cols = [
+        col("level_text", lang),
+        col("previous_level_text", lang),
+        col("change_text", lang),
+    ]
+    src = t("src.water", lang)
+    if rows:
+        sec.tables.append(
+            table(
+                "warning-sections",
+                t("table.warning_sections", lang),
+                [
+                    col("section_name", lang, label=t("col.section", lang)),
+                    col("city_name", lang, label=t("col.city", lang)),
+                    *cols,
+                ],
+                rows,
+                src,
+                keep=("section",),
+            )
+        )
+    if city_rows:
+        sec.tables.append(
+            table(
+                "warning-cities",
+                t("table.warning_cities", lang),
+                [col("city_name", lang, label=t("col.city", lang)), *cols],
+                city_rows,
+                src,
+                keep=("city",),
+            )
+        )
+    return sec
+
+
+def _attribute(info: dict[str, Any], lang: Lang) -> str | None:
+    """属性 of a section: 省界 (a provincial border section), 演示 (a demonstration section)."""
+    if info.get("border"):
+        return t("attribute.border", lang)
+    if info.get("synthetic_demo"):
+        return t("attribute.demo", lang)
+    return None
+
+
+def _pct_text(share: float | None, lang: Lang) -> str:
+    return "—" if share is None else f"{100 * share:.1f}%"
+
+
+def _cmp(key: str, now: float | None, before: float | None, lang: Lang) -> str:
+    if now is None or before is None:
+        return t(key, lang, change=t("no_comparison", lang))
+    return t(key, lang, change=points(now - before, lang))
+
+
+def _pollutant_sentence(items: tuple[str, ...], lang: Lang) -> str:
+    if not items:
+        return ""
+    table_ = gb3838_table()
+    names = [short_item(table_.name(k, lang)) for k in items]
+    if lang == "zh":
+        text = "、".join(names[:-1]) + "和" + names[-1] if len(names) > 1 else names[0]
+    else:
+        text = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return t("para.main_pollutants", lang, items=text)
+
+
+def _share_paragraphs(bulletin: WaterMonthBulletin, month: str, lang: Lang) -> list[str]:
+    """The overview sentences of a monthly bulletin, each stating the figures it rests on.
+
+    Rule: the month's shares of Ⅰ–Ⅲ and 劣Ⅴ with their change against the same month a year
+    before (同比) and the month before (环比) in 百分点, the main pollutants (the three items with
+    the highest 断面超标率, 环办〔2011〕22号 二、（一）3) and the grade (表2); then the same for
+    1—N月 against 1—N月 a year before.
+    """
+    out = []
+    g = bulletin.periods.get("month")
+    if g is not None:
+        last, prev = bulletin.periods.get("last_year"), bulletin.periods.get("previous_month")
+        out.append(
+            t(
+                "para.water_shares",
+                lang,
+                period=period_label(month, lang),
+                n=g.n_sections,
+                i_iii=_pct_text(g.share_i_iii, lang),
+                yoy_i_iii=_cmp("yoy", g.share_i_iii, last.share_i_iii if last else None, lang),
+                mom_i_iii=_cmp("mom", g.share_i_iii, prev.share_i_iii if prev else None, lang),
+                worse_v=_pct_text(g.share_worse_v, lang),
+                yoy_worse_v=_cmp(
+                    "yoy", g.share_worse_v, last.share_worse_v if last else None, lang
+                ),
+                mom_worse_v=_cmp(
+                    "mom", g.share_worse_v, prev.share_worse_v if prev else None, lang
+                ),
+                pollutants=_pollutant_sentence(g.main_pollutants, lang),
+                grade=t(f"grade.{g.grade}", lang),
+            )
+        )
+    c = bulletin.periods.get("cumulative")
+    if c is not None:
+        p = pd.Period(month, "M")
+        cl = bulletin.periods.get("cumulative_last_year")
+        out.append(
+            t(
+                "para.water_cumulative",
+                lang,
+                span=months_label(p.year, p.month, lang),
+                i_iii=_pct_text(c.share_i_iii, lang),
+                yoy_i_iii=_cmp("yoy", c.share_i_iii, cl.share_i_iii if cl else None, lang),
+                worse_v=_pct_text(c.share_worse_v, lang),
+                yoy_worse_v=_cmp("yoy", c.share_worse_v, cl.share_worse_v if cl else None, lang),
+                pollutants=_pollutant_sentence(c.main_pollutants, lang),
+                grade=t(f"grade.{c.grade}", lang),
+            )
+        )
+    return out
+
+
+def _cwqi_section(bulletin: WaterMonthBulletin, lang: Lang) -> Section:
+    """The city ranking by CWQI and its change (环办监测〔2017〕51号)."""
+    sec = Section(id="cwqi", title=t("section.cwqi_ranking", lang))
+    recs = records_of(bulletin.cities)
+    for r in recs:
+        r["city_name"] = region_name(r["city"], lang)
+        r["cwqi_change_pct"] = None if r["cwqi_change"] is None else 100 * r["cwqi_change"]
+    if recs:
+        first = [r["city_name"] for r in recs if r["rank"] == 1]
+        worst_rank = max(r["rank"] for r in recs if r["rank"] is not None)
+        last = [r["city_name"] for r in recs if r["rank"] == worst_rank]
+        sep = "、" if lang == "zh" else ", "
+        sec.paragraphs.append(
+            t("para.cwqi_ranking", lang, best=sep.join(first), worst=sep.join(last))
+        )
+    sec.tables.append(
+        table(
+            "cwqi",
+            t("table.cwqi_ranking", lang),
+            [
+                col("rank", lang, "int"),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("sections", lang, "int"),
+                col("cwqi", lang, "float", digits=2),
+                col("cwqi_last_year", lang, "float", digits=2),
+                col("cwqi_change_pct", lang, "float", digits=1),
+                col("change_rank", lang, "int"),
+            ],
+            recs,
+            t("src.water", lang),
+            note=t("method.cwqi", lang),
+            keep=("city",),
+        )
+    )
+    return sec
 
 
 # -------------------------------------------------------------------------- warnings
@@ -283,7 +570,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         generated_at=generated_at,
         editions=editions,
         methods=methods,
-        subtitle=t("subtitle.water_warnings", lang, quarter=quarter),
+        subtitle=t("subtitle.water_warnings", lang, quarter=period_label(quarter, lang)),
     )
     samples = stored_samples(url)
     q = pd.Period(quarter, "Q")
@@ -291,26 +578,31 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         return no_data_report(report, t("no_data.water", lang, period=quarter))
     flag_synthetic(report, url, *period_bounds(q))
     result = env.water_warnings(samples, quarter, rules=rules, file="store")
-    recs = region_filter(_with_info(records_of(result)), req.region, ("city", "province"))
+    recs = region_filter(_with_info(records_of(result), lang), req.region, ("city", "province"))
     for r in recs:
         r["target_label"] = _class_label(r["target_class"])
         r["quarter_class_label"] = _class_label(r["quarter_class"])
         r["previous_class_label"] = _class_label(r["previous_quarter_class"])
         r["reason_text"] = _reasons(r, rules, lang)
     warned = [r for r in recs if r["warned"]]
-    src = SRC_STORE.format(fn="water_warnings")
+    src = t("src.water", lang)
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
         paragraphs=[
-            t("para.water_warnings", lang, quarter=quarter, n=len(recs), warned=len(warned))
+            t(
+                "para.water_warnings",
+                lang,
+                quarter=period_label(quarter, lang),
+                n=len(recs),
+                warned=len(warned),
+            )
         ],
     )
     cols = [
-        col("section", lang),
-        col("name", lang),
-        col("river", lang),
-        col("city", lang),
+        col("section_name", lang, label=t("col.section", lang)),
+        col("river_name", lang, label=t("col.river", lang)),
+        col("city_name", lang, label=t("col.city", lang)),
         col("target_label", lang),
         col("months_assessed", lang, "int"),
         col("months_missed", lang, "int"),
@@ -320,7 +612,9 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
         col("reason_text", lang),
     ]
     lst = Section(id="warnings", title=t("section.warning_list", lang))
-    lst.tables.append(table("warnings", t("table.warned", lang), cols, warned, src))
+    lst.tables.append(
+        table("warnings", t("table.warned", lang), cols, warned, src, keep=("section",))
+    )
     lst.tables.append(
         table(
             "all-sections",
@@ -328,6 +622,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
             [*cols[:-1], col("warned", lang, "bool")],
             recs,
             src,
+            keep=("section",),
         )
     )
     lst.figures.append(
@@ -335,7 +630,7 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
             recs,
             {r["section"]: ("#E60012" if r["warned"] else "#1FAE52") for r in recs},
             [(t("legend.warned", lang), "#E60012"), (t("legend.not_warned", lang), "#1FAE52")],
-            t("fig.section_map_warned", lang, period=quarter),
+            t("fig.section_map_warned", lang, period=period_label(quarter, lang)),
             lang,
         )
     )
@@ -387,14 +682,17 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     recs = records_of(result)
     for r in recs:
         r["trend_label"] = label("trend", r.get("trend"), lang)
+        r["region_name"] = region_name(r.get("region"), lang)
+        r["province_name"] = region_name(r.get("province"), lang)
     recs = region_filter(recs, req.region, ("region", "province"))
     cities = [r for r in recs if r["level"] == "city"]
     provinces = [r for r in recs if r["level"] == "province"]
-    src = SRC_STORE.format(fn="water_annual")
+    src = t("src.water", lang)
     cols = [
         col("rank", lang, "int"),
-        col("region", lang),
-        col("province", lang),
+        # a Chinese city's name is never split over two lines (海东 / 市)
+        col("region_name", lang, label=t("col.region", lang), nowrap=lang == "zh"),
+        col("province_name", lang, label=t("col.province", lang)),
         col("sections", lang, "int"),
         col("sections_meeting", lang, "int"),
         col("share_meeting", lang, "percent", digits=1),
@@ -402,7 +700,7 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         col("section_months_meeting", lang, "int"),
         col("compliance_rate", lang, "percent", digits=1),
         col("previous_share_meeting", lang, "percent", digits=1),
-        col("share_change", lang, "percent", digits=1),
+        col("share_change", lang, "points", digits=1),
         col("trend_label", lang),
     ]
     prov = Section(
@@ -410,16 +708,27 @@ def water_annual(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
         title=t("section.by_province", lang),
         paragraphs=[t("para.responsibility", lang, year=year)],
     )
-    prov.tables.append(table("provinces", t("table.by_province", lang), cols, provinces, src))
+    prov.tables.append(
+        table(
+            "provinces",
+            t("table.by_province", lang),
+            cols,
+            provinces,
+            src,
+            keep=("region", "province"),
+        )
+    )
     city = Section(id="cities", title=t("section.by_city", lang))
-    city.tables.append(table("cities", t("table.by_city", lang), cols, cities, src))
+    city.tables.append(
+        table("cities", t("table.by_city", lang), cols, cities, src, keep=("region", "province"))
+    )
     city.figures.append(
         Figure(
             id="chart-cities",
             title=t("fig.city_compliance", lang, year=year),
             kind="chart",
             png_base64=charts.bar_chart(
-                [str(r["region"]) for r in cities],
+                [str(r["region_name"]) for r in cities],
                 [
                     None if r["compliance_rate"] is None else 100 * r["compliance_rate"]
                     for r in cities

@@ -1,0 +1,541 @@
+"""Figures of the published bulletins that the plain assessments do not give.
+
+A provincial monthly 地表水环境质量状况通报 states, for the month and for the year so far (1—N月):
+the share of sections in Ⅰ–Ⅲ and in 劣Ⅴ and their change against the same period a year before
+(同比) and against the month before (环比) in 百分点; the main pollutants by 断面超标率; each
+section's class with its class a month and a year before; and the ranking of cities by their water
+quality index CWQI with its change (城市地表水环境质量排名技术规定（试行）, 环办监测〔2017〕51号).
+This module computes them from the same samples as :func:`lanxi.services.environment.water_assess`
+(one definition per figure: the reports, the CLI and the API call these functions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from lanxi.compute.water.assess import RiverGrade, grade_river, section_classes
+from lanxi.compute.water.cwqi import change_rate, rank_ascending, section_cwqi
+from lanxi.services import environment as env
+from lanxi.standards.cwqi import cwqi_rules
+from lanxi.standards.gb3838 import gb3838_table
+from lanxi.standards.hj633 import Edition
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """Shares of one period's sections (from :func:`grade_river`), or None when no data."""
+
+    label: str
+    grade: RiverGrade | None
+
+
+@dataclass
+class WaterMonthBulletin:
+    """Figures of a monthly surface-water bulletin.
+
+    Attributes
+    ----------
+    month : str
+        ``YYYY-MM``.
+    periods : dict
+        ``month``, ``previous_month``, ``last_year`` (the same month a year before),
+        ``cumulative`` (1—N月 of the year: means of all samples from January to the month) and
+        ``cumulative_last_year``: each a :class:`~lanxi.compute.water.assess.RiverGrade` (shares of
+        Ⅰ–Ⅲ and 劣Ⅴ, 断面超标率, main pollutants) or None without samples.
+    sections : pandas.DataFrame
+        One row per section of the month: ``section``, ``target_class``, ``water_class`` (month),
+        ``previous_class``, ``last_year_class``, ``cumulative_class``, ``meets_target``,
+        ``main_pollutants`` (items and multiples against Ⅲ), ``cwqi``.
+    cities : pandas.DataFrame
+        One row per city: ``city``, ``sections``, ``cwqi``, ``cwqi_last_year``, ``cwqi_change``
+        (ΔCWQI as a share), ``rank`` (ascending CWQI, equal values share a rank), ``change_rank``
+        (ascending ΔCWQI), ``change_ranked`` (False when all its sections are Ⅱ类 or better in both
+        periods and meet their targets: left out of the change ranking).
+    """
+
+    month: str
+    periods: dict[str, RiverGrade | None] = field(default_factory=dict)
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cities: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def _classes(data: pd.DataFrame, targets: pd.Series, mask: pd.Series, freq: str) -> pd.DataFrame:
+    part = data[mask]
+    if part.empty:
+        return pd.DataFrame()
+    return section_classes(
+        part.drop(columns="target_class"),
+        freq=freq,  # type: ignore[arg-type]
+        target_class=targets,
+    )
+
+
+def _grade(classes: pd.DataFrame) -> RiverGrade | None:
+    if classes.empty or classes["water_class"].isna().all():
+        return None
+    return grade_river(classes)
+
+
+def water_month_bulletin(
+    samples: pd.DataFrame, month: str, *, cities: dict[str, str], file: str = "<input>"
+) -> WaterMonthBulletin:
+    """The figures of the monthly bulletin of ``month`` (``YYYY-MM``).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Water samples (as :func:`lanxi.services.env_store.samples_frame` gives them).
+    month : str
+        ``YYYY-MM``.
+    cities : dict
+        Section id → city name (the sections' city, for the city ranking).
+    file : str
+        Name used in error messages.
+    """
+    data = env._water_frame(samples, file)
+    targets = env._targets(data, file)
+    p = pd.Period(month, "M")
+    per = data["time"].dt.to_period("M")
+    year = data["time"].dt.year
+    now = _classes(data, targets, per == p, "M")
+    prev = _classes(data, targets, per == p - 1, "M")
+    last = _classes(data, targets, per == p - 12, "M")
+    cum = _classes(data, targets, (year == p.year) & (data["time"].dt.month <= p.month), "Y")
+    cum_last = _classes(
+        data, targets, (year == p.year - 1) & (data["time"].dt.month <= p.month), "Y"
+    )
+    out = WaterMonthBulletin(month=month)
+    out.periods = {
+        "month": _grade(now),
+        "previous_month": _grade(prev),
+        "last_year": _grade(last),
+        "cumulative": _grade(cum),
+        "cumulative_last_year": _grade(cum_last),
+    }
+    if now.empty:
+        return out
+    table, rules = gb3838_table(), cwqi_rules()
+    now = now.reset_index(drop=True)
+    now["cwqi"] = section_cwqi(now, table, rules)
+
+    def by_section(frame: pd.DataFrame, col: str) -> dict[str, Any]:
+        if frame.empty:
+            return {}
+        return dict(zip(frame["section"].astype(str), frame[col], strict=True))
+
+    last_cwqi: dict[str, Any] = {}
+    if not last.empty:
+        last = last.reset_index(drop=True)
+        last["cwqi"] = section_cwqi(last, table, rules)
+        last_cwqi = by_section(last, "cwqi")
+    prev_c, last_c, cum_c = (
+        by_section(prev, "water_class"),
+        by_section(last, "water_class"),
+        by_section(cum, "water_class"),
+    )
+    cum_last_c = by_section(cum_last, "water_class")
+    rows = []
+    for r in now.to_dict("records"):
+        s = str(r["section"])
+        tc = targets.get(s)
+        wc = r["water_class"]
+        rows.append(
+            {
+                "section": s,
+                "target_class": None if pd.isna(tc) else int(tc),
+                "water_class": None if pd.isna(wc) else int(wc),
+                "previous_class": _int(prev_c.get(s)),
+                "last_year_class": _int(last_c.get(s)),
+                "cumulative_class": _int(cum_c.get(s)),
+                "cumulative_last_year_class": _int(cum_last_c.get(s)),
+                "meets_target": None if pd.isna(wc) or pd.isna(tc) else bool(int(wc) <= int(tc)),
+                "main_pollutants": r.get("main_pollutants"),
+                "cwqi": r["cwqi"],
+                "cwqi_last_year": last_cwqi.get(s),
+            }
+        )
+    out.sections = pd.DataFrame(rows)
+    out.cities = _city_ranking(out.sections, cities)
+    return out
+
+
+def _int(v: Any) -> int | None:
+    return None if v is None or pd.isna(v) else int(v)
+
+
+def _city_ranking(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFrame:
+    """Cities by CWQI (mean of their sections'), its change and the two rankings."""
+    frame = sections.assign(city=[cities.get(s) for s in sections["section"]])
+    frame = frame[frame["city"].notna()]
+    rows = []
+    for city, g in frame.groupby("city", sort=True):
+        now = float(g["cwqi"].mean())
+        base_values = g["cwqi_last_year"].dropna()
+        base = float(base_values.mean()) if len(base_values) == len(g) else None
+        good = all(
+            (c is not None and not pd.isna(c) and int(c) <= 2)
+            and (lc is not None and not pd.isna(lc) and int(lc) <= 2)
+            and bool(m)
+            for c, lc, m in zip(
+                g["water_class"], g["last_year_class"], g["meets_target"], strict=True
+            )
+        )
+        rows.append(
+            {
+                "city": str(city),
+                "sections": len(g),
+                "cwqi": now,
+                "cwqi_last_year": base,
+                "cwqi_change": change_rate(now, base),
+                "change_ranked": not good,
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["rank"] = rank_ascending(out["cwqi"].tolist())
+    ranked = [
+        c if ok else None for c, ok in zip(out["cwqi_change"], out["change_ranked"], strict=True)
+    ]
+    out["change_rank"] = rank_ascending(ranked)
+    return out.sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+# ------------------------------------------------------------------------------------- warnings
+
+
+@dataclass(frozen=True)
+class WarningLevelRules:
+    """Thresholds of the warning levels (settings ``LANXI_WATER_WARNING_LEVEL1_DECLINE`` …).
+
+    After 长江流域水环境质量监测预警办法（试行）(生态环境部, 2018), 分级: 二级 when the
+    section's class of the month **and** its year-to-date class both fell by at least
+    ``level2_decline`` classes against the same period a year before, to worse than class
+    ``below_class``, and the year-to-date class misses the year's target; 一级 likewise with
+    ``level1_decline``. A city takes the highest level of its sections; a section or city no
+    longer meeting its level is lifted or adjusted in the next bulletin.
+    """
+
+    level1_decline: int = 2
+    level2_decline: int = 1
+    below_class: int = 3
+
+
+def warning_level(row: dict[str, Any], rules: WarningLevelRules) -> int | None:
+    """The warning level (1 一级, 2 二级) of one section row of :class:`WaterMonthBulletin`."""
+    values = [
+        row.get(k)
+        for k in (
+            "water_class",
+            "last_year_class",
+            "cumulative_class",
+            "cumulative_last_year_class",
+            "target_class",
+        )
+    ]
+    if any(v is None or pd.isna(v) for v in values):
+        return None
+    now, then, cum, cum_then, target = (int(v) for v in values if v is not None)
+    if not (now > rules.below_class and cum > rules.below_class and cum > target):
+        return None
+    drop = min(now - then, cum - cum_then)
+    if drop >= rules.level1_decline:
+        return 1
+    if drop >= rules.level2_decline:
+        return 2
+    return None
+
+
+def warning_levels(
+    current: WaterMonthBulletin, previous: WaterMonthBulletin, rules: WarningLevelRules
+) -> pd.DataFrame:
+    """Levels of every section and city this month, against the month before.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``section``, ``level`` (1, 2 or None), ``previous_level`` and ``change``:
+        ``raised`` (新发布), ``kept`` (持续), ``up`` (升级), ``down`` (降级), ``lifted`` (解除)
+        or None (no warning in either month).
+    """
+
+    def levels(b: WaterMonthBulletin) -> dict[str, int | None]:
+        if b.sections.empty:
+            return {}
+        return {str(r["section"]): warning_level(r, rules) for r in b.sections.to_dict("records")}
+
+    now, before = levels(current), levels(previous)
+    rows = [
+        {
+            "section": s,
+            "level": lv,
+            "previous_level": before.get(s),
+            "change": _change(lv, before.get(s)),
+        }
+        for s, lv in now.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def _change(level: int | None, previous: int | None) -> str | None:
+    if level is None and previous is None:
+        return None
+    if previous is None:
+        return "raised"
+    if level is None:
+        return "lifted"
+    if level == previous:
+        return "kept"
+    return "up" if level < previous else "down"
+
+
+def _top(values: pd.Series) -> int | None:
+    vals = [int(v) for v in values if v is not None and not pd.isna(v)]
+    return min(vals) if vals else None
+
+
+def city_warning_levels(sections: pd.DataFrame, cities: dict[str, str]) -> pd.DataFrame:
+    """A city's level: the highest (smallest number) of its sections', now and the month before."""
+    rows = []
+    frame = sections.assign(city=[cities.get(s) for s in sections["section"]])
+    for city, g in frame.dropna(subset=["city"]).groupby("city", sort=True):
+        lv, prev = _top(g["level"]), _top(g["previous_level"])
+        rows.append(
+            {"city": str(city), "level": lv, "previous_level": prev, "change": _change(lv, prev)}
+        )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------------------ air
+
+#: AQI levels of HJ 633 (1 优 … 6 严重污染); 重度污染 and worse count as heavily polluted days.
+HEAVY_LEVEL = 5
+
+
+def city_daily_aqi(
+    hourly: pd.DataFrame | None,
+    daily: pd.DataFrame | None,
+    *,
+    edition: Edition | None = None,
+    file: str = "<input>",
+) -> pd.DataFrame:
+    """Daily AQI of each city, on the same city-days as the annual evaluation.
+
+    The station-days are those of :func:`lanxi.services.environment.air_annual` (hourly first, a
+    stored daily value only for a station-day without hourly data); a city's daily value of each
+    pollutant is the mean of its stations' (:func:`lanxi.compute.air.annual.city_daily`); the AQI,
+    its level and the primary pollutant are HJ 633's (:func:`lanxi.compute.air.compute_aqi`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``time``, ``aqi``, ``level`` (1–6), ``primary_pollutant``.
+    """
+    from lanxi.compute.air import compute_aqi, daily_from_hourly
+    from lanxi.compute.air.annual import city_daily
+
+    frames = []
+    if hourly is not None:
+        data, passing = env._air_input(hourly, file)
+        data = data.assign(city=passing["city"].to_numpy())
+        days = daily_from_hourly(data.drop(columns="city"), edition=edition, file=file)
+        city_of = data.groupby("station")["city"].first()
+        days = days.assign(city=days["station"].map(city_of))
+        if daily is not None:
+            extra, extra_passing = env._air_input(daily, f"{file} (daily)")
+            extra = extra.assign(
+                time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy()
+            )
+            days = env.fill_days(days, data, extra)
+        frames.append(days)
+    elif daily is not None:
+        extra, extra_passing = env._air_input(daily, f"{file} (daily)")
+        frames.append(
+            extra.assign(time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy())
+        )
+    if not frames:
+        return pd.DataFrame(columns=["city", "time", "aqi", "level", "primary_pollutant"])
+    days = pd.concat(frames, ignore_index=True).dropna(subset=["city"])
+    per_city = city_daily(days)
+    out = []
+    for year, part in per_city.groupby(per_city["time"].dt.year):
+        ed = edition or env._edition_of_year(int(year))
+        cols = [c for c in ("so2", "no2", "co", "pm10", "pm2_5", "o3_1h", "o3_8h") if c in part]
+        res = compute_aqi(
+            part[["city", "time", *cols]].rename(columns={"city": "station"}),
+            kind="daily",
+            edition=ed,
+            validate=False,
+        )
+        out.append(
+            pd.DataFrame(
+                {
+                    "city": part["city"].to_numpy(),
+                    "time": part["time"].to_numpy(),
+                    "aqi": res["aqi"].to_numpy(),
+                    "level": res["level"].to_numpy(),
+                    "primary_pollutant": res["primary_pollutant"].astype(object).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(out, ignore_index=True)
+
+
+def aqi_level_days(days: pd.DataFrame) -> pd.DataFrame:
+    """Days of each AQI level per city, heavily polluted days and primary pollutants by days.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``days`` (with an AQI), ``level_1`` … ``level_6``, ``heavy_days`` (level ≥ 5,
+        重度污染 and 严重污染), and ``primary_<label>``: days on which each pollutant was (one of)
+        the primary pollutant(s) (days with AQI > 50; a day with two counts for both).
+    """
+    rows = []
+    for city, g in days.dropna(subset=["aqi"]).groupby("city", sort=True):
+        levels = pd.to_numeric(g["level"], errors="coerce")
+        row: dict[str, Any] = {"city": str(city), "days": len(g)}
+        for k in range(1, 7):
+            row[f"level_{k}"] = int((levels == k).sum())
+        row["heavy_days"] = int((levels >= HEAVY_LEVEL).sum())
+        counts: dict[str, int] = {}
+        for p in g["primary_pollutant"].dropna():
+            for label in str(p).split(";"):
+                if label:
+                    counts[label] = counts.get(label, 0) + 1
+        for label, n in counts.items():
+            row[f"primary_{label}"] = n
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def composite_ranking(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.DataFrame:
+    """Cities ranked by 综合指数 and by its change rate (城市环境空气质量排名技术规定).
+
+    Parameters
+    ----------
+    now, before : pandas.DataFrame
+        City rows of :func:`lanxi.services.env_store.air_annual` of the year and of the year
+        before (None when the store has none).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city``, ``composite_index``, ``rank`` (from the smallest; equal values share a rank),
+        ``composite_index_before``, ``change_rate`` ((I − I_before)/I_before, a share; > 0 worse),
+        ``change_rank`` (from the smallest change; cities whose every pollutant meets grade Ⅱ in
+        the year are left out of the ranking of deterioration, i.e. get no rank when worse).
+    """
+    cities = now[now["level"] == "city"]
+    prev: dict[str, float] = {}
+    if before is not None:
+        b = before[before["level"] == "city"]
+        prev = dict(zip(b["unit"].astype(str), b["composite_index"], strict=True))
+    rows = []
+    for r in cities.to_dict("records"):
+        base = prev.get(str(r["unit"]))
+        rate = change_rate(r["composite_index"], base)
+        rows.append(
+            {
+                "city": str(r["unit"]),
+                "composite_index": r["composite_index"],
+                "composite_index_before": base,
+                "change_rate": rate,
+                "complies_grade_ii": bool(r["complies_grade_ii"]),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["rank"] = rank_ascending(out["composite_index"].tolist())
+    ranked = [
+        None if rate is None or (ok and rate > 0) else rate
+        for rate, ok in zip(out["change_rate"], out["complies_grade_ii"], strict=True)
+    ]
+    out["change_rank"] = rank_ascending(ranked)
+    return out.sort_values(["rank", "city"]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------- evaluation
+
+#: Statuses that call for a statement of a problem and a recommendation (the others do not).
+#: target_missed: main's verdict of a target whose year has passed and whose value misses it
+PROBLEM_STATUSES = ("target_missed", "deterioration", "limited_progress", "needs_acceleration")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One sentence of 存在的问题 or 下一步建议, with the figures it states (its trace)."""
+
+    kind: str  # "target" or "tasks"
+    rule: str  # the rule that produced it
+    figures: dict[str, Any]
+
+
+def verdict(status: str | None, latest_value: float | None, final: bool) -> str:
+    """A target's verdict: at the plan's end (``final``) 完成 / 未完成 / 无数据, else its status.
+
+    Rule: at the end a target is 完成 when its status is ``target_met`` (the latest approved value
+    reaches the target), 未完成 otherwise, 无数据 without any approved value; before the end the
+    verdict is the progress status (Open SDG method).
+    """
+    if latest_value is None:
+        return "no_data" if final else (status or "insufficient_data")
+    if not final:
+        return status or "insufficient_data"
+    return "completed" if status == "target_met" else "not_completed"
+
+
+def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Finding]]:
+    """存在的问题 and 下一步建议 of an evaluation result set, each from explicit rules.
+
+    Rules (each finding carries the figures it states):
+
+    * T1 (problem): a target whose status is target missed (its year has passed), deterioration,
+      limited progress or needs acceleration — its latest value and period, the target and its
+      year, the gap;
+      recommendation R1: the same target, with the yearly change still needed
+      (``required_rate`` as the method computes it).
+    * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
+      recommendation R2: the same numbers.
+    """
+    problems: list[Finding] = []
+    advice: list[Finding] = []
+    order = {s: i for i, s in enumerate(PROBLEM_STATUSES)}
+    rows = [r for r in result["targets"] if r.get("status") in order]
+    rows.sort(key=lambda r: (order[r["status"]], str(r["target_id"])))
+    for r in rows:
+        figures = {
+            k: r.get(k)
+            for k in (
+                "target_id",
+                "name",
+                "indicator_id",
+                "region_code",
+                "unit",
+                "latest_value",
+                "latest_period",
+                "target_value",
+                "target_year",
+                "gap",
+                "status",
+                "required_rate",
+                "actual_rate",
+            )
+        }
+        problems.append(Finding("target", "T1", figures))
+        advice.append(Finding("target", "R1", figures))
+    s = result["summary"]
+    if s.get("tasks_overdue") or s.get("tasks_stalled"):
+        figures = {
+            "assignments": s["task_assignments"],
+            "completed": s["tasks_completed"],
+            "overdue": s["tasks_overdue"],
+            "stalled": s["tasks_stalled"],
+        }
+        problems.append(Finding("tasks", "K1", figures))
+        advice.append(Finding("tasks", "R2", figures))
+    return problems, advice
