@@ -378,9 +378,7 @@ def air_annual(
         city_of = city_of.map(current)
         days = days.assign(city=days["station"].map(city_of))
         results[0].insert(2, "city", results[0]["unit"].map(city_of))
-        controls = set(
-            stations.control_points() if control_points is None else map(str, control_points)
-        )
+        controls = _controls(control_points)
         results[0].insert(3, "control_point", results[0]["unit"].astype(str).isin(controls))
         members = days.dropna(subset=["city"])
         members = members[~members["station"].astype(str).isin(controls)]
@@ -471,6 +469,11 @@ VERDICT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _controls(control_points: Iterable[str] | None) -> set[str]:
+    """The control points (对照点) left out of city figures: given, or the bundled list's."""
+    return set(stations.control_points() if control_points is None else map(str, control_points))
+
+
 def city_days_by_code(
     daily: pd.DataFrame,
     *,
@@ -488,9 +491,7 @@ def city_days_by_code(
     """
     from lanxi.services.regions import region_lookup
 
-    controls = set(
-        stations.control_points() if control_points is None else map(str, control_points)
-    )
+    controls = _controls(control_points)
     if "station" in daily and controls:
         daily = daily[~daily["station"].astype(str).isin(controls)]
     lookup = region_lookup()
