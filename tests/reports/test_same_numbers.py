@@ -15,8 +15,9 @@ from tests import reference_air
 
 from lanxi.compute.water import ClassStepStatement
 from lanxi.reports import Report
-from lanxi.services import env_store, store
-from lanxi.services import environment as env
+from lanxi.services import store
+from lanxi.services.environment import assessments as env
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring import evaluation, progress, tasks
 from lanxi.services.monitoring.progress import progress_records
 

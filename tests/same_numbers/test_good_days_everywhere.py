@@ -29,7 +29,8 @@ from tests.reports.conftest import STAMP, pdf_text, squeeze
 
 from lanxi.api import create_app
 from lanxi.reports import build_report, render
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.demo import setup_monitoring
 from lanxi.settings import Settings
 

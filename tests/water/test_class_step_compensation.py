@@ -20,7 +20,7 @@ import pytest
 
 from lanxi.compute.water import class_step_statement
 from lanxi.errors import ValidationError
-from lanxi.services import environment as env
+from lanxi.services.environment import assessments as env
 from lanxi.standards.compensation import compensation_rule
 
 YU_LU = compensation_rule("yu-lu-2021")

@@ -1,10 +1,10 @@
 """跨省断面生态补偿年度结算单: the settlement of the agreement that names the section.
 
-The statement is :func:`lanxi.services.environment.water_compensation` on the store's samples
-(the same call as ``lanxi water compensation --section ID --year YYYY``); the rule, its parties and
-amounts come from ``compensation_rules.yaml`` (class-step rules: 豫—鲁, 甘—宁, 青—甘; the 新安江
-index rule with the pilot's numbers, ``xinanjiang_pilot.yaml``). A section no agreement names gets
-no statement: the report says so (no data), in the report's language.
+The statement is :func:`lanxi.services.environment.assessments.water_compensation` on the store's
+samples (the same call as ``lanxi water compensation --section ID --year YYYY``); the rule, its
+parties and amounts come from ``compensation_rules.yaml`` (class-step rules: 豫—鲁, 甘—宁,
+青—甘; the 新安江 index rule with the pilot's numbers, ``xinanjiang_pilot.yaml``). A section no
+agreement names gets no statement: the report says so (no data), in the report's language.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import region_name, section_name, short_item
-from lanxi.services import environment as env
+from lanxi.services.environment import assessments as env
 from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
 

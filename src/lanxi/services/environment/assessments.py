@@ -2,7 +2,7 @@
 
 The engines in :mod:`lanxi.compute.air` and :mod:`lanxi.compute.water` are pure; this module reads
 input tables, separates pass-through identifying columns, converts text cells after validation, runs
-the engines and writes results. Store-based variants live in :mod:`lanxi.services.env_store`.
+the engines and writes results. Store-based variants live in :mod:`.store`.
 """
 
 from __future__ import annotations
@@ -866,7 +866,7 @@ def water_annual(
 
 def _section_meta(section: str) -> dict[str, str]:
     """The bundled section whose id or name is ``section`` (empty when not bundled)."""
-    from lanxi.services.env_store import bundled_sections
+    from lanxi.services.environment.store import bundled_sections
 
     rows = bundled_sections()
     hit = rows[(rows["id"] == section) | (rows["name"] == section)]
