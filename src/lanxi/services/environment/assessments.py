@@ -278,8 +278,11 @@ def air_annual(
 ) -> pd.DataFrame:
     """Annual evaluation per station and (with a ``city`` column) per city.
 
-    A city's rows leave out its control points (对照点): HJ 663-2013 evaluates a city on its
-    城市点, and a 对照点 is not one (``docs/air.md``). Control points keep their station rows.
+    A city's rows are evaluated on its days as :func:`city_days_by_code` forms them — the one
+    definition the plan targets read too: one city per region whatever form its name takes, the
+    mean of its stations' values, its control points (对照点) left out (HJ 663-2013 evaluates a
+    city on its 城市点, and a 对照点 is not one; ``docs/air.md``). Control points keep their
+    station rows.
 
     Parameters
     ----------
@@ -366,23 +369,30 @@ def air_annual(
 
     results = [evaluate(days, "station")]
     if city_of is not None:
-        # one city per region whatever form its name takes (临夏州 = 临夏回族自治州): the
-        # region's current name, and its code beside it; a name no region answers to stays
         from lanxi.services.regions import region_lookup
 
         lookup = region_lookup()
-        current = {}
-        for n in city_of.dropna().unique():
-            code = lookup.get(n)
-            current[n] = lookup.name(code) if code is not None else n
+        # the city rows are evaluated on the one definition of a city's days
+        # (city_days_by_code): one city per region whatever form its name takes (临夏州 =
+        # 临夏回族自治州, keyed by code), its control points left out; a name no region answers
+        # to stays a unit of its own (a file's cities need not be the agglomeration's)
+        by_code = city_days_by_code(
+            days.assign(city=days["station"].map(city_of)),
+            file=file,
+            control_points=control_points,
+            unknown="keep",
+        )
+        cities = evaluate(by_code, "city")
+        # the names people read: the region's current name (its code beside it, below), in the
+        # order of those names
+        cities["unit"] = cities["unit"].map(lookup.name)
+        cities = cities.sort_values(["year", "unit"], kind="stable", ignore_index=True)
+        current = {n: lookup.name(lookup.get(n) or n) for n in city_of.dropna().unique()}
         city_of = city_of.map(current)
-        days = days.assign(city=days["station"].map(city_of))
         results[0].insert(2, "city", results[0]["unit"].map(city_of))
         controls = _controls(control_points)
         results[0].insert(3, "control_point", results[0]["unit"].astype(str).isin(controls))
-        members = days.dropna(subset=["city"])
-        members = members[~members["station"].astype(str).isin(controls)]
-        results.append(evaluate(city_daily(members), "city"))
+        results.append(cities)
     out = pd.concat(results, ignore_index=True)
     if "city" in out:
         out["city"] = out["city"].where(out["level"] != "city", out["unit"])
@@ -479,15 +489,26 @@ def city_days_by_code(
     *,
     file: str = "<input>",
     control_points: Iterable[str] | None = None,
+    unknown: Literal["refuse", "keep"] = "refuse",
 ) -> pd.DataFrame:
     """City daily values keyed by region code, from station days with a ``city`` name or code.
 
+    **The** definition of a city's days: the plan targets (:func:`assess_targets_on_days`), the
+    annual evaluation's city rows (:func:`air_annual`) and the store's views all read it.
+
     Station days (``station``, ``city``, ``time``, pollutants) → :func:`city_daily` rows whose
     ``city`` is the region code the name resolves to (:func:`lanxi.services.regions.region_code`:
-    临夏州, 临夏 and 临夏回族自治州 are one city). A name no region answers to is an error naming
-    it (a city is never dropped silently). Control points (对照点; ``control_points``, default
-    the stations the bundled list marks) are not 城市点 and stay out of their city's days, as in
-    :func:`air_annual`.
+    临夏州, 临夏 and 临夏回族自治州 are one city; 兰州新区 is a unit of its own, never inside
+    兰州市). A city's day is the mean of its stations' values (HJ 663-2013 4.1). Control
+    points (对照点; ``control_points``, default the stations the bundled list marks) are not
+    城市点 and stay out of their city's days.
+
+    Parameters
+    ----------
+    unknown : {"refuse", "keep"}
+        A name no region answers to: an error naming it (default — a city is never dropped
+        silently), or with ``"keep"`` a unit of its own under that name (the annual evaluation of
+        a file whose cities are not the agglomeration's).
     """
     from lanxi.services.regions import region_lookup
 
@@ -496,8 +517,8 @@ def city_days_by_code(
         daily = daily[~daily["station"].astype(str).isin(controls)]
     lookup = region_lookup()
     names = daily["city"].dropna().astype(str).unique().tolist()
-    unknown = [n for n in names if lookup.get(n) is None]
-    if unknown:
+    unknown_names = [n for n in names if lookup.get(n) is None]
+    if unknown_names and unknown == "refuse":
         raise ValidationError(
             [
                 Problem(
@@ -508,12 +529,11 @@ def city_days_by_code(
                     n,
                     message_zh="不是城市群的地区（请填写代码、名称或简称）",
                 )
-                for n in unknown
+                for n in unknown_names
             ]
         )
-    coded = daily.dropna(subset=["city"]).assign(
-        city=lambda d: d["city"].astype(str).map({n: lookup.code(n) for n in names})
-    )
+    codes = {n: lookup.get(n) or n for n in names}
+    coded = daily.dropna(subset=["city"]).assign(city=lambda d: d["city"].astype(str).map(codes))
     return city_daily(coded)
 
 
