@@ -20,6 +20,7 @@ from rich.console import Console
 from lanxi.errors import ValidationError
 from lanxi.export import csv_safe_frame
 from lanxi.services.environment import assessments as svc
+from lanxi.services.environment import compensation as comp_svc
 
 air_app = typer.Typer(
     help="环境空气质量 Ambient air: AQI (HJ 633) and annual evaluation (HJ 663).",
@@ -525,7 +526,7 @@ def water_compensation_cmd(
     if out is not None:
         svc.check_output(out)
     try:
-        svc.compensation_rule_for(section, year, rule)
+        comp_svc.compensation_rule_for(section, year, rule)
     except ValidationError as exc:
         for p in exc.problems:
             if p.message_zh:
@@ -533,7 +534,7 @@ def water_compensation_cmd(
             typer.echo(f"Error: {p.message}", err=True)
         raise typer.Exit(2) from exc
     df, name = _samples(file)
-    st = svc.water_compensation(
+    st = comp_svc.water_compensation(
         df,
         section,
         year,
@@ -550,7 +551,7 @@ def water_compensation_cmd(
         typer.echo(st.summary_zh)
         typer.echo(st.summary_en)
         return
-    _done(svc.statement_frame(st), out)
+    _done(comp_svc.statement_frame(st), out)
 
 
 # -------------------------------------------------------------------------------------- env

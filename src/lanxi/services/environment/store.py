@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services import stations
-from lanxi.services.environment import assessments as environment
+from lanxi.services.environment import assessments
 from lanxi.services.environment.demo import (
     DEMO_AIR_DAILY,
     DEMO_AIR_POLLUTANTS,
@@ -295,7 +295,7 @@ def air_annual(
             f"the store holds no air observations of {year} (try `lanxi env demo --year {year}`)"
         )
     if "hourly" in frames:
-        return environment.air_annual(
+        return assessments.air_annual(
             frames["hourly"],
             kind="hourly",
             daily=frames.get("daily"),
@@ -303,7 +303,7 @@ def air_annual(
             method=method,
             file="store",
         )
-    return environment.air_annual(
+    return assessments.air_annual(
         frames["daily"], kind="daily", edition=edition, method=method, file="store"
     )
 
