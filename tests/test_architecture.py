@@ -148,3 +148,36 @@ def test_no_flat_environment_modules_remain() -> None:
         for n in ("environment.py", "env_store.py", "env_views.py", "env_demo.py")
         if (services / n).exists()
     ]
+
+
+def _resolve(dotted: str) -> object:
+    """The object ``lanxi.<dotted>`` names: the longest importable module, then attributes."""
+    import importlib
+
+    parts = f"lanxi.{dotted}".split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:i]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ModuleNotFoundError(dotted)
+
+
+def test_the_one_function_of_each_figure_exists() -> None:
+    # docs/architecture.md, "One figure, one definition": every function it names is real
+    import re
+
+    doc = (PKG.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## One figure, one definition", 1)[1].split("\n## ", 1)[0]
+    names = set(re.findall(r"`((?:services|compute)\.[\w.]+)`", section))
+    assert len(names) > 15
+    missing = []
+    for name in sorted(names):
+        try:
+            _resolve(name)
+        except (AttributeError, ModuleNotFoundError):
+            missing.append(name)
+    assert missing == []
