@@ -21,7 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 
 
 def _uptime() -> str:

@@ -21,7 +21,8 @@ import time
 from pathlib import Path
 
 from lanxi.reports import KINDS, build_report, render_bytes
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.demo import generate_synthetic, setup_monitoring
 
 PERIODS = {

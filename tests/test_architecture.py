@@ -82,3 +82,102 @@ def test_interfaces_import_services_never_storage() -> None:
         if bad:
             offenders[str(path.relative_to(PKG))] = sorted(bad)
     assert offenders == {}
+
+
+#: The environment services' package, split by what each module does (its ``__init__`` says so).
+ENV = PKG / "services" / "environment"
+#: Module of the package → the modules of the package it may import.
+ENV_ALLOWED = {
+    "demo": set(),
+    "assessments": set(),
+    "compensation": {"assessments", "store"},  # the store: the bundled sections' names only
+    "store": {"assessments", "demo"},
+    "views": {"assessments", "store"},
+}
+
+
+def _env_imports(path: Path) -> set[str]:
+    """Modules of ``lanxi.services.environment`` that ``path`` imports (absolute or relative)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    base = "lanxi.services.environment"
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            mod = node.module or ""
+            if node.level:  # relative: inside the package
+                mod = ".".join(filter(None, [base, mod])) if node.level == 1 else mod
+            names = [mod] + [f"{mod}.{a.name}" for a in node.names]
+        for n in names:
+            if n.startswith(base + "."):
+                out.add(n[len(base) + 1 :].split(".")[0])
+    return out
+
+
+def test_environment_package_split_holds() -> None:
+    modules = {p.stem for p in ENV.glob("*.py")} - {"__init__"}
+    assert modules == set(ENV_ALLOWED), "a new module: say in ENV_ALLOWED what it may import"
+    offenders = {}
+    for name, allowed in ENV_ALLOWED.items():
+        path = ENV / f"{name}.py"
+        bad = (_env_imports(path) - {name}) - allowed
+        interfaces = {
+            n
+            for n in _imports(path)
+            if any(n == f"lanxi.{i}" or n.startswith(f"lanxi.{i}.") for i in INTERFACES)
+        }
+        if bad or interfaces:
+            offenders[name] = sorted(bad | interfaces)
+    assert offenders == {}
+    # the package's own __init__ re-exports nothing: callers import the module they mean
+    assert _env_imports(ENV / "__init__.py") == set()
+    assert not [
+        n
+        for n in ast.parse((ENV / "__init__.py").read_text(encoding="utf-8")).body
+        if isinstance(n, (ast.Import, ast.ImportFrom))
+    ]
+
+
+def test_no_flat_environment_modules_remain() -> None:
+    # the former flat modules are gone, not kept as re-export shims (a merge could revive one)
+    services = PKG / "services"
+    assert not [
+        n
+        for n in ("environment.py", "env_store.py", "env_views.py", "env_demo.py")
+        if (services / n).exists()
+    ]
+
+
+def _resolve(dotted: str) -> object:
+    """The object ``lanxi.<dotted>`` names: the longest importable module, then attributes."""
+    import importlib
+
+    parts = f"lanxi.{dotted}".split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:i]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[i:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ModuleNotFoundError(dotted)
+
+
+def test_the_one_function_of_each_figure_exists() -> None:
+    # docs/architecture.md, "One figure, one definition": every function it names is real
+    import re
+
+    doc = (PKG.parents[1] / "docs" / "architecture.md").read_text(encoding="utf-8")
+    section = doc.split("## One figure, one definition", 1)[1].split("\n## ", 1)[0]
+    names = set(re.findall(r"`((?:services|compute)\.[\w.]+)`", section))
+    assert len(names) > 15
+    missing = []
+    for name in sorted(names):
+        try:
+            _resolve(name)
+        except (AttributeError, ModuleNotFoundError):
+            missing.append(name)
+    assert missing == []

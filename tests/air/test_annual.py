@@ -291,7 +291,7 @@ def test_malformed_rounding_file_lists_every_problem() -> None:
 def test_annual_good_days_leave_out_days_hj633_2026_withholds() -> None:
     """HJ 633-2026 5.3.1 through the service: a 2027 day with SO2 missing and AQI ≤ 100 has no
     AQI, so it is neither a good day nor in the denominator of the good-days ratio."""
-    from lanxi.services.environment import air_annual
+    from lanxi.services.environment.assessments import air_annual
 
     times = pd.date_range("2027-01-01", "2027-12-31", freq="D")
     n = len(times)  # 365

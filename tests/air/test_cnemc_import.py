@@ -149,7 +149,8 @@ def test_cli_writes_parquet_and_csv_and_stores(
 ) -> None:
     url = f"sqlite:///{tmp_path / 's.sqlite'}"
     monkeypatch.setenv("LANXI_DATABASE_URL", url)
-    from lanxi.services import env_store, store
+    from lanxi.services import store
+    from lanxi.services.environment import store as env_store
     from lanxi.settings import get_settings
 
     get_settings.cache_clear()  # the settings are read once per process: read them anew

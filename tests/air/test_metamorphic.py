@@ -152,7 +152,7 @@ def test_splitting_the_year_into_months_and_recombining_gives_the_same(
 @given(seed=st.integers(min_value=0, max_value=2**31 - 1))
 def test_station_and_city_annual_service_ignores_row_order(hourly: pd.DataFrame, seed: int) -> None:
     """Through the service, with cities (the city day is the mean of its stations' days)."""
-    from lanxi.services.environment import air_annual
+    from lanxi.services.environment.assessments import air_annual
 
     frame = hourly.assign(city=np.where(hourly["station"] == "1003A", "海东市", "西宁市"))
     shuffled = frame.sample(frac=1.0, random_state=np.random.RandomState(seed))

@@ -238,7 +238,7 @@ def test_headers_matching_no_mapping(tmp_path: Path) -> None:
 
 
 def test_cli_detects_the_spreadsheet_and_stores(tmp_path: Path, env_db: str) -> None:
-    from lanxi.services import env_store
+    from lanxi.services.environment import store as env_store
 
     url = env_db
     path = _merged_workbook(tmp_path / "export.xlsx", GOOD_ROWS)

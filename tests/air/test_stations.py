@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lanxi.services import environment as env
 from lanxi.services import stations
+from lanxi.services.environment import assessments as env
 
 # stations_2022.csv of the 2022-01-01T00 release, typed from the file
 CODES_2022 = {

@@ -17,7 +17,7 @@ from lanxi.compute.air.targets import (
     assess_good_days_targets,
     compare,
 )
-from lanxi.services.environment import plan_good_days_targets
+from lanxi.services.environment.assessments import plan_good_days_targets
 
 
 def _city_days(year: int, pm: dict[str, list[float]]) -> pd.DataFrame:

@@ -17,7 +17,8 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import URLS, make_client
 
 from lanxi.data.catalog import bundled_catalog
-from lanxi.services import env_store, store, webdemo
+from lanxi.services import store, webdemo
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.queries import list_audit
 
 WATER = "/api/v1/water/monthly"

@@ -11,8 +11,9 @@ import pytest
 
 from lanxi.compute.air import daily_from_hourly
 from lanxi.errors import NotFoundError
-from lanxi.services import env_store, store
-from lanxi.services import environment as env
+from lanxi.services import store
+from lanxi.services.environment import assessments as env
+from lanxi.services.environment import store as env_store
 
 N_STATIONS = 23  # air_stations.csv: the stations valid on 2025-01-01 (2022 release)
 

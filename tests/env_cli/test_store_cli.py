@@ -10,7 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from lanxi.cli.main import app
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 from lanxi.settings import get_settings
 
 runner = CliRunner()

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lanxi.data.boundaries import geometry_of, load_boundaries
-from lanxi.services import env_store
+from lanxi.services.environment import store as env_store
 
 pytest.importorskip("shapely")
 

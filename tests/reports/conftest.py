@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from lanxi.reports import KINDS, Report, build_report, render
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.demo import generate_synthetic, setup_monitoring
 
 #: The period each kind is built for on the demo data.

@@ -12,7 +12,9 @@ from tests.reports.conftest import STAMP
 
 from lanxi.errors import ValidationError
 from lanxi.reports import Report, build_report
-from lanxi.services import env_store, env_views, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
+from lanxi.services.environment import views as env_views
 from lanxi.services.monitoring.demo import setup_monitoring
 
 

@@ -15,8 +15,10 @@ from tests import reference_air
 
 from lanxi.compute.water import ClassStepStatement
 from lanxi.reports import Report
-from lanxi.services import env_store, store
-from lanxi.services import environment as env
+from lanxi.services import store
+from lanxi.services.environment import assessments as env
+from lanxi.services.environment import compensation as comp
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring import evaluation, progress, tasks
 from lanxi.services.monitoring.progress import progress_records
 
@@ -87,7 +89,7 @@ def test_water_annual_equals_service(reports: dict[str, Report], demo_url: str) 
 
 
 def test_compensation_equals_service(reports: dict[str, Report], demo_url: str) -> None:
-    st = env.water_compensation(env_store.samples_frame(demo_url), "HS-OUT", 2025)
+    st = comp.water_compensation(env_store.samples_frame(demo_url), "HS-OUT", 2025)
     assert isinstance(st, ClassStepStatement) and st.rule_id == "qing-gan-2024"
     (row,) = reports["compensation"].table("settlement").rows
     assert (row["payer"], row["payee"], row["amount"], row["unit"]) == (

@@ -26,12 +26,15 @@ import pytest
 import uvicorn
 from tests import reference_air
 from tests.reports.conftest import STAMP, pdf_text, squeeze
+from typer.testing import CliRunner
 
 from lanxi.api import create_app
+from lanxi.cli.main import app as cli
 from lanxi.reports import build_report, render
-from lanxi.services import env_store, store
+from lanxi.services import store
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.demo import setup_monitoring
-from lanxi.settings import Settings
+from lanxi.settings import Settings, get_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -71,13 +74,48 @@ def test_cli_json(url: str, expected: dict[str, float]) -> None:
         timeout=300,
     )
     assert res.returncode == 0, res.stderr
-    rows = json.loads(res.stdout)
-    got = {
+    got = _cli_city_ratios(json.loads(res.stdout))
+    # a target covers the nine cities; 兰州新区 is assessed on its own, under no target
+    assert got == {k: v for k, v in expected.items() if k != "兰州新区"}
+
+
+def _cli_city_ratios(rows: list[dict[str, Any]]) -> dict[str, float]:
+    return {
         r["unit_name"]: r["good_days_ratio_by_day"]
         for r in rows
         if r["level"] == "city" and r["target_id"] == "plan2018.air_good_days_ratio.2035"
     }
-    # a target covers the nine cities; 兰州新区 is assessed on its own, under no target
+
+
+def test_cli_json_in_process_after_a_report_on_another_store(
+    url: str, expected: dict[str, float], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI in the test's own process, after a report was built on another configured store.
+
+    Regression (issue 12): the store's engine was cached on the argument ``None``, so once a
+    command had run on one ``LANXI_DATABASE_URL`` every later command in the process read that
+    store whatever the settings said — ``lanxi air targets`` answered from the former store.
+    """
+    other = f"sqlite:///{tmp_path / 'other.sqlite'}"
+    store.init_database(other)
+    store.load_bundled_plans(other)
+    env_store.generate_demo(year=2025, air_days=1, url=other)
+    runner = CliRunner()
+    try:
+        monkeypatch.setenv("LANXI_DATABASE_URL", other)
+        get_settings.cache_clear()
+        res = runner.invoke(
+            cli, ["report", "air-annual", "--period", "2025", "--out", str(tmp_path / "a.xlsx")]
+        )
+        assert res.exit_code == 0, res.output
+        monkeypatch.setenv("LANXI_DATABASE_URL", url)
+        get_settings.cache_clear()
+        res = runner.invoke(cli, ["air", "targets", "--year", "2026", "--json"])
+        assert res.exit_code == 0, res.output
+    finally:
+        get_settings.cache_clear()
+        store.engine(other).dispose()
+    got = _cli_city_ratios(json.loads(res.stdout))
     assert got == {k: v for k, v in expected.items() if k != "兰州新区"}
 
 

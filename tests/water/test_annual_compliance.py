@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from lanxi.services import environment as env
+from lanxi.services.environment import assessments as env
 
 
 def _samples() -> pd.DataFrame:

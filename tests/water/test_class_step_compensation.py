@@ -20,7 +20,7 @@ import pytest
 
 from lanxi.compute.water import class_step_statement
 from lanxi.errors import ValidationError
-from lanxi.services import environment as env
+from lanxi.services.environment import compensation as comp
 from lanxi.standards.compensation import compensation_rule
 
 YU_LU = compensation_rule("yu-lu-2021")
@@ -126,17 +126,17 @@ def _samples(section: str, values: dict[str, float]) -> pd.DataFrame:
 def test_service_gan_ning_from_samples() -> None:
     # every month: DO 8.0 (Ⅰ ≥ 7.5), CODMn 1.5 (Ⅰ ≤ 2), NH3-N 0.1 (Ⅰ ≤ 0.15), TP 0.015 (Ⅰ ≤ 0.02)
     df = _samples("五佛寺", {"do": 8.0, "codmn": 1.5, "nh3n": 0.1, "tp": 0.015})
-    st = env.water_compensation(df, "五佛寺", 2024)
+    st = comp.water_compensation(df, "五佛寺", 2024)
     assert st.periods[0].water_class == 1  # type: ignore[union-attr]
     assert (st.payer, st.payee, st.amount) == ("宁夏", "甘肃", 5000.0)
-    frame = env.statement_frame(st)
+    frame = comp.statement_frame(st)
     assert list(frame["period"])[:2] == ["2024", "2024-01"] and frame["period"].iloc[-1] == "total"
 
 
 def test_service_qing_gan_uses_the_target_as_base_and_sets_no_amount() -> None:
     # NH3-N 0.6 is Ⅲ (0.5 < 0.6 ≤ 1.0); 大河家's target is Ⅱ (the plan) → one class worse
     df = _samples("HH-OUT", {"do": 8.0, "codmn": 1.5, "nh3n": 0.6, "tp": 0.015})
-    st = env.water_compensation(df, "HH-OUT", 2025 - 1)
+    st = comp.water_compensation(df, "HH-OUT", 2025 - 1)
     assert st.base_class == 2 and st.periods[0].steps == -1  # type: ignore[union-attr]
     assert st.amount is None and "金额未设定" in st.summary_zh
     assert "浙江" not in st.summary_zh and "安徽" not in st.summary_zh
@@ -145,7 +145,7 @@ def test_service_qing_gan_uses_the_target_as_base_and_sets_no_amount() -> None:
 def test_section_without_a_rule_is_refused_in_both_languages() -> None:
     df = _samples("HH-XCQ", {"do": 8.0, "codmn": 1.5, "nh3n": 0.1, "tp": 0.015})
     with pytest.raises(ValidationError) as err:
-        env.water_compensation(df, "HH-XCQ", 2024)
+        comp.water_compensation(df, "HH-XCQ", 2024)
     (p,) = err.value.problems
     assert "no compensation rule names section '新城桥'" in p.message
     assert p.message_zh is not None and "不出具结算单" in p.message_zh
@@ -153,7 +153,7 @@ def test_section_without_a_rule_is_refused_in_both_languages() -> None:
 
 def test_rule_outside_its_term_is_refused() -> None:
     with pytest.raises(ValidationError) as err:
-        env.compensation_rule_for("五佛寺", 2030)
+        comp.compensation_rule_for("五佛寺", 2030)
     assert "not in force" in err.value.problems[0].message or "in force" in str(err.value)
 
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from lanxi.cli.main import app
 from lanxi.errors import ValidationError
 from lanxi.services import sheet_import as si
-from lanxi.services.env_store import bundled_sections
+from lanxi.services.environment.store import bundled_sections
 
 runner = CliRunner()
 
@@ -110,7 +110,7 @@ def test_sections_by_name_units_and_months(tmp_path: Path) -> None:
 def test_cli_import_then_classify_and_store(tmp_path: Path, env_db: str) -> None:
     a, b = _two_rivers().to_dict("records")
     url = env_db
-    from lanxi.services import env_store
+    from lanxi.services.environment import store as env_store
 
     src = _workbook(tmp_path / "w.xlsx", _good_rows())
     out = tmp_path / "samples.csv"

@@ -1,7 +1,8 @@
 """Environment commands: ``lanxi air …``, ``lanxi water …`` and ``lanxi env …``.
 
-A thin skin over :mod:`lanxi.services.environment` (files) and :mod:`lanxi.services.env_store`
-(the store): parse options, call one service function, write or print the result. Bad input raises
+A thin skin over :mod:`lanxi.services.environment.assessments` (files),
+:mod:`lanxi.services.environment.store` (the store) and :mod:`lanxi.services.environment.views`:
+parse options, call one service function, write or print the result. Bad input raises
 :class:`lanxi.errors.ValidationError` before anything is written (exit code 2).
 """
 
@@ -18,7 +19,8 @@ from rich.console import Console
 
 from lanxi.errors import ValidationError
 from lanxi.export import csv_safe_frame
-from lanxi.services import environment as svc
+from lanxi.services.environment import assessments as svc
+from lanxi.services.environment import compensation as comp_svc
 
 air_app = typer.Typer(
     help="环境空气质量 Ambient air: AQI (HJ 633) and annual evaluation (HJ 663).",
@@ -351,7 +353,7 @@ def air_targets_cmd(
     if out is not None:
         svc.check_output(out)
     if infile is None:
-        from lanxi.services import env_views
+        from lanxi.services.environment import views as env_views
 
         result = pd.DataFrame(env_views.air_targets(year=year))
     else:
@@ -425,7 +427,7 @@ def water_import_cmd(
 def _samples(file: Path | None) -> tuple[pd.DataFrame, str]:
     if file is not None:
         return svc.read_input(file)
-    from lanxi.services import env_store
+    from lanxi.services.environment import store as env_store
 
     return env_store.samples_frame(), "store"
 
@@ -524,7 +526,7 @@ def water_compensation_cmd(
     if out is not None:
         svc.check_output(out)
     try:
-        svc.compensation_rule_for(section, year, rule)
+        comp_svc.compensation_rule_for(section, year, rule)
     except ValidationError as exc:
         for p in exc.problems:
             if p.message_zh:
@@ -532,7 +534,7 @@ def water_compensation_cmd(
             typer.echo(f"Error: {p.message}", err=True)
         raise typer.Exit(2) from exc
     df, name = _samples(file)
-    st = svc.water_compensation(
+    st = comp_svc.water_compensation(
         df,
         section,
         year,
@@ -549,7 +551,7 @@ def water_compensation_cmd(
         typer.echo(st.summary_zh)
         typer.echo(st.summary_en)
         return
-    _done(svc.statement_frame(st), out)
+    _done(comp_svc.statement_frame(st), out)
 
 
 # -------------------------------------------------------------------------------------- env
@@ -558,7 +560,7 @@ def water_compensation_cmd(
 @env_app.command("network")
 def env_network_cmd() -> None:
     """Load the bundled water sections and CNEMC air stations into the store (idempotent)."""
-    from lanxi.services import env_store
+    from lanxi.services.environment import store as env_store
 
     n = env_store.load_network()
     typer.echo(
@@ -584,7 +586,7 @@ def env_demo_cmd(
     ] = None,
 ) -> None:
     """SYNTHETIC demo data (flagged synthetic=true) for every bundled section and station."""
-    from lanxi.services import env_store
+    from lanxi.services.environment import store as env_store
 
     n = env_store.generate_demo(year=year, air_days=air_days, seed=seed, air_daily=air_daily)
     typer.echo(

@@ -3,7 +3,7 @@
 Reads a folder or archive of CNEMC's hourly national release files and/or ``china_sites`` files
 (:mod:`lanxi.io.cnemc`), keeps the agglomeration's stations (every bundled code, current and
 retired: :mod:`lanxi.services.stations`) and maps the published fields to the columns the engines
-take (``lanxi air aqi``, ``lanxi air annual``, :func:`lanxi.services.env_store.air_annual`):
+take (``lanxi air aqi``, ``lanxi air annual``, :func:`lanxi.services.environment.store.air_annual`):
 
 station-hour (``time`` = the **start** of the hour; the release's ``timepoint`` is its end)
     ``so2``, ``no2``, ``co``, ``pm10``, ``pm2_5`` ← the fields of the same names;
@@ -244,7 +244,7 @@ def store_import(
     dict
         ``air_hourly`` and ``air_daily`` (rows written) and ``batch`` (its id).
     """
-    from lanxi.services.env_store import load_network
+    from lanxi.services.environment.store import load_network
 
     known = set(station_list.bundled_stations()["id"])
     foreign = sorted(set(result.hourly["station"]) - known)

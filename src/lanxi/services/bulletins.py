@@ -5,8 +5,9 @@ the share of sections in Ⅰ–Ⅲ and in 劣Ⅴ and their change against the sa
 (同比) and against the month before (环比) in 百分点; the main pollutants by 断面超标率; each
 section's class with its class a month and a year before; and the ranking of cities by their water
 quality index CWQI with its change (城市地表水环境质量排名技术规定（试行）, 环办监测〔2017〕51号).
-This module computes them from the same samples as :func:`lanxi.services.environment.water_assess`
-(one definition per figure: the reports, the CLI and the API call these functions).
+This module computes them from the same samples as
+:func:`lanxi.services.environment.assessments.water_assess` (one definition per figure: the
+reports, the CLI and the API call these functions).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 
 from lanxi.compute.water.assess import RiverGrade, grade_river, section_classes
 from lanxi.compute.water.cwqi import change_rate, rank_ascending, section_cwqi
-from lanxi.services import environment as env
+from lanxi.services.environment import assessments as env
 from lanxi.standards.cwqi import cwqi_rules
 from lanxi.standards.gb3838 import gb3838_table
 from lanxi.standards.hj633 import Edition
@@ -87,7 +88,7 @@ def water_month_bulletin(
     Parameters
     ----------
     samples : pandas.DataFrame
-        Water samples (as :func:`lanxi.services.env_store.samples_frame` gives them).
+        Water samples (as :func:`lanxi.services.environment.store.samples_frame` gives them).
     month : str
         ``YYYY-MM``.
     cities : dict
@@ -324,10 +325,11 @@ def city_daily_aqi(
 ) -> pd.DataFrame:
     """Daily AQI of each city, on the same city-days as the annual evaluation.
 
-    The station-days are those of :func:`lanxi.services.environment.air_annual` (hourly first, a
-    stored daily value only for a station-day without hourly data); a city's daily value of each
-    pollutant is the mean of its stations' (:func:`lanxi.compute.air.annual.city_daily`); the AQI,
-    its level and the primary pollutant are HJ 633's (:func:`lanxi.compute.air.compute_aqi`).
+    The station-days are those of :func:`lanxi.services.environment.assessments.air_annual`
+    (hourly first, a stored daily value only for a station-day without hourly data); a city's
+    daily value of each pollutant is the mean of its stations'
+    (:func:`lanxi.compute.air.annual.city_daily`); the AQI, its level and the primary pollutant
+    are HJ 633's (:func:`lanxi.compute.air.compute_aqi`).
 
     Returns
     -------
@@ -418,7 +420,7 @@ def composite_ranking(now: pd.DataFrame, before: pd.DataFrame | None) -> pd.Data
     Parameters
     ----------
     now, before : pandas.DataFrame
-        City rows of :func:`lanxi.services.env_store.air_annual` of the year and of the year
+        City rows of :func:`lanxi.services.environment.store.air_annual` of the year and of the year
         before (None when the store has none).
 
     Returns

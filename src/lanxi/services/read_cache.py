@@ -38,7 +38,7 @@ def data_version(engine: Engine) -> Version:
     """**The** data version every cache keys on: :func:`published_version`.
 
     Keyed on it: the API's answers (:mod:`lanxi.api.answer_cache`), the environment views
-    (:mod:`lanxi.services.env_views`) and the progress and task views (:func:`cached`).
+    (:mod:`lanxi.services.environment.views`) and the progress and task views (:func:`cached`).
 
     Every write path moves it: submissions once approved (approved ids), approvals and returns,
     plan reloads, environment loads (``lanxi env demo``: the audit entry and the id ranges),

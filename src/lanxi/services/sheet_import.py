@@ -7,8 +7,8 @@ the headers, or ``--mapping FILE.yaml``) says where the station/section, time an
 * stations are identified by CNEMC code or by **name**, resolved through the bundled station list
   (:func:`lanxi.services.stations.bundled_stations`, current and retired codes; where a name has
   several codes, the one valid on the row's date); sections by id or name through the bundled
-  sections (:func:`lanxi.services.env_store.bundled_sections`), the river telling equal names
-  apart; an unknown name is a problem;
+  sections (:func:`lanxi.services.environment.store.bundled_sections`), the river telling equal
+  names apart; an unknown name is a problem;
 * values are converted to the engines' units (CO µg/m³ → mg/m³ divides by 1000; µg/L → mg/L);
 * air hourly times are shifted to the **start** of the hour when the mapping says a time point
   ends its hour (``hour_label: end``, CNEMC's convention and the built-in mapping's);
@@ -17,7 +17,7 @@ the headers, or ``--mapping FILE.yaml``) says where the station/section, time an
 
 Results: :class:`lanxi.services.air_import.AirImport` (station-hour or station-day table, as the
 CNEMC import gives) and :class:`WaterImport` (the samples table ``lanxi water … --file`` reads,
-as :func:`lanxi.services.env_store.samples_frame` gives it).
+as :func:`lanxi.services.environment.store.samples_frame` gives it).
 """
 
 from __future__ import annotations
@@ -514,7 +514,7 @@ def _river_key(name: str) -> str:
 def _resolve_sections(
     rows: _Rows, key_field: str, file: str, sheet: str, problems: list[Problem]
 ) -> tuple[list[str], pd.DataFrame]:
-    from lanxi.services.env_store import bundled_sections
+    from lanxi.services.environment.store import bundled_sections
 
     secs = bundled_sections()
     ids = {_norm_name(i): i for i in secs["id"]}
@@ -803,7 +803,7 @@ def store_water(
     dict
         ``water_samples`` (values written) and ``batch``.
     """
-    from lanxi.services.env_store import load_network
+    from lanxi.services.environment.store import load_network
 
     load_network(url)
     batch = batch or f"import-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S}"

@@ -6,9 +6,9 @@ passed, so that tests and scripts can point at any SQLite file or PostgreSQL ser
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,37 @@ def database_url(url: str | None = None) -> str:
     return url if url is not None else str(get_settings().database_url)
 
 
-@cache
-def engine(url: str | None = None) -> Engine:
-    """One engine per URL for the life of the process."""
-    return get_engine(database_url(url))
+class _Engines:
+    """One engine per database URL for the life of the process (:data:`engine`).
+
+    The key is the URL the argument stands for *at the call*: ``engine(None)`` is the engine of
+    the settings' URL as they are now. (A cache keyed on the argument kept, for ``None``, the
+    engine of whatever URL was configured at the first call: after ``LANXI_DATABASE_URL`` changed
+    and the settings were re-read, ``lanxi air targets`` run in the same process read the former
+    store while the environment views keyed their cache on the new URL — an empty or foreign
+    answer.)
+    """
+
+    def __init__(self) -> None:
+        self._by_url: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, url: str | None = None) -> Engine:
+        key = database_url(url)
+        with self._lock:
+            eng = self._by_url.get(key)
+            if eng is None:
+                eng = self._by_url[key] = get_engine(key)
+        return eng
+
+    def cache_clear(self) -> None:
+        """Forget every engine (as ``functools.cache`` offers; the engines are not disposed)."""
+        with self._lock:
+            self._by_url.clear()
+
+
+#: ``engine(url=None)``: the engine of ``url``, or of the configured store (one per URL).
+engine = _Engines()
 
 
 def write_sessions(eng: Engine) -> sessionmaker[Session]:

@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from lanxi.errors import ConfigurationError
 from lanxi.services import auth as auth_svc
-from lanxi.services import env_store
 from lanxi.services import store as store_svc
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring import demo as demo_svc
 from lanxi.services.monitoring.permissions import Grant, Role, ensure_user, system_principal
 from lanxi.storage.env_models import AirObservationRow

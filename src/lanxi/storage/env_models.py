@@ -1,7 +1,8 @@
 """Environment tables: monitoring sections and stations, water samples, air observations.
 
 * ``water_sections`` / ``air_stations`` — the bundled monitoring network
-  (``lanxi/data/environment/*.csv``, loaded by :func:`lanxi.services.env_store.load_network`);
+  (``lanxi/data/environment/*.csv``, loaded by
+  :func:`lanxi.services.environment.store.load_network`);
 * ``water_samples`` — one value of one item at one section and time (long format);
 * ``air_observations`` — one concentration of one pollutant at one station and time, hourly or
   daily (long format).

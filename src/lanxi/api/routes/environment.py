@@ -10,7 +10,8 @@ from fastapi.responses import Response
 from lanxi.api.deps import access
 from lanxi.api.listing import DOWNLOADS, Listing, Page, respond
 from lanxi.api.schemas import Row
-from lanxi.services import env_views, legends
+from lanxi.services import legends
+from lanxi.services.environment import views as env_views
 
 router = APIRouter(tags=["environment"])
 

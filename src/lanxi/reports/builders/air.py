@@ -1,14 +1,14 @@
 """年度环境空气质量报告: good-days ratio against the plan targets, pollutant statistics, editions.
 
-Figures come from :func:`lanxi.services.env_store.air_annual` (the HJ 663-2013 annual evaluation
-of :func:`lanxi.services.environment.air_annual`, as ``lanxi air annual`` computes it) on the
-store's observations of the year: a station's day from its hourly observations when it has any
-that day, otherwise from its stored daily values (no day counted twice). The data's year picks the
-edition in force on its last day for the GB 3095 limits (HJ 633 / GB 3095 2012 before 2026-03-01,
-2026 from then) and the edition in force on each day for the daily AQI (good days), as the
-calendar. The plan targets are read from :func:`lanxi.services.env_views.air_targets` — the one
-assessment the CLI (``lanxi air targets``), the API and the dashboard show: which cities a target
-covers, the group value, the comparison and the verdict are decided there, not here.
+Figures come from :func:`lanxi.services.environment.store.air_annual` (the HJ 663-2013 annual
+evaluation of :func:`lanxi.services.environment.assessments.air_annual`, as ``lanxi air annual``
+computes it) on the store's observations of the year: a station's day from its hourly observations
+when it has any that day, otherwise from its stored daily values (no day counted twice). The data's
+year picks the edition in force on its last day for the GB 3095 limits (HJ 633 / GB 3095 2012 before
+2026-03-01, 2026 from then) and the edition in force on each day for the daily AQI (good days), as
+the calendar. The plan targets are read from :func:`lanxi.services.environment.views.air_targets` —
+the one assessment the CLI (``lanxi air targets``), the API and the dashboard show: which cities a
+target covers, the group value, the comparison and the verdict are decided there, not here.
 """
 
 from __future__ import annotations
@@ -32,7 +32,9 @@ from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import plan_title, region_name, station_name
-from lanxi.services import bulletins, env_store, env_views
+from lanxi.services import bulletins
+from lanxi.services.environment import store as env_store
+from lanxi.services.environment import views as env_views
 from lanxi.standards.hj633 import edition_for
 
 INDICATOR = "air_good_days_ratio"

@@ -1,10 +1,10 @@
 """跨省断面生态补偿年度结算单: the settlement of the agreement that names the section.
 
-The statement is :func:`lanxi.services.environment.water_compensation` on the store's samples
-(the same call as ``lanxi water compensation --section ID --year YYYY``); the rule, its parties and
-amounts come from ``compensation_rules.yaml`` (class-step rules: 豫—鲁, 甘—宁, 青—甘; the 新安江
-index rule with the pilot's numbers, ``xinanjiang_pilot.yaml``). A section no agreement names gets
-no statement: the report says so (no data), in the report's language.
+The statement is :func:`lanxi.services.environment.compensation.water_compensation` on the store's
+samples (the same call as ``lanxi water compensation --section ID --year YYYY``); the rule, its
+parties and amounts come from ``compensation_rules.yaml`` (class-step rules: 豫—鲁, 甘—宁,
+青—甘; the 新安江 index rule with the pilot's numbers, ``xinanjiang_pilot.yaml``). A section no
+agreement names gets no statement: the report says so (no data), in the report's language.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import region_name, section_name, short_item
-from lanxi.services import environment as env
+from lanxi.services.environment import compensation as comp
 from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
 
@@ -53,7 +53,7 @@ def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.dateti
     lang = req.lang
     section = req.section or "HS-OUT"
     try:
-        rule = env.compensation_rule_for(section, year)
+        rule = comp.compensation_rule_for(section, year)
     except ValidationError as exc:
         report = new_report(
             req,
@@ -96,7 +96,7 @@ def _class_step(
     if not (pd.to_datetime(sec["time"]).dt.year == year).any():
         return no_data_report(report, t("no_data.compensation", lang, section=sec_name, year=year))
     flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
-    st = env.water_compensation(samples, section, year, file="store")
+    st = comp.water_compensation(samples, section, year, file="store")
     assert isinstance(st, ClassStepStatement)
     src = t("src.water_compensation", lang)
     labels = gb3838_table().class_labels
@@ -234,7 +234,7 @@ def _index(
     if not (years < year).any():
         return no_data_report(report, t("no_data.base_years", lang, section=section, year=year))
     flag_synthetic(report, url, *period_bounds(pd.Period(str(year), "Y")), section=section)
-    st = env.water_compensation(samples, section, year, file="store")
+    st = comp.water_compensation(samples, section, year, file="store")
     assert isinstance(st, CompensationStatement)
     upstream, downstream = pilot.upstream, pilot.downstream  # the index rule's parties
     src = t("src.water_compensation", lang)

@@ -1,7 +1,7 @@
 """Water reports: monthly bulletin, quarterly warnings, annual responsibility, compensation.
 
 Every figure comes from :mod:`lanxi.services.environment` run on the store's samples
-(:func:`lanxi.services.env_store.samples_frame`) — the same calls as ``lanxi water assess|
+(:func:`lanxi.services.environment.store.samples_frame`) — the same calls as ``lanxi water assess|
 warnings|annual|compensation`` and the API — so the numbers are the same by construction.
 """
 
@@ -30,8 +30,6 @@ from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import months_label, period_label, points
 from lanxi.reports.i18n import t
 from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
-from lanxi.services import env_store
-from lanxi.services import environment as env
 from lanxi.services.bulletins import (
     WarningLevelRules,
     WaterMonthBulletin,
@@ -39,6 +37,8 @@ from lanxi.services.bulletins import (
     warning_levels,
     water_month_bulletin,
 )
+from lanxi.services.environment import assessments as env
+from lanxi.services.environment import store as env_store
 from lanxi.standards.gb3838 import gb3838_table
 
 GB3838 = "GB 3838-2002《地表水环境质量标准》"

@@ -317,10 +317,10 @@ def synthetic_progress(
 def environment_figures(session: Session, ref: Any = None) -> pd.DataFrame:
     """The demo's plan-figure rows derived from the stored environment data (text cells).
 
-    :func:`lanxi.services.env_views.plan_figures` of the session's store, as template rows;
+    :func:`lanxi.services.environment.views.plan_figures` of the session's store, as template rows;
     indicators missing from the catalogue are left out. Empty without environment data.
     """
-    from lanxi.services import env_views
+    from lanxi.services.environment import views as env_views
 
     ref = ref or load_reference(session)
     url = session.get_bind().engine.url.render_as_string(hide_password=False)

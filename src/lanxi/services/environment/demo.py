@@ -1,6 +1,6 @@
 """Synthetic environment series for ``lanxi env demo`` (no I/O: rows in, rows out).
 
-:func:`lanxi.services.env_store.generate_demo` writes what these functions return. Nothing here is a
+:func:`.store.generate_demo` writes what these functions return. Nothing here is a
 measurement or a standard's number; the levels below are chosen so the demonstration looks like the
 region's air (Lanzhou and Xining publish annual PM2.5 means of roughly 30–40 µg/m³ and good-days
 ratios of roughly 85–95 %) and exercises the evaluation, not to describe any real station.

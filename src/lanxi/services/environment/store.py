@@ -11,7 +11,7 @@
   station-day from its hourly values when it has any, else from its daily values;
 * :func:`generate_demo` writes clearly labelled synthetic data (``synthetic = true``, batch
   ``demo-<seed>``) for every bundled section and station, so each command can be shown (the series
-  themselves are made in :mod:`lanxi.services.env_demo`).
+  themselves are made in :mod:`.demo`).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError, Problem, ValidationError
-from lanxi.services import environment, stations
-from lanxi.services.env_demo import (
+from lanxi.services import stations
+from lanxi.services.environment import assessments
+from lanxi.services.environment.demo import (
     DEMO_AIR_DAILY,
     DEMO_AIR_POLLUTANTS,
     DEMO_WATER_ITEMS,
@@ -263,7 +264,7 @@ def air_annual(
     A station's day is taken from its **hourly** observations when it has any hourly observation
     on that day (its daily values computed by GB 3095 表4, the year's edition), otherwise from its
     stored **daily** values; a day never counts twice and the two kinds are never mixed within one
-    station-day (see :func:`lanxi.services.environment.air_annual`, argument ``daily``).
+    station-day (see :func:`.assessments.air_annual`, argument ``daily``).
 
     Parameters
     ----------
@@ -278,7 +279,7 @@ def air_annual(
     Returns
     -------
     pandas.DataFrame
-        As :func:`lanxi.services.environment.air_annual`, station and city rows.
+        As :func:`.assessments.air_annual`, station and city rows.
 
     Raises
     ------
@@ -294,7 +295,7 @@ def air_annual(
             f"the store holds no air observations of {year} (try `lanxi env demo --year {year}`)"
         )
     if "hourly" in frames:
-        return environment.air_annual(
+        return assessments.air_annual(
             frames["hourly"],
             kind="hourly",
             daily=frames.get("daily"),
@@ -302,7 +303,7 @@ def air_annual(
             method=method,
             file="store",
         )
-    return environment.air_annual(
+    return assessments.air_annual(
         frames["daily"], kind="daily", edition=edition, method=method, file="store"
     )
 
@@ -407,7 +408,7 @@ def generate_demo(
     bundled station: hourly :data:`DEMO_AIR_POLLUTANTS` for ``air_days`` days from 1 January of
     ``year`` and, with ``air_daily``, daily values (:data:`DEMO_AIR_DAILY`) for every day of
     ``year``, with a seasonal shape (particles in winter, O3 in summer; see
-    :mod:`lanxi.services.env_demo`) — enough valid days for HJ 663's annual statistics. The daily
+    :mod:`.demo`) — enough valid days for HJ 663's annual statistics. The daily
     values of the days with hourly data are computed from those hours. Every row has
     ``synthetic = true`` and batch ``demo-<seed>``; earlier synthetic rows are replaced, measured
     rows are never touched.

@@ -1,7 +1,7 @@
 """Views of the stored environment data for the web platform: computed once per data version.
 
-Each function reads the store through :mod:`lanxi.services.env_store`, runs the engines
-(:mod:`lanxi.services.environment`, :mod:`lanxi.compute.air`) and returns plain records. Results
+Each function reads the store through :mod:`.store`, runs the engines
+(:mod:`.assessments`, :mod:`lanxi.compute.air`) and returns plain records. Results
 are cached per database URL and *the* data version (:func:`lanxi.services.read_cache.data_version`,
 the one every cache keys on), so any write is seen at the next request while repeated dashboard
 reads cost one small query.
@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly
 from lanxi.errors import NotFoundError, Problem, ValidationError
-from lanxi.services import env_store
-from lanxi.services import environment as env_svc
+from lanxi.services.environment import assessments as env_svc
+from lanxi.services.environment import store as env_store
 from lanxi.services.monitoring.common import Record
 from lanxi.services.store import database_url, engine
 from lanxi.standards.hj633 import POLLUTANTS
@@ -108,7 +108,7 @@ def _station_days(url: str | None) -> pd.DataFrame:
 def city_days(url: str | None = None) -> pd.DataFrame:
     """City daily values of the stored observations, ``city`` the region code (cached).
 
-    :func:`lanxi.services.environment.city_days_by_code` of the station days (a station-day from
+    :func:`.assessments.city_days_by_code` of the station days (a station-day from
     its hours when it has any, else from its daily row): every surface that reads a city's day
     reads this frame.
     """
@@ -167,7 +167,7 @@ def latest_air_year(url: str | None = None) -> int:
 def air_annual_cities(url: str | None = None, year: int | None = None) -> list[Record]:
     """Annual evaluation per city and station (HJ 663-2013) of the stored air observations.
 
-    The same evaluation as the 年度环境空气质量报告: :func:`lanxi.services.env_store.air_annual`
+    The same evaluation as the 年度环境空气质量报告: :func:`.store.air_annual`
     on the hourly and daily observations of ``year`` (default: the newest year in the store).
     """
     y = latest_air_year(url) if year is None else year
@@ -251,7 +251,7 @@ def water_annual(url: str | None = None, *, year: int | None = None) -> list[Rec
 def air_targets(url: str | None = None, *, year: int | None = None) -> list[Record]:
     """The plans' good-days targets assessed on the stored observations of ``year``.
 
-    :func:`lanxi.services.environment.assess_targets_on_days` on :func:`city_days` — the one
+    :func:`.assessments.assess_targets_on_days` on :func:`city_days` — the one
     definition the CLI (``lanxi air targets``), the API (``/air/targets``), the dashboard and the
     annual air report read. ``year`` defaults to the newest year in the store.
     """
@@ -267,7 +267,7 @@ def air_targets(url: str | None = None, *, year: int | None = None) -> list[Reco
 def air_city_verdicts(url: str | None = None, *, year: int | None = None) -> dict[str, Any]:
     """Per city code, its reading against the nearest targets covering it.
 
-    :func:`lanxi.services.environment.city_target_verdicts` of :func:`air_targets`.
+    :func:`.assessments.city_target_verdicts` of :func:`air_targets`.
     """
     rows = pd.DataFrame(air_targets(url, year=year))
     return env_svc.city_target_verdicts(rows) if not rows.empty else {}
