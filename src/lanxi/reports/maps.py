@@ -71,11 +71,13 @@ ALBERS_LANXI = (
 SPREAD_M = 6000.0
 #: Resolution of the map images: 200 dpi, as the maps print at about their own size (160 mm).
 DPI = 200
-#: Width of a map image in inches (the page's figure width); the heights (in) of the title band
-#: above the map frame and of the legend band under it.
+#: Width of a map image in inches (the page's figure width), the height of the title band above the
+#: map frame (only when a title is drawn) and of one legend row under it.
 WIDTH = 6.5
 TITLE_H = 0.4
-LEGEND_H = 0.75
+LEGEND_ROW_H = 0.17
+#: Legend columns.
+LEGEND_COLS = 5
 #: Colours of the base map.
 FILL = "#F2F2F2"
 COUNTY_EDGE = "#FFFFFF"
@@ -133,13 +135,30 @@ class MapDrawing:
 
     def png(self) -> str:
         """The map as base64 PNG."""
-        from lanxi.reports.charts import _mpl, _rc
+        from lanxi.reports.charts import _mpl
 
         buf = io.BytesIO()
         # the fonts are looked up when drawing: draw with the charts' CJK font settings
         with _mpl().rc_context(_rc()):
             self.fig.savefig(buf, format="png", dpi=DPI)
         return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _rc() -> dict[str, Any]:
+    """The charts' settings with the CJK font named as the family itself (not "sans-serif").
+
+    Texts keep the family they were created with; a concrete name (rather than the generic
+    family, looked up in the settings in force when drawing) makes a map draw the same inside or
+    outside these settings.
+    """
+    from lanxi.reports.charts import _rc as chart_rc
+    from lanxi.reports.charts import font_family
+
+    rc = chart_rc()
+    font = font_family()
+    if font:
+        rc["font.family"] = [font, "DejaVu Sans"]
+    return rc
 
 
 @cache
@@ -155,6 +174,13 @@ def project(lon: Any, lat: Any) -> tuple[Any, Any]:
     """WGS 84 lon/lat (scalars or arrays) → metres of :data:`ALBERS_LANXI`."""
     x, y = _transformer().transform(lon, lat)
     return x, y
+
+
+def _project_array(coords: Any) -> Any:
+    import numpy as np
+
+    x, y = project(coords[:, 0], coords[:, 1])
+    return np.column_stack([x, y])
 
 
 def unproject(x: Any, y: Any) -> tuple[Any, Any]:
@@ -176,9 +202,9 @@ def _labels() -> dict[str, tuple[str, str]]:
 def base_layer() -> Layer:
     """The county layer projected to :data:`ALBERS_LANXI`, with dissolved boundaries (cached)."""
     import numpy as np
-    from shapely import union_all
+    import shapely
     from shapely.geometry import shape
-    from shapely.ops import polylabel, transform
+    from shapely.ops import polylabel
 
     from lanxi.data.boundaries import load_boundaries
 
@@ -188,7 +214,7 @@ def base_layer() -> Layer:
     for f in load_boundaries("county")["features"]:
         p = f["properties"]
         code = str(p["code"])
-        geom = transform(lambda x, y: project(x, y), shape(f["geometry"]))
+        geom = shapely.transform(shape(f["geometry"]), _project_array)
         geoms[code] = geom
         parts = list(getattr(geom, "geoms", [geom]))
         biggest = max(parts, key=lambda g: g.area)
@@ -211,7 +237,7 @@ def base_layer() -> Layer:
         # borders): close them with a 300 m buffer before dissolving
         out = []
         for members in groups.values():
-            merged = union_all([g.buffer(300.0) for g in members]).buffer(-300.0)
+            merged = shapely.union_all([g.buffer(300.0) for g in members]).buffer(-300.0)
             for part in getattr(merged, "geoms", [merged]):
                 out.append(np.asarray(part.exterior.coords))
         return out
@@ -236,8 +262,11 @@ def base_layer() -> Layer:
 # --- drawing ---
 
 
-def _new_map(title: str) -> tuple[Any, Any]:
-    """A figure whose map frame has the layer's aspect, with room for the title and the legend."""
+def _new_map(title: str | None, legend_rows: int) -> tuple[Any, Any]:
+    """A figure whose map frame has the layer's aspect, with room for the title and the legend.
+
+    The reports print the map's title in its caption, so they draw none in the image.
+    """
     from lanxi.reports.charts import _figure
 
     layer = base_layer()
@@ -246,10 +275,12 @@ def _new_map(title: str) -> tuple[Any, Any]:
     x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
     map_w = WIDTH - 0.1
     map_h = map_w * (y1 - y0) / (x1 - x0)
-    height = TITLE_H + map_h + LEGEND_H
+    top = TITLE_H if title else 0.05
+    bottom = 0.12 + LEGEND_ROW_H * legend_rows
+    height = top + map_h + bottom
     fig = _figure(WIDTH, height)
     fig.set_dpi(DPI)
-    ax = fig.add_axes((0.05 / WIDTH, LEGEND_H / height, map_w / WIDTH, map_h / height))
+    ax = fig.add_axes((0.05 / WIDTH, bottom / height, map_w / WIDTH, map_h / height))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal", adjustable="box")
@@ -257,13 +288,18 @@ def _new_map(title: str) -> tuple[Any, Any]:
     ax.set_yticks([])
     for spine in ax.spines.values():
         spine.set_linewidth(0.8)
-    ax.set_title(title, fontsize=11, pad=6)
+    if title:
+        ax.set_title(title, fontsize=11, pad=6)
     return fig, ax
+
+
+def _rows(n_handles: int, title: str | None) -> int:
+    return -(-n_handles // LEGEND_COLS) + (1 if title else 0)
 
 
 def _legend(ax: Any, handles: list[Any], title: str | None) -> Any:
     """The legend under the map frame (it never hides a unit or a label)."""
-    ncol = min(len(handles), 5)
+    ncol = min(len(handles), LEGEND_COLS)
     legend = ax.legend(
         handles=handles,
         loc="upper center",
@@ -522,8 +558,8 @@ def _label_counties(
 def draw_choropleth(
     values: Mapping[str, float | None],
     *,
-    title: str,
     legend_title: str,
+    title: str | None = None,
     lang: Lang = "zh",
     bins: int = 5,
     fmt: str = "{:.1f}",
@@ -534,8 +570,10 @@ def draw_choropleth(
     ----------
     values : mapping
         County code → value; codes without a value are drawn grey ("no data").
-    title, legend_title : str
-        Map title and legend title.
+    legend_title : str
+        Legend title.
+    title : str, optional
+        A title drawn above the map (the reports print it in the caption instead).
     lang : {"zh", "en"}
         Language of the labels and legend.
     bins : int
@@ -545,12 +583,11 @@ def draw_choropleth(
     """
     from matplotlib.patches import Patch
 
-    from lanxi.reports.charts import NO_DATA_COLOUR, _mpl, _rc
+    from lanxi.reports.charts import NO_DATA_COLOUR, _mpl
 
     matplotlib = _mpl()
     finite = [float(v) for v in values.values() if v is not None and math.isfinite(float(v))]
     with matplotlib.rc_context(_rc()):
-        fig, ax = _new_map(title)
         colour_of: dict[str, str] = {}
         handles: list[Any] = []
         if finite:
@@ -569,6 +606,7 @@ def draw_choropleth(
                 handles.append(Patch(color=palette[i], label=f"{fmt.format(a)}–{fmt.format(b)}"))
         handles.append(Patch(color=NO_DATA_COLOUR, label=t("map.no_data", lang)))
         handles += _boundary_handles(lang)
+        fig, ax = _new_map(title, _rows(len(handles), legend_title))
         _draw_base(ax, colour_of, NO_DATA_COLOUR)
         drawing = MapDrawing(fig, ax)
         drawing.legend = _legend(ax, handles, legend_title)
@@ -585,8 +623,8 @@ def draw_choropleth(
 def draw_point_map(
     points: Sequence[MapPoint],
     *,
-    title: str,
     legend: Sequence[tuple[str, str]],
+    title: str | None = None,
     lang: Lang = "zh",
     legend_title: str = "",
 ) -> MapDrawing:
@@ -597,22 +635,21 @@ def draw_point_map(
     points : sequence of MapPoint
         Points in WGS 84; those with ``approximate`` are drawn as diamonds and the legend gets the
         entry "位置为近似" / "approximate location". Points with a label are labelled.
-    title : str
-        Map title.
     legend : sequence of (label, colour)
         The colour classes.
     lang : {"zh", "en"}
         Language of the labels and legend.
     legend_title : str
         Title of the legend.
+    title : str, optional
+        A title drawn above the map (the reports print it in the caption instead).
     """
-    from matplotlib.lines import Line2D
-
-    from lanxi.reports.charts import _mpl, _rc
+    from lanxi.reports.charts import _mpl
 
     matplotlib = _mpl()
     with matplotlib.rc_context(_rc()):
-        fig, ax = _new_map(title)
+        handles = _point_handles(points, legend, lang)
+        fig, ax = _new_map(title, _rows(len(handles), legend_title))
         _draw_base(ax, {}, FILL)
         drawing = MapDrawing(fig, ax)
         xy = [project(p.lon, p.lat) for p in points]
@@ -630,34 +667,6 @@ def draw_point_map(
                 zorder=5,
             )
             drawing.markers.append((p, (float(x), float(y)), m))
-        any_approx = any(p.approximate for p in points)
-        handles: list[Any] = [
-            Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", label=lab)
-            for lab, c in legend
-        ]
-        if any_approx:
-            handles += [
-                Line2D(
-                    [],
-                    [],
-                    marker="o",
-                    linestyle="",
-                    color="white",
-                    markeredgecolor="black",
-                    label=t("map.sourced_location", lang),
-                ),
-                Line2D(
-                    [],
-                    [],
-                    marker="D",
-                    linestyle="",
-                    markersize=5.5,
-                    color="white",
-                    markeredgecolor="black",
-                    label=t("map.approximate_location", lang),
-                ),
-            ]
-        handles += _boundary_handles(lang)
         drawing.legend = _legend(ax, handles, legend_title)
         drawing.scale_bar, drawing.scale_km = _scale_bar(ax, lang)
         drawing.north_arrow = _north_arrow(ax, lang)
@@ -676,6 +685,45 @@ def draw_point_map(
             ax, lang, obstacles, colour="#6E6E6E", size=6.0 if lang == "zh" else 5.5
         )
         return drawing
+
+
+def _point_handles(
+    points: Sequence[MapPoint], legend: Sequence[tuple[str, str]], lang: Lang
+) -> list[Any]:
+    """Legend entries of a point map: the colour classes, the two kinds of place, the boundaries.
+
+    The kinds of place are shown only when some point's place is approximate.
+    """
+    from matplotlib.lines import Line2D
+
+    any_approx = any(p.approximate for p in points)
+    handles: list[Any] = [
+        Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", label=lab)
+        for lab, c in legend
+    ]
+    if any_approx:
+        handles += [
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color="white",
+                markeredgecolor="black",
+                label=t("map.sourced_location", lang),
+            ),
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="",
+                markersize=5.5,
+                color="white",
+                markeredgecolor="black",
+                label=t("map.approximate_location", lang),
+            ),
+        ]
+    return [*handles, *_boundary_handles(lang)]
 
 
 def _spread(points: Sequence[MapPoint], xy: list[tuple[float, float]]) -> list[tuple[float, float]]:

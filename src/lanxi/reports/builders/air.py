@@ -392,7 +392,7 @@ def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any)
         title=title,
         kind="map",
         png_base64=maps.point_map(
-            points, title=title, legend=legend, lang=lang, legend_title=t("map.good_days", lang)
+            points, legend=legend, lang=lang, legend_title=t("map.good_days", lang)
         ),
         source=maps.map_source(lang, src, t("src.air_stations", lang), t("map.src_stations", lang)),
     )

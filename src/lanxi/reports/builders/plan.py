@@ -157,7 +157,7 @@ def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
         id="map-urbanization",
         title=title,
         kind="map",
-        png_base64=maps.choropleth(values, title=title, legend_title="%", lang=lang),
+        png_base64=maps.choropleth(values, legend_title="%", lang=lang),
         source=maps.map_source(lang, t("src.urbanization_map", lang)),
     )
 

@@ -143,7 +143,7 @@ def _section_map(
         id="map-sections",
         title=title,
         kind="map",
-        png_base64=maps.point_map(points, title=title, legend=legend, lang=lang),
+        png_base64=maps.point_map(points, legend=legend, lang=lang),
         source=maps.map_source(lang, *parts),
     )
 
@@ -772,6 +772,6 @@ def _city_choropleth(cities: list[dict[str, Any]], year: int, src: str, lang: An
         id="map-compliance",
         title=title,
         kind="map",
-        png_base64=maps.choropleth(values, title=title, legend_title="%", lang=lang),
+        png_base64=maps.choropleth(values, legend_title="%", lang=lang),
         source=maps.map_source(lang, src),
     )
