@@ -238,3 +238,11 @@ def test_sources_are_printed_under_the_maps(
     assert squeeze("新城桥、民和桥取自原环境保护部") in monthly
     assert squeeze("位置为近似（公报只列出所在县区或交界") in monthly
     assert squeeze("站点位置：中国环境监测总站") in pdf_text(pdfs["air-annual"])
+
+
+def test_one_value_makes_one_class() -> None:
+    d = maps.draw_choropleth({"630202": 38.0, "630203": 38.0}, legend_title="%", lang="zh")
+    assert [t.get_text() for t in d.legend.get_texts()] == ["38.0", "无数据", "省界", "市州界"]
+    d = maps.draw_choropleth({"630202": 30.0, "630203": 40.0}, legend_title="%", lang="zh", bins=2)
+    texts = [t.get_text() for t in d.legend.get_texts()]
+    assert texts[:2] == ["30.0–35.0", "35.0–40.0"]

@@ -163,7 +163,12 @@ def _rc() -> dict[str, Any]:
 
 @cache
 def _transformer(inverse: bool = False) -> Any:
-    from pyproj import Transformer
+    try:
+        from pyproj import Transformer
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        from lanxi.errors import ConfigurationError
+
+        raise ConfigurationError("report maps need pyproj: pip install 'lanxi[reports]'") from exc
 
     if inverse:
         return Transformer.from_crs(ALBERS_LANXI, "EPSG:4326", always_xy=True)
@@ -592,10 +597,13 @@ def draw_choropleth(
         handles: list[Any] = []
         if finite:
             lo, hi = min(finite), max(finite)
+            if hi == lo:  # one value: one class, not empty classes around it
+                bins = 1
             width = (hi - lo) / bins or 1.0
             cmap = matplotlib.colormaps["YlGnBu"]
             palette = [
-                matplotlib.colors.to_hex(cmap(0.12 + 0.7 * i / (bins - 1))) for i in range(bins)
+                matplotlib.colors.to_hex(cmap(0.12 + 0.7 * i / max(bins - 1, 1)))
+                for i in range(bins)
             ]
             for code, v in values.items():
                 if v is None or not math.isfinite(float(v)):
@@ -603,7 +611,8 @@ def draw_choropleth(
                 colour_of[code] = palette[min(int((float(v) - lo) / width), bins - 1)]
             for i in range(bins):
                 a, b = lo + i * width, lo + (i + 1) * width
-                handles.append(Patch(color=palette[i], label=f"{fmt.format(a)}–{fmt.format(b)}"))
+                label = fmt.format(lo) if hi == lo else f"{fmt.format(a)}–{fmt.format(b)}"
+                handles.append(Patch(color=palette[i], label=label))
         handles.append(Patch(color=NO_DATA_COLOUR, label=t("map.no_data", lang)))
         handles += _boundary_handles(lang)
         fig, ax = _new_map(title, _rows(len(handles), legend_title))
