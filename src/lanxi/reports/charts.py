@@ -3,17 +3,14 @@
 Charts are drawn on a :class:`matplotlib.figure.Figure` with an Agg canvas, never through
 ``pyplot``'s global state, so reports can be built in threads (the web layer). Chinese labels use
 the installed Noto CJK font (``fonts-noto-cjk``; found with :func:`lanxi.io.maps.cjk_font`, which
-the travel-time maps use too); the county boundaries are the bundled layer of
-:mod:`lanxi.data.boundaries` (WGS 84, plotted in lon/lat with the aspect corrected for the mean
-latitude — a sketch map, as in :func:`lanxi.io.maps.circle_map`).
+the travel-time maps use too). The reports' maps are drawn by :mod:`lanxi.reports.maps`.
 """
 
 from __future__ import annotations
 
 import base64
 import io
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -144,146 +141,4 @@ def bar_chart(
             from matplotlib.ticker import MaxNLocator
 
             (ax.xaxis if horizontal else ax.yaxis).set_major_locator(MaxNLocator(integer=True))
-        return _png(fig)
-
-
-def _draw_counties(
-    ax: Any, colour_of: Mapping[str, str], *, default: str = NO_DATA_COLOUR
-) -> list[float]:
-    from matplotlib.patches import Polygon as MplPolygon
-    from shapely.geometry import shape
-
-    from lanxi.data.boundaries import load_boundaries
-
-    lats: list[float] = []
-    for f in load_boundaries("county")["features"]:
-        code = str(f["properties"].get("code"))
-        geom = shape(f["geometry"])
-        for p in list(getattr(geom, "geoms", [geom])):
-            ax.add_patch(
-                MplPolygon(
-                    list(p.exterior.coords),
-                    closed=True,
-                    facecolor=colour_of.get(code, default),
-                    edgecolor="white",
-                    linewidth=0.5,
-                )
-            )
-        lats.append(geom.representative_point().y)
-    return lats
-
-
-def _finish_map(ax: Any, lats: Sequence[float], note: str) -> None:
-    ax.autoscale_view()
-    mean_lat = sum(lats) / len(lats) if lats else 36.0
-    ax.set_aspect(1.0 / math.cos(math.radians(mean_lat)))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    ax.text(
-        0.99, 0.01, note, transform=ax.transAxes, ha="right", va="bottom", fontsize=6, color="grey"
-    )
-
-
-def county_choropleth(
-    values: Mapping[str, float | None],
-    *,
-    title: str,
-    legend_title: str,
-    note: str,
-    bins: int = 5,
-    fmt: str = "{:.1f}",
-) -> str:
-    """County units coloured by a value, in ``bins`` equal-width classes, as base64 PNG.
-
-    Parameters
-    ----------
-    values : mapping
-        County code → value; codes without a value are drawn grey ("no data").
-    title, legend_title, note : str
-        Map title, legend title, and a small source note in the corner.
-    bins : int
-        Number of classes.
-    fmt : str
-        Format of the class limits in the legend.
-    """
-    from matplotlib.patches import Patch
-
-    matplotlib = _mpl()
-
-    finite = [float(v) for v in values.values() if v is not None and math.isfinite(float(v))]
-    with matplotlib.rc_context(_rc()):
-        fig = _figure(6.5, 4.6)
-        ax = fig.add_subplot()
-        colour_of: dict[str, str] = {}
-        handles = []
-        if finite:
-            lo, hi = min(finite), max(finite)
-            width = (hi - lo) / bins or 1.0
-            cmap = matplotlib.colormaps["YlGnBu"]
-            palette = [
-                matplotlib.colors.to_hex(cmap(0.15 + 0.8 * i / (bins - 1))) for i in range(bins)
-            ]
-            for code, v in values.items():
-                if v is None or not math.isfinite(float(v)):
-                    continue
-                k = min(int((float(v) - lo) / width), bins - 1)
-                colour_of[code] = palette[k]
-            for i in range(bins):
-                a, b = lo + i * width, lo + (i + 1) * width
-                handles.append(Patch(color=palette[i], label=f"{fmt.format(a)}–{fmt.format(b)}"))
-        handles.append(Patch(color=NO_DATA_COLOUR, label="—"))
-        lats = _draw_counties(ax, colour_of)
-        ax.legend(handles=handles, loc="lower left", fontsize=7, title=legend_title)
-        ax.set_title(title)
-        _finish_map(ax, lats, note)
-        return _png(fig)
-
-
-def point_map(
-    points: Sequence[Mapping[str, Any]],
-    *,
-    title: str,
-    legend: Sequence[tuple[str, str]],
-    note: str,
-) -> str:
-    """Points (sections, stations) on the county outlines, as base64 PNG.
-
-    Parameters
-    ----------
-    points : sequence of mapping
-        ``lon``, ``lat``, ``colour`` and ``label`` of each point; points without coordinates are
-        skipped (the caller lists them in a table).
-    title, note : str
-        Map title and a small source note.
-    legend : sequence of (label, colour)
-        Legend entries.
-    """
-    from matplotlib.lines import Line2D
-
-    matplotlib = _mpl()
-
-    with matplotlib.rc_context(_rc()):
-        fig = _figure(6.5, 4.6)
-        ax = fig.add_subplot()
-        lats = _draw_counties(ax, {}, default="#F2F2F2")
-        for p in points:
-            lon, lat = p.get("lon"), p.get("lat")
-            if lon is None or lat is None or not (math.isfinite(lon) and math.isfinite(lat)):
-                continue
-            ax.plot(lon, lat, marker="o", markersize=8, color=p["colour"], markeredgecolor="black")
-            ax.annotate(
-                str(p.get("label", "")),
-                (lon, lat),
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=6,
-            )
-        handles = [
-            Line2D([], [], marker="o", linestyle="", color=c, markeredgecolor="black", label=lab)
-            for lab, c in legend
-        ]
-        if handles:
-            ax.legend(handles=handles, loc="lower left", fontsize=7)
-        ax.set_title(title)
-        _finish_map(ax, lats, note)
         return _png(fig)

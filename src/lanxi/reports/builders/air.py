@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Any
 
 from lanxi.errors import NotFoundError
-from lanxi.reports import charts
+from lanxi.reports import charts, maps
 from lanxi.reports.builders.common import (
     ReportRequest,
     col,
@@ -383,12 +383,9 @@ def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any)
         if ratio is not None:
             colour = next(c for b, c in _RATIO_BINS if ratio < b)
         points.append(
-            {
-                "lon": float(info.at[code, "lon"]),
-                "lat": float(info.at[code, "lat"]),
-                "colour": colour,
-                "label": "",
-            }
+            maps.MapPoint(
+                lon=float(info.at[code, "lon"]), lat=float(info.at[code, "lat"]), colour=colour
+            )
         )
     title = t("fig.station_map", lang, year=year)
     legend = [("< 80%", "#E60012"), ("80–90%", "#F5C400"), ("≥ 90%", "#1FAE52")]
@@ -396,8 +393,8 @@ def _station_map(stations: list[dict[str, Any]], year: int, src: str, lang: Any)
         id="map-stations",
         title=title,
         kind="map",
-        png_base64=charts.point_map(
-            points, title=title, legend=legend, note=t("note.boundaries", lang)
+        png_base64=maps.point_map(
+            points, legend=legend, lang=lang, legend_title=t("map.good_days", lang)
         ),
-        source=src + ("；" if lang == "zh" else "; ") + t("src.air_stations", lang),
+        source=maps.map_source(lang, src, t("src.air_stations", lang), t("map.src_stations", lang)),
     )

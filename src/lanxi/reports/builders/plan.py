@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from lanxi.errors import Problem, ValidationError
-from lanxi.reports import charts
+from lanxi.reports import charts, maps
 from lanxi.reports.builders.air import target_region
 from lanxi.reports.builders.common import (
     ReportRequest,
@@ -157,10 +157,8 @@ def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
         id="map-urbanization",
         title=title,
         kind="map",
-        png_base64=charts.county_choropleth(
-            values, title=title, legend_title="%", note=t("note.boundaries", lang)
-        ),
-        source=t("src.urbanization_map", lang),
+        png_base64=maps.choropleth(values, legend_title="%", lang=lang),
+        source=maps.map_source(lang, t("src.urbanization_map", lang)),
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from lanxi.compute.water import WarningRules
 from lanxi.errors import NotFoundError
-from lanxi.reports import charts
+from lanxi.reports import charts, maps
 from lanxi.reports.builders.common import (
     ReportRequest,
     col,
@@ -29,7 +29,14 @@ from lanxi.reports.builders.common import (
 from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import months_label, period_label, points
 from lanxi.reports.i18n import t
-from lanxi.reports.names import item_list, region_name, river_name, section_name, short_item
+from lanxi.reports.names import (
+    chinese_name,
+    item_list,
+    region_name,
+    river_name,
+    section_name,
+    short_item,
+)
 from lanxi.services.bulletins import (
     WarningLevelRules,
     WaterMonthBulletin,
@@ -96,45 +103,48 @@ def _with_info(records: list[dict[str, Any]], lang: Lang = "zh") -> list[dict[st
     return records
 
 
-def _positions(sections: list[str]) -> dict[str, tuple[float, float]]:
-    """Where to draw each section: its coordinates, else around the seat of its city.
-
-    The bundled sections have no coordinates yet (``water_sections.csv``: the plans name the
-    sections, not their stations), so the map places them on a small circle around the seat of
-    the prefecture in ``region_code`` and says so in its note.
-    """
-    return env_store.section_positions(sections)
-
-
 def _section_map(
     records: list[dict[str, Any]],
     colour_of: dict[str, str],
     legend: list[tuple[str, str]],
     title: str,
-    lang: Any,
+    lang: Lang,
 ) -> Figure:
-    pos = _positions([str(r["section"]) for r in records])
-    points = [
-        {
-            "lon": pos[r["section"]][0],
-            "lat": pos[r["section"]][1],
-            "colour": colour_of.get(r["section"], charts.NO_DATA_COLOUR),
-            "label": r.get("section_name") or r["section"],
-        }
-        for r in records
-        if r["section"] in pos
-    ]
+    """The sections at their own places (:func:`lanxi.services.environment.store.section_places`).
+
+    Approximate places are marked on the map and named in the source under it.
+    """
+    places = env_store.section_places([str(r["section"]) for r in records])
+    points = []
+    named: dict[str, list[str]] = {"sourced": [], "approximate": [], "city": []}
+    for r in records:
+        sid = str(r["section"])
+        if sid not in places:
+            continue
+        lon, lat, quality = places[sid]
+        name = str(r.get("section_name") or sid)
+        named[quality].append(name)
+        points.append(
+            maps.MapPoint(
+                lon=lon,
+                lat=lat,
+                colour=colour_of.get(sid, charts.NO_DATA_COLOUR),
+                # on the map a Chinese-only name stands without its "(Chinese name)" mark
+                label=name.removesuffix(chinese_name("")),
+                approximate=quality != "sourced",
+            )
+        )
+    sep = "、" if lang == "zh" else ", "
+    parts = [t("src.sections_map", lang)]
+    for quality in ("sourced", "approximate", "city"):
+        if named[quality]:
+            parts.append(t(f"map.src_sections_{quality}", lang, names=sep.join(named[quality])))
     return Figure(
         id="map-sections",
         title=title,
         kind="map",
-        png_base64=charts.point_map(
-            points,
-            title=title,
-            legend=legend,
-            note=t("note.boundaries", lang) + "; " + t("note.section_positions", lang),
-        ),
-        source=t("src.sections_map", lang),
+        png_base64=maps.point_map(points, legend=legend, lang=lang),
+        source=maps.map_source(lang, *parts),
     )
 
 
@@ -762,8 +772,6 @@ def _city_choropleth(cities: list[dict[str, Any]], year: int, src: str, lang: An
         id="map-compliance",
         title=title,
         kind="map",
-        png_base64=charts.county_choropleth(
-            values, title=title, legend_title="%", note=t("note.boundaries", lang)
-        ),
-        source=src,
+        png_base64=maps.choropleth(values, legend_title="%", lang=lang),
+        source=maps.map_source(lang, src),
     )

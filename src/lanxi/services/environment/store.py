@@ -59,6 +59,7 @@ __all__ = [
     "load_network",
     "parties",
     "samples_frame",
+    "section_places",
 ]
 
 
@@ -318,6 +319,17 @@ def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
     given. The reports' maps and the dashboard (``/water/monthly``: ``lon``, ``lat``,
     ``position``) both use this. Sections unknown to the bundled list are left out.
     """
+    return {sid: (p[0], p[1]) for sid, p in section_places(sections).items()}
+
+
+def section_places(sections: list[str]) -> dict[str, tuple[float, float, str]]:
+    """Each section's (lon, lat, quality): :func:`section_positions` with how the place is known.
+
+    ``quality`` is ``"sourced"`` (the bundled ``coord_quality``: a monitoring network's point),
+    ``"approximate"`` (the bundled point is a county's or a shared boundary's representative point,
+    ``coord_quality`` = approximate) or ``"city"`` (no coordinates: placed near the seat of its
+    city by the rule of :func:`section_positions`). Maps mark all but ``"sourced"`` as approximate.
+    """
     import math
 
     from lanxi.services.analytics import plan_regions
@@ -325,13 +337,14 @@ def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
     regions = plan_regions()
     info = bundled_sections().set_index("id")
     by_city: dict[str, list[str]] = {}
-    out: dict[str, tuple[float, float]] = {}
+    out: dict[str, tuple[float, float, str]] = {}
     for sid in sections:
         if sid not in info.index:
             continue
         lon, lat = info.at[sid, "lon"], info.at[sid, "lat"]
         if lon and lat:
-            out[sid] = (float(lon), float(lat))
+            quality = "sourced" if info.at[sid, "coord_quality"] == "sourced" else "approximate"
+            out[sid] = (float(lon), float(lat), quality)
         else:
             by_city.setdefault(str(info.at[sid, "region_code"]), []).append(sid)
     for code, ids in by_city.items():
@@ -341,7 +354,7 @@ def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
         for k, sid in enumerate(ids):
             a = 2 * math.pi * k / len(ids)
             r = 0.0 if len(ids) == 1 else 0.15
-            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a))
+            out[sid] = (x0 + r * math.cos(a), y0 + r * math.sin(a), "city")
     return out
 
 
