@@ -826,6 +826,7 @@ def write_table(df: pd.DataFrame, path: Path) -> Path:
             sink.write(df)
         return path
     tmp = path.with_name(f".{path.name}.part")
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         out = _plain_frame(df, text_times=True)
         if kind == "xlsx":
@@ -855,6 +856,7 @@ class TableSink:
         self.path = Path(path)
         self.kind = table_format(self.path, "write")
         self.tmp = self.path.with_name(f".{self.path.name}.part")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.rows = 0
         self._fh: Any = None
         self._writer: Any = None
