@@ -485,11 +485,21 @@ def _to_float(col: Any) -> Any:
 def _to_time(col: Any) -> Any:
     """``col`` as timestamp[us] if every cell is an ISO date-time without offset, else ``col``."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     try:
         return col.cast(pa.timestamp("us"))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return _blank_tokens_arrow(col)
+        pass
+    # months written YYYY-MM (water samples): the first of the month, as to_beijing reads them;
+    # only when every cell has that length, so a longer cell is never cut short
+    lengths = pc.utf8_length(col)
+    if len(col) and pc.all(pc.equal(lengths, 7)).as_py():
+        try:
+            return pc.strptime(col, format="%Y-%m", unit="us")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return _blank_tokens_arrow(col)
 
 
 def _arrow_frame(
