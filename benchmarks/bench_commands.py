@@ -90,7 +90,7 @@ scale = {{"do": 7, "codmn": 3, "cod": 15, "bod5": 3, "nh3n": .4, "tp": .1, "tn":
           "pb": .005, "cn": .002, "phenol": .001, "oil": .02, "las": .05, "s": .02,
           "fecal_coliform": 2000, "ph": 7.8, "water_temp": 12}}
 for it in items:
-    sd = {"ph": .03, "water_temp": .03, "do": .15}.get(it, .5)  # DO above 25 mg/L is refused
+    sd = {{"ph": .03, "water_temp": .03, "do": .15}}.get(it, .5)  # DO above 25 mg/L is refused
     w[it] = np.round(scale[it] * rng.lognormal(0, sd, m), 5)
 w.to_csv(folder / "water.csv", index=False)
 w.to_parquet(folder / "water.parquet", index=False)

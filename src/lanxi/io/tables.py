@@ -622,7 +622,8 @@ def _csv_block(path: Path, rows: int) -> int:
         head = fh.read(1 << 16)
     lines = max(1, head.count(b"\n"))
     per_row = max(8, len(head) // lines)
-    return int(min(max(per_row * rows // 4, 1 << 20), 256 << 20))
+    longest = max((len(line) for line in head.split(b"\n")), default=0)
+    return int(min(max(per_row * rows // 4, 4 * longest, 4096), 256 << 20))
 
 
 def stream_rows() -> int:
