@@ -1329,7 +1329,8 @@ class _KeyLedger:
         dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0))
         if dup.size == 0:
             return
-        rows = None if any(r is None for r in self.rows) else np.concatenate(self.rows)  # type: ignore[arg-type]
+        known = [r for r in self.rows if r is not None]
+        rows = np.concatenate(known) if len(known) == len(self.rows) else None
         problems = []
         for i in dup[:20]:
             k = int(ordered[i + 1])
