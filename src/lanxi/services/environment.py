@@ -1257,7 +1257,7 @@ def air_aqi_file(
                 result = air_aqi(chunk.reset_index(drop=True), file=name, **options)
             except ValidationError as exc:
                 raise _shifted(exc, offset) from None
-            keys.add(result, offset if refuse else None)
+            keys.add(result, numbered=refuse)
             sink.write(result)
             if progress is not None:
                 progress(offset + len(chunk), total)
@@ -1285,11 +1285,14 @@ class _KeyLedger:
         self.ids: dict[str, int] = {}
         self.names: list[str] = []
         self.keys: list[np.ndarray] = []
-        self.rows: list[np.ndarray | None] = []
+        # with duplicates="refuse" each batch's output rows are its input rows, so a key's
+        # position in the ledger is its data row - 1 (no row numbers stored: 16.6 M would be
+        # 133 MB); with a resolving policy the rows are not named
+        self.numbered = True
         self.spans: dict[int, list[tuple[int, int]]] = {}
         self.overlap = False
 
-    def add(self, result: pd.DataFrame, offset: int | None) -> None:
+    def add(self, result: pd.DataFrame, *, numbered: bool) -> None:
         if "station" not in result or "time" not in result or result.empty:
             return
         codes, uniques = pd.factorize(result["station"].astype(str))
@@ -1304,7 +1307,7 @@ class _KeyLedger:
         ok = (sid >= 0) & (t.notna().to_numpy())
         key = (sid << 34) | ((sec + (1 << 33)) & ((1 << 34) - 1))
         self.keys.append(np.where(ok, key, -1 - np.arange(len(key), dtype=np.int64)))
-        self.rows.append(None if offset is None else offset + np.arange(len(key)) + 1)
+        self.numbered = self.numbered and numbered
         if not self.overlap and ok.any():
             spans = pd.DataFrame({"s": sid[ok], "t": sec[ok]}).groupby("s")["t"].agg(["min", "max"])
             for s, lo, hi in zip(spans.index, spans["min"], spans["max"], strict=True):
@@ -1329,8 +1332,7 @@ class _KeyLedger:
         dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0))
         if dup.size == 0:
             return
-        known = [r for r in self.rows if r is not None]
-        rows = np.concatenate(known) if len(known) == len(self.rows) else None
+        numbered = self.numbered
         problems = []
         for i in dup[:20]:
             k = int(ordered[i + 1])
@@ -1338,8 +1340,8 @@ class _KeyLedger:
             sec = (k & ((1 << 34) - 1)) - (1 << 33)
             when = pd.Timestamp(sec * (86400 if self.by_day else 1), unit="s")
             shown = when.strftime("%Y-%m-%d" if self.by_day else "%Y-%m-%d %H:%M")
-            row = None if rows is None else int(rows[order[i + 1]])
-            first = "" if rows is None else f" (first in row {int(rows[order[i]])})"
+            row = int(order[i + 1]) + 1 if numbered else None
+            first = f" (first in row {int(order[i]) + 1})" if numbered else ""
             problems.append(
                 Problem(
                     file,
