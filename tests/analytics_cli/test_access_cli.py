@@ -99,7 +99,8 @@ def test_matrix_default_county_seats_csv(tmp_path: Path) -> None:
     out = tmp_path / "m.csv"
     result = runner.invoke(app, ["access", "matrix", "--format", "csv", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    lines = out.read_text(encoding="utf-8").splitlines()
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM (docs/cli.md)
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("origin,origin_name,destination,destination_name,minutes,scope")
     assert len(lines) == 1 + 39 * 39
 

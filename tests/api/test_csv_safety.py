@@ -50,7 +50,9 @@ def test_write_table_and_frames_are_safe(tmp_path: Path) -> None:
     assert safe["name"].tolist() == ["'=cmd()", "ok", "'@x"]
     assert safe["value"].tolist() == [-1.0, 2.0, -3.25]
     out = write_table(df, tmp_path / "t.csv")
-    assert out.read_text(encoding="utf-8") == "name,value\n'=cmd(),-1.0\nok,2.0\n'@x,-3.25\n"
+    # docs/cli.md "Output files": UTF-8 with a BOM, numbers in their shortest form (-1, not -1.0)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert out.read_text(encoding="utf-8-sig") == "name,value\n'=cmd(),-1\nok,2\n'@x,-3.25\n"
 
 
 def _cells(text: str) -> list[str]:

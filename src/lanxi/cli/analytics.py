@@ -73,7 +73,11 @@ CenterOpt = Annotated[
     ),
 ]
 FileArg = Annotated[
-    Path, typer.Argument(help="yearbook table (.csv/.xlsx): region_code, year, sector, value, unit")
+    Path,
+    typer.Argument(
+        help="yearbook table (.csv, .xlsx, .parquet, .arrow): "
+        "region_code, year, sector, value, unit"
+    ),
 ]
 YearOpt = Annotated[int | None, typer.Option("--year", help="year (default: the latest)")]
 ScopeOption = Annotated[

@@ -57,10 +57,12 @@ class EditionOpt(StrEnum):
     e2026 = "2026"
 
 
-InArg = Annotated[Path, typer.Argument(help="input table (.csv, .xlsx)")]
-OutOpt = Annotated[Path, typer.Option("--out", "-o", help="output file (.csv, .xlsx, .json)")]
+_IN_KINDS = ".csv, .xlsx, .xls, .parquet, .arrow, .feather"
+_OUT_KINDS = ".csv, .xlsx, .json, .parquet, .arrow, .feather"
+InArg = Annotated[Path, typer.Argument(help=f"input table ({_IN_KINDS})")]
+OutOpt = Annotated[Path, typer.Option("--out", "-o", help=f"output file ({_OUT_KINDS})")]
 MaybeOut = Annotated[
-    Path | None, typer.Option("--out", "-o", help="output file (.csv, .xlsx, .json); else print")
+    Path | None, typer.Option("--out", "-o", help=f"output file ({_OUT_KINDS}); else print")
 ]
 FileOpt = Annotated[
     Path | None, typer.Option("--file", help="work from this samples table instead of the store")
@@ -137,24 +139,49 @@ def air_aqi_cmd(
     ] = None,
     not_monitored: NotMonitoredOpt = None,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    stream: Annotated[
+        bool | None,
+        typer.Option(
+            "--stream/--no-stream",
+            help="process the file in batches (default: when larger than LANXI_STREAM_MB, 256)",
+        ),
+    ] = None,
 ) -> None:
     """AQI, category, primary pollutant and IAQIs of every row (HJ 633-2012 / HJ 633-2026).
 
     HJ 633-2026 5.3.1: a row missing one of its report's six pollutants has no AQI unless the
     others give more than 100 (AQI, category and primary pollutant NA; the IAQIs stay).
+    A large file is read, computed and written in batches, with a progress bar.
     """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     svc.check_output(out)
-    df, name = svc.read_input(infile)
-    result = svc.air_aqi(
-        df,
-        kind=kind.value,
-        edition=edition.value if edition else None,
-        keep=keep or (),
-        file=name,
-        not_monitored=not_monitored or (),
-        duplicates=duplicates.value,
-    )
-    _done(result, out)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        TextColumn("{task.completed:,} / {task.total:,} rows"),
+        TimeElapsedColumn(),
+        transient=True,
+        console=Console(stderr=True),
+        disable=not sys.stderr.isatty(),
+    ) as bar:
+        task = bar.add_task("计算 AQI", total=None)
+
+        def tick(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=max(done, total or done))
+
+        n = svc.air_aqi_file(
+            infile,
+            out,
+            stream=stream,
+            progress=tick,
+            kind=kind.value,
+            edition=edition.value if edition else None,
+            keep=keep or (),
+            not_monitored=not_monitored or (),
+            duplicates=duplicates.value,
+        )
+    typer.echo(f"写入 Wrote {n} rows to {out}", err=True)
 
 
 @air_app.command("annual")

@@ -70,9 +70,35 @@ def emit(
         console.print(table)
         console.print(f"[dim]{len(records)} 条 rows[/dim]")
         return
+    if out is not None and _write_file(records, fmt, out):
+        err_console.print(f"写入 Wrote {len(records)} rows to {out}")
+        return
     text = to_json(records) if fmt is Format.json else to_csv(records)
     if out is not None:
         out.write_text(text, encoding="utf-8")
         err_console.print(f"写入 Wrote {len(records)} rows to {out}")
     else:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _write_file(records: Sequence[Mapping[str, Any]], fmt: Format, out: Path) -> bool:
+    """Write a CSV, Parquet or Arrow file through :func:`lanxi.io.tables.write_table`.
+
+    The file's extension chooses the format (an unknown one is refused, naming the ones
+    accepted); a ``.json`` file keeps the JSON shape (nested values nested): False is returned
+    for the caller to write it. Nested values are flattened as in the CSV text.
+    """
+    from lanxi.io.tables import check_output
+
+    kind = check_output(out)
+    if kind == "json":
+        return False
+    import pandas as pd
+
+    from lanxi.export import columns_of
+    from lanxi.io.tables import write_table
+
+    cols = columns_of(records)
+    frame = pd.DataFrame([[_flat(r.get(c)) for c in cols] for r in records], columns=cols)
+    write_table(frame, out)
+    return True

@@ -85,6 +85,9 @@ def resolve_duplicates(
         raise ValueError(f"policy must be one of {POLICIES}, not {policy!r}")
     if len(df) == 0 or not keys:
         return df
+    dup = _repeated(keys)
+    if dup is not None and not dup.any():
+        return df  # the common case, found on integer codes without building the key frame
     key = pd.DataFrame({f"k{i}": pd.Series(k).to_numpy() for i, k in enumerate(keys)})
     complete = key.notna().all(axis=1).to_numpy()
     dup = key.duplicated(keep=False).to_numpy() & complete
@@ -107,6 +110,29 @@ def resolve_duplicates(
         means = body[cols].apply(pd.to_numeric, errors="coerce").groupby(group, sort=False).mean()
         out[cols] = means.loc[group[firsts]].to_numpy()
     return out
+
+
+def _repeated(keys: Sequence[pd.Series]) -> np.ndarray | None:
+    """Rows whose complete key repeats, from integer codes (pandas.factorize) of each key column.
+
+    Hashing one int64 per row is several times faster than ``DataFrame.duplicated`` on text and
+    times (16.6 M station-hours: seconds). None when the codes would not fit in 64 bits.
+    """
+    combined: np.ndarray | None = None
+    missing: np.ndarray | None = None
+    span = 1
+    for k in keys:
+        codes, uniques = pd.factorize(pd.Series(k), use_na_sentinel=True)
+        na = codes < 0
+        missing = na if missing is None else (missing | na)
+        span *= len(uniques) + 1
+        if span >= 2**62:
+            return None
+        c = codes.astype(np.int64) + 1
+        combined = c if combined is None else combined * (len(uniques) + 1) + c
+    if combined is None or missing is None:
+        return None
+    return pd.Series(combined).duplicated(keep=False).to_numpy() & ~missing
 
 
 def _problems(

@@ -74,6 +74,12 @@ def planning_data_dir() -> Path:
 
 
 def _read_csv_text(path: Path) -> pd.DataFrame:
+    if Path(path).suffix.lower() in (".parquet", ".arrow", ".feather"):
+        # the same table as Parquet or Arrow IPC (lanxi.io.tables, cells as text)
+        from lanxi.io.tables import read_table
+
+        frame = read_table(Path(path)).astype(object).where(lambda f: f.notna(), "")
+        return frame.apply(lambda s: s.astype(str).str.strip())
     text = Path(path).read_text(encoding="utf-8-sig")
     frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     return frame.apply(lambda s: s.str.strip())

@@ -34,7 +34,7 @@ from sqlalchemy import Table, delete, insert
 
 from lanxi.errors import Problem, ValidationError
 from lanxi.io.cnemc import read_releases
-from lanxi.io.tables import write_table
+from lanxi.io.tables import check_output, write_table
 from lanxi.services import stations as station_list
 from lanxi.services.store import session
 from lanxi.storage.env_models import AirObservationRow
@@ -176,29 +176,16 @@ def import_releases(
 
 
 def _write(df: pd.DataFrame, path: Path) -> Path:
-    if path.suffix.lower() == ".parquet":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        df.to_parquet(path, index=False)
-        return path
-    out = df.copy()
-    out["time"] = out["time"].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    return write_table(out, path)
+    """Write by extension (:func:`lanxi.io.tables.write_table`).
+
+    Times stay timestamps in Parquet and Arrow, ``2025-06-01T08:00:00`` in CSV, Excel and JSON.
+    """
+    return write_table(df, path)
 
 
 def check_import_output(path: Path) -> None:
-    """Refuse an output extension before any work is done."""
-    if Path(path).suffix.lower() not in (".csv", ".parquet", ".xlsx", ".json"):
-        raise ValidationError(
-            [
-                Problem(
-                    Path(path).name,
-                    None,
-                    None,
-                    "output must end in .csv, .parquet, .xlsx or .json",
-                    message_zh="输出文件须为 .csv、.parquet、.xlsx 或 .json",
-                )
-            ]
-        )
+    """Refuse an output extension before any work is done (:func:`lanxi.io.tables.check_output`)."""
+    check_output(path)
 
 
 def write_import(

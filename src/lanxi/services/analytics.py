@@ -288,7 +288,8 @@ def open_network(path: Path | None = None, *, nodes: Path | None = None) -> Load
     Parameters
     ----------
     path : Path, optional
-        ``.csv`` edge list (with ``nodes``, a node CSV, for coordinates), ``.geojson``/``.json``
+        ``.csv`` edge list (or the same table as ``.parquet``/``.arrow``; with ``nodes``, a node
+        table, for coordinates), ``.geojson``/``.json``
         edges, ``.graphml`` (OSMnx) or ``.osm.pbf``; default the bundled network.
     nodes : Path, optional
         Node CSV for a CSV edge list.
@@ -304,7 +305,7 @@ def open_network(path: Path | None = None, *, nodes: Path | None = None) -> Load
     name = path.name.lower()
     if not path.exists():
         raise ValidationError([Problem(str(path), None, None, "network file not found")])
-    if name.endswith(".csv"):
+    if name.endswith((".csv", ".parquet", ".arrow", ".feather")):
         net = nio.read_edge_csv(path, nodes)
     elif name.endswith((".geojson", ".json")):
         net = nio.read_edge_geojson(path)
@@ -319,7 +320,8 @@ def open_network(path: Path | None = None, *, nodes: Path | None = None) -> Load
                     path.name,
                     None,
                     None,
-                    "unknown network format; expected .csv, .geojson, .graphml or .osm.pbf",
+                    "unknown network format; expected .csv (or .parquet, .arrow), .geojson, "
+                    ".graphml or .osm.pbf",
                 )
             ]
         )

@@ -780,15 +780,10 @@ def import_water_sheet(
 
 
 def write_water(result: WaterImport, path: Path) -> Path:
-    """Write the samples table (``.csv``, ``.parquet``, ``.xlsx``, ``.json``)."""
+    """Write the samples table by extension (:func:`lanxi.io.tables.write_table`)."""
     from lanxi.io.tables import write_table
 
-    path = Path(path)
-    if path.suffix.lower() == ".parquet":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        result.samples.to_parquet(path, index=False)
-        return path
-    return write_table(result.samples, path)
+    return write_table(result.samples, Path(path))
 
 
 def store_water(

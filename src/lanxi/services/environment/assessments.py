@@ -11,10 +11,12 @@ and served, cached, by :mod:`.views`. Nothing here reads the store.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from lanxi.compute.air import compute_aqi, daily_from_hourly, validate_air_frame
@@ -35,7 +37,15 @@ from lanxi.compute.water import (
 from lanxi.compute.water.classify import NO_DETECTION_LIMIT
 from lanxi.compute.water.detection import split_detection
 from lanxi.errors import Problem, ValidationError
-from lanxi.io.tables import read_table, write_table
+from lanxi.io.tables import (
+    TableSink,
+    iter_table,
+    read_table,
+    should_stream,
+    table_rows_estimate,
+    write_table,
+)
+from lanxi.io.tables import check_output as check_table_output
 from lanxi.services import stations
 from lanxi.standards.gb3838 import ITEM_KEYS
 from lanxi.standards.hj633 import POLLUTANTS, Edition
@@ -882,29 +892,180 @@ def water_annual(
 
 
 def read_input(path: Path) -> tuple[pd.DataFrame, str]:
-    """Read an input table (CSV or Excel) as text; return it with the file name for messages."""
-    df = read_table(path)
+    """Read an input table (CSV, Excel, Parquet, Arrow) for the air and water engines.
+
+    The pollutant and item columns come as numbers when every cell is one (else as text, for the
+    validators to name the bad cells); the other columns as text. Returns the frame and the file
+    name for messages.
+    """
+    df = read_table(path, numeric=VALUE_COLUMNS)
     return df, str(df.attrs.get("file", Path(path).name))
+
+
+#: The value columns of the air and water tables (read as numbers when clean).
+VALUE_COLUMNS: frozenset[str] = frozenset((*POLLUTANTS, *EXTRA_COLUMNS, *ITEM_KEYS))
 
 
 def check_output(path: Path) -> None:
     """Refuse an output extension before any work is done (nothing is written on error)."""
-    if Path(path).suffix.lower() not in (".csv", ".xlsx", ".json"):
-        raise ValidationError(
-            [Problem(Path(path).name, None, None, "output must end in .csv, .xlsx or .json")]
-        )
+    check_table_output(path)
 
 
 def write_output(df: pd.DataFrame, path: Path) -> Path:
-    """Write a result frame by extension (.csv, .xlsx, .json); categoricals as text."""
-    out = df.copy()
-    for c in out.columns:
-        if isinstance(out[c].dtype, pd.CategoricalDtype):
-            out[c] = out[c].astype("string")
-        elif isinstance(out[c].dtype, pd.DatetimeTZDtype):
-            # ISO 8601 with the offset: 2026-06-01T07:00:00+08:00
-            text = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-            out[c] = text.str.replace(r"([+-]\d{2})(\d{2})$", r"\1:\2", regex=True)
-        elif pd.api.types.is_datetime64_any_dtype(out[c]):
-            out[c] = out[c].dt.strftime("%Y-%m-%dT%H:%M:%S")
-    return write_table(out, path)
+    """Write a result frame by extension (:func:`lanxi.io.tables.write_table`)."""
+    return write_table(df, path)
+
+
+def air_aqi_file(
+    infile: Path,
+    out: Path,
+    *,
+    stream: bool | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    **options: Any,
+) -> int:
+    """``lanxi air aqi``: the AQI of every row of a file, written to ``out``; the row count.
+
+    A file larger than ``LANXI_STREAM_MB`` (:func:`lanxi.io.tables.should_stream`; or
+    ``stream=True``) is read, computed and written in batches of ``LANXI_STREAM_ROWS`` rows: the
+    AQI of an hour or a day is computed from its row alone, so the batches give the rows the
+    whole file would. Rows repeating a station and time in one batch are refused or resolved by
+    ``duplicates`` as in :func:`air_aqi`; across batches they are found at the end (a station
+    whose times in two batches overlap has its keys compared) and refused, with the rows named —
+    the output is then not written (it is renamed into place only at the end).
+
+    Parameters
+    ----------
+    infile, out : Path
+        Input and output tables, formats by extension.
+    stream : bool or None
+        Force (True) or forbid (False) batches; None: by size.
+    progress : callable or None
+        Called with (rows done, rows in all or None) after each batch.
+    **options
+        Passed to :func:`air_aqi` (``kind``, ``edition``, ``keep``, ``not_monitored``,
+        ``duplicates``).
+    """
+    check_output(out)
+    if stream is None:
+        stream = should_stream(infile)
+    if not stream:
+        df, name = read_input(infile)
+        result = air_aqi(df, file=name, **options)
+        write_output(result, out)
+        if progress is not None:
+            progress(len(result), len(result))
+        return len(result)
+    name = Path(infile).name
+    total = table_rows_estimate(infile)
+    by_day = options.get("kind", "hourly") == "daily"
+    refuse = options.get("duplicates", "refuse") == "refuse"
+    keys = _KeyLedger(by_day)
+    with TableSink(out) as sink:
+        for chunk in iter_table(infile, numeric=VALUE_COLUMNS):
+            offset = int(chunk.attrs["offset"])
+            try:
+                result = air_aqi(chunk.reset_index(drop=True), file=name, **options)
+            except ValidationError as exc:
+                raise _shifted(exc, offset) from None
+            keys.add(result, numbered=refuse)
+            sink.write(result)
+            if progress is not None:
+                progress(offset + len(chunk), total)
+        keys.check(name)
+    return sink.rows
+
+
+def _shifted(exc: ValidationError, offset: int) -> ValidationError:
+    """The problems of a batch with the row numbers of the file."""
+    return ValidationError(
+        [replace(p, row=p.row + offset) if p.row is not None else p for p in exc.problems]
+    )
+
+
+class _KeyLedger:
+    """The station-time keys of the batches of a streamed file, to find repeats across batches.
+
+    Keys are ``station id << 34 | seconds`` (or days) as int64; they are compared only for the
+    stations whose time spans in two batches overlap (a file in station or time order has none,
+    so no sort of the whole file is needed).
+    """
+
+    def __init__(self, by_day: bool) -> None:
+        self.by_day = by_day
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+        self.keys: list[np.ndarray] = []
+        # with duplicates="refuse" each batch's output rows are its input rows, so a key's
+        # position in the ledger is its data row - 1 (no row numbers stored: 16.6 M would be
+        # 133 MB); with a resolving policy the rows are not named
+        self.numbered = True
+        self.spans: dict[int, list[tuple[int, int]]] = {}
+        self.overlap = False
+
+    def add(self, result: pd.DataFrame, *, numbered: bool) -> None:
+        if "station" not in result or "time" not in result or result.empty:
+            return
+        codes, uniques = pd.factorize(result["station"].astype(str))
+        remap = np.array([self._id(str(u)) for u in uniques] + [-1], dtype=np.int64)
+        sid = remap[codes]
+        t = result["time"]
+        if isinstance(t.dtype, pd.DatetimeTZDtype):
+            t = t.dt.tz_convert(None)
+        sec = t.to_numpy("datetime64[s]").astype(np.int64)
+        if self.by_day:
+            sec = sec // 86400
+        ok = (sid >= 0) & (t.notna().to_numpy())
+        key = (sid << 34) | ((sec + (1 << 33)) & ((1 << 34) - 1))
+        self.keys.append(np.where(ok, key, -1 - np.arange(len(key), dtype=np.int64)))
+        self.numbered = self.numbered and numbered
+        if not self.overlap and ok.any():
+            spans = pd.DataFrame({"s": sid[ok], "t": sec[ok]}).groupby("s")["t"].agg(["min", "max"])
+            for s, lo, hi in zip(spans.index, spans["min"], spans["max"], strict=True):
+                seen = self.spans.setdefault(int(s), [])
+                if any(lo <= h and a <= hi for a, h in seen):
+                    self.overlap = True
+                seen.append((int(lo), int(hi)))
+
+    def _id(self, name: str) -> int:
+        if name not in self.ids:
+            self.ids[name] = len(self.names)
+            self.names.append(name)
+        return self.ids[name]
+
+    def check(self, file: str) -> None:
+        """Raise when a key repeats across batches (within a batch :func:`air_aqi` checked)."""
+        if not self.overlap:
+            return
+        keys = np.concatenate(self.keys)
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        dup = np.flatnonzero((ordered[1:] == ordered[:-1]) & (ordered[1:] >= 0))
+        if dup.size == 0:
+            return
+        numbered = self.numbered
+        problems = []
+        for i in dup[:20]:
+            k = int(ordered[i + 1])
+            station = self.names[k >> 34]
+            sec = (k & ((1 << 34) - 1)) - (1 << 33)
+            when = pd.Timestamp(sec * (86400 if self.by_day else 1), unit="s")
+            shown = when.strftime("%Y-%m-%d" if self.by_day else "%Y-%m-%d %H:%M")
+            row = int(order[i + 1]) + 1 if numbered else None
+            first = f" (first in row {int(order[i]) + 1})" if numbered else ""
+            problems.append(
+                Problem(
+                    file,
+                    row,
+                    "station, time",
+                    f"station {station} at {shown} repeats a row of an earlier batch{first}; "
+                    "give each station and time once (or sort the file by station and time)",
+                    message_zh=f"站点 {station} 在 {shown} 的数据重复{first}；"
+                    "每个站点和时间只能有一行（或按站点、时间排序）",
+                )
+            )
+        if dup.size > 20:
+            problems.append(
+                Problem(file, None, "station, time", f"… and {dup.size - 20} more repeated rows")
+            )
+        raise ValidationError(problems)
