@@ -12,6 +12,7 @@ This module computes them from the same samples as :func:`lanxi.services.environ
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -695,3 +696,54 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
         problems.append(Finding("tasks", "K1", figures))
         advice.append(Finding("tasks", "R2", figures))
     return problems, advice
+
+
+@cache
+def _indicator_attributes() -> dict[str, dict[str, str]]:
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("lanxi.data.plans") / "indicator_attributes.yaml").read_text("utf-8")
+    return {str(r["indicator"]): r for r in yaml.safe_load(text)}
+
+
+def target_attribute(indicator_id: str | None, nature: str | None = None) -> dict[str, Any]:
+    """约束性 / 预期性 of a target: the plan's mark, else the national outline's for its indicator.
+
+    Rule: a target whose plan marks it (``nature``) keeps that (``basis`` = ``plan``); otherwise
+    the attribute the 十四五 outline's 表1 gives the same indicator or its national analogue
+    (``indicator_attributes.yaml``, ``basis`` = ``same`` / ``analogue``); otherwise
+    ``unmarked``.
+
+    Returns
+    -------
+    dict
+        ``attribute`` (``binding``, ``expected`` or ``unmarked``), ``basis`` and
+        ``outline_indicator`` (the outline's indicator, or None).
+    """
+    if nature in ("binding", "expected"):
+        return {"attribute": nature, "basis": "plan", "outline_indicator": None}
+    r = _indicator_attributes().get(str(indicator_id))
+    if r is None:
+        return {"attribute": "unmarked", "basis": None, "outline_indicator": None}
+    return {
+        "attribute": str(r["attribute"]),
+        "basis": str(r["basis"]),
+        "outline_indicator": str(r["outline_indicator"]),
+    }
+
+
+def project_counts(projects: list[dict[str, Any]]) -> dict[str, int]:
+    """Key projects of a plan by the stage its text sets (``status``: proposed … complete)."""
+    out: dict[str, int] = {}
+    for p in projects:
+        k = str(p.get("status") or "unknown")
+        out[k] = out.get(k, 0) + 1
+    order = {k: i for i, k in enumerate(PROJECT_STAGES)}
+    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+#: The stages a plan's text sets for a key project, in the order of a project's life
+#: (``projects.yaml``: the verb of the item), then a project whose text sets none.
+PROJECT_STAGES = ("proposed", "preparatory", "start", "ongoing", "upgrade", "complete", "unknown")
