@@ -34,10 +34,13 @@ from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import (
     agency_name,
+    chinese_original,
+    clause_number,
     indicator_name,
     plain_source,
     plan_title,
     region_name,
+    unit_name,
 )
 from lanxi.services import plans as plan_svc
 from lanxi.services.bulletins import (
@@ -79,6 +82,7 @@ def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, An
             target_region(r["target_id"], r["region_code"], r.get("name")), lang
         )
         row["plan_name"] = plan_title(r.get("plan"), lang)
+        row["unit"] = unit_name(r.get("unit"), lang)
         row["baseline"] = r["baseline_value"]
         row["notes"] = plain(r.get("notes"))
         out.append(row)
@@ -127,6 +131,8 @@ def _completion_table(
     recs = task_svc.completion(s, by, as_of=as_of)  # type: ignore[arg-type]
     for r in recs:
         r["name"] = agency_name(r.get("name"), lang)
+        if by == "section" and lang == "en":
+            r["name"] = "§ " + clause_number(str(r["name"]))
     cols = [
         col("name", lang, label=t(f"col.group_{by}", lang)),
         col("assignments", lang, "int"),
@@ -174,12 +180,17 @@ def _projects_table(s: Session, region: str | None, lang: Lang, *, plan: str | N
     recs = [
         r for r in plan_svc.list_projects(s, region=region) if plan is None or r["plan"] == plan
     ]
+    sep = "、" if lang == "zh" else ", "
     for r in recs:
-        r["region_names"] = "; ".join(str(x["name"]) for x in r["regions"])
         r["kind_text"] = label("project_kind", r["kind"], lang)
         r["plan_name"] = plan_title(r.get("plan"), lang)
         r["source_text"] = plain_source(r.get("source"), lang)
-        r["region_names"] = "、".join(str(region_name(x["name"], lang)) for x in r["regions"])
+        r["region_names"] = sep.join(str(region_name(x["name"], lang)) for x in r["regions"])
+        if lang == "en":
+            # the bundled projects have no English names: the plan's wording, marked; the stage
+            # its verb sets instead of the verb
+            r["name"] = chinese_original(str(r["name"]))
+            r["status_text"] = label("project_stage", r.get("status") or "unknown", lang)
     return table(
         "projects",
         t("table.projects", lang),
@@ -252,6 +263,9 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
         for r in late:
             r["progress_text"] = label("progress", r["progress"], lang)
             r["role_text"] = label("role", r["role"], lang)
+            r["agency_name"] = agency_name(r.get("agency_name"), lang)
+            if lang == "en" and r.get("title"):
+                r["title"] = chinese_original(str(r["title"]))
         tasks.tables.append(
             table(
                 "overdue",

@@ -73,6 +73,7 @@ def sections_info() -> dict[str, dict[str, Any]]:
             "synthetic_demo": r["synthetic_demo"] == "true",
             "border": r["border"] == "true",
             "name_en": r.get("name_en") or None,
+            "river_en": r.get("river_en") or None,
         }
     return out
 
@@ -89,7 +90,11 @@ def _with_info(records: list[dict[str, Any]], lang: Lang = "zh") -> list[dict[st
         for k in ("name", "river", "city", "province"):
             r.setdefault(k, i.get(k))
         r["section_name"] = section_name(i, str(r["section"]), lang)
-        r["river_name"] = river_name(r.get("river"), lang)
+        r["river_name"] = (
+            i["river_en"]
+            if lang == "en" and i.get("river_en") and r.get("river") == i.get("river")
+            else river_name(r.get("river"), lang)
+        )
         r["city_name"] = region_name(r.get("city"), lang)
     return records
 
@@ -137,7 +142,9 @@ def _section_map(
 
 
 GB3838_EN = "GB 3838-2002 Environmental Quality Standards for Surface Water"
-METHOD_2011_EN = "Surface Water Environmental Quality Assessment Method (trial), 环办〔2011〕22号"
+METHOD_2011_EN = (
+    "Surface Water Environmental Quality Assessment Method (trial), Huanban [2011] No. 22"
+)
 
 
 def _editions_water(lang: Any) -> tuple[list[str], list[str]]:
