@@ -402,6 +402,11 @@ def _warning_rows(
     return rows, city_rows
 
 
+def _class_word(label: str, lang: Lang) -> str:
+    """Ⅳ → Ⅳ类 / Class Ⅳ."""
+    return f"{label}类" if lang == "zh" else f"Class {label}"
+
+
 def _class_change_text(before: str | None, now: str | None, lang: Lang) -> str:
     """“Ⅴ类→劣Ⅴ类”: the class a year before and now."""
 
@@ -696,15 +701,11 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
                 row[f"m{i}"] = None
                 continue
             target = target or f.get("target_class")
-            text = f"{labels[int(f['water_class']) - 1]}类" if lang == "zh" else ""
-            if lang != "zh" and f["water_class"] is not None:
-                text = f"Class {labels[int(f['water_class']) - 1]}"
-            if f["level"] is not None:
-                text += (
-                    ("（" + _level_text(f["level"], lang) + "）")
-                    if lang == "zh"
-                    else (f" ({_level_text(f['level'], lang)})")
-                )
+            wc = f.get("water_class")
+            text = "—" if wc is None else _class_word(labels[int(wc) - 1], lang)
+            level = _level_text(f["level"], lang)
+            if level is not None:
+                text += f"（{level}）" if lang == "zh" else f" ({level})"
             row[f"m{i}"] = text
         row["target_label"] = _class_label(target)
         all_rows.append(row)
