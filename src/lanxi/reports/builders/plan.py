@@ -468,8 +468,18 @@ def _num(v: Any) -> str:
     return "—" if v is None else f"{float(v):,.2f}".rstrip("0").rstrip(".")
 
 
-def _rate(v: Any) -> str:
-    return "—" if v is None else f"{100 * float(v):.1f}%"
+def _rate(v: Any, indicator_id: Any = None) -> str:
+    """A yearly rate as a percentage.
+
+    A share (0.02 → 2.0%), or, for an indicator whose target is itself a growth rate
+    (``rate_indicators`` of ``progress_methods.yaml``), a value already in per cent (6.0 → 6.0%).
+    """
+    if v is None:
+        return "—"
+    from lanxi.services.monitoring.progress import progress_config
+
+    in_percent = str(indicator_id) in set(progress_config().get("rate_indicators", []))
+    return f"{float(v) if in_percent else 100 * float(v):.1f}%"
 
 
 def _finding_text(f: Finding, lang: Lang) -> str:
@@ -491,8 +501,8 @@ def _finding_text(f: Finding, lang: Lang) -> str:
             gap_unit=t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or ""),
             gap=_num(abs(g["gap"]) if g["gap"] is not None else None),
             status=label("status", g["status"], lang),
-            required=_rate(g["required_rate"]),
-            actual=_rate(g["actual_rate"]),
+            required=_rate(g["required_rate"], g.get("indicator_id")),
+            actual=_rate(g["actual_rate"], g.get("indicator_id")),
         )
     return t(f"finding.{f.rule}", lang, **g)
 
