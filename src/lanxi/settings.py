@@ -12,7 +12,9 @@
     Where compiled kernels are cached; default ``<LANXI_HOME>/numba-cache`` (read by
     :mod:`lanxi.home` when the package is imported, before any setting is validated).
 ``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
-    Thresholds of the quarterly water-quality warning (``docs/water.md``); default 1 and 1.
+    Thresholds of the quarterly warning list of ``lanxi water warnings`` and the API
+    (``docs/water.md``); default 1 and 1. The bulletins' graded levels use
+    ``LANXI_WATER_WARNING_LEVEL1_DECLINE`` … instead.
 ``LANXI_FOUR_EYES``
     Four-eyes approval: a batch is approved or returned by someone other than its submitter
     (default ``true``; ``false`` for a one-person deployment).
@@ -85,11 +87,14 @@ class Settings(BaseSettings):
         (``LANXI_UPLOAD_MAX_MB`` …): file size, an .xlsx's total uncompressed size and number of
         zip parts, data rows. The defaults keep one upload's memory under 300 MB.
     water_warning_level1_decline, water_warning_level2_decline, water_warning_below_class : int
-        Warning levels of the monthly bulletin, after 长江流域水环境质量监测预警办法（试行）(2018):
+        Warning levels of the monthly bulletin and the quarterly warning notice
+        (:func:`lanxi.services.bulletins.graded_warnings`), after 长江流域水环境质量监测预警办法
+        （试行）(2018):
         level 二级 when the month's and the year-to-date class both fell by at least
         ``level2_decline`` classes year on year to worse than class ``below_class`` and the
         year-to-date class misses the target; 一级 likewise with ``level1_decline``; a city takes
-        its sections' highest level; a level not met again is lifted (解除) in the next bulletin.
+        its sections' highest level; a level not met again is lifted (解除) in the next bulletin
+        (a quarter's level: the highest of its months').
     report_issuer_environment, report_issuer_environment_en : str
         Issuing office of the water, air and compensation reports (落款).
     report_issuer_plan, report_issuer_plan_en : str

@@ -41,7 +41,9 @@ def test_every_entry_has_both_languages_and_kinds_have_titles() -> None:
     for kind in KINDS:
         assert t(f"kind.{kind}", "zh") != t(f"kind.{kind}", "en")
     assert t("no_data", "zh") == "本期无数据" and t("no_data", "en") == "No data for this period"
-    assert t("reason.missed", "en", missed=2, months=3) == "missed target in 2 of 3 months"
+    assert (
+        t("subtitle.water_warnings", "en", quarter="Q2 2025") == "Water-quality warnings, Q2 2025"
+    )
 
 
 @pytest.mark.parametrize(

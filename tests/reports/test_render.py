@@ -51,7 +51,8 @@ def test_pdf_figures_water(pdfs: dict[str, Path], reports: dict[str, Report]) ->
         if r["compliance_rate"] is not None:  # None: no section of the city has a target
             assert _pct(r["compliance_rate"]) in text
     text = pdf_text(pdfs["water-warnings"])
-    assert "预警断面名单" in text and "2025年第二季度" in text
+    assert "全部断面季度情况" in text and "2025年第二季度" in text
+    assert squeeze("季度预警级别") in text and "预警规则" in text
 
 
 def test_pdf_figures_compensation_and_air(
@@ -172,7 +173,7 @@ def test_english_reports_name_the_water_items_in_english(demo_url: str) -> None:
     assert labels["codmn"] == "permanganate index (CODMn)"
     html = render_bytes(rep, "html").decode()
     assert "ammonia nitrogen" in html and "氨氮" not in html and "nh3n" not in html
-    assert "湟水" not in html and "Huangshui River outflow section" in html
+    assert "湟水" not in html and "边墙村" not in html and "Bianqiang Village" in html
     zh = build_report("compensation", period="2025", url=demo_url, generated_at=STAMP)
     zh_labels = {c.key: c.label for c in zh.table("periods").columns}
     assert zh_labels["codmn"] == "高锰酸盐指数"  # the standard's name, without its code
@@ -192,7 +193,7 @@ def test_report_json_round_trip(reports: dict[str, Report]) -> None:
     data = reports["water-warnings"].model_dump(mode="json")
     assert Report.model_validate(data) == reports["water-warnings"]
     assert data["generated_at"].startswith("2026-01-05T09:30:00")
-    assert data["sections"][1]["figures"][0]["kind"] == "map"
+    assert data["sections"][2]["figures"][0]["kind"] == "map"
 
 
 def test_periods_cover_every_kind() -> None:

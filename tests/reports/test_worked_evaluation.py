@@ -71,7 +71,7 @@ def test_findings_follow_the_rules() -> None:
 
 def test_summary_report_states_verdicts_and_findings(reports: dict) -> None:  # type: ignore[type-arg]
     rep = reports["summary"]
-    rows = rep.table("targets").rows
+    rows = [r for t in rep.tables() if t.id.startswith("targets") for r in t.rows]
     assert {r["verdict_text"] for r in rows} <= {"完成", "未完成", "无数据"}
     assert not any(r["verdict_text"] == "需加快" for r in rows)
     problems = next(s for s in rep.sections if s.id == "problems").paragraphs
@@ -80,3 +80,47 @@ def test_summary_report_states_verdicts_and_findings(reports: dict) -> None:  # 
             # each unfinished target is stated with its latest value and target
             assert any(f"目标为{r['target_year']}年" in p for p in problems)
     assert next(s for s in rep.sections if s.id == "recommendations").paragraphs
+
+
+def test_binding_and_expected_by_the_outline() -> None:
+    """Attribute rule: the plan's own mark wins; else the 十四五 outline's 表1 for the indicator."""
+    from lanxi.services.bulletins import target_attribute
+
+    # 地级及以上城市空气质量优良天数比率 is 约束性 in the outline (绿色生态), the same indicator
+    assert target_attribute("air_good_days_ratio") == {
+        "attribute": "binding",
+        "basis": "same",
+        "outline_indicator": "地级及以上城市空气质量优良天数比率",
+    }
+    # 常住人口城镇化率 预期性 (经济发展); GDP growth the analogue of 国内生产总值增长 (预期性)
+    assert target_attribute("urbanization_rate")["attribute"] == "expected"
+    assert target_attribute("gdp_growth")["basis"] == "analogue"
+    # a plan that marks its target wins; an indicator the outline lacks is not marked
+    assert target_attribute("gdp_growth", "binding")["basis"] == "plan"
+    assert target_attribute("foreign_trade_dependence")["attribute"] == "unmarked"
+
+
+def test_summary_groups_targets_and_lists_the_plans_projects(reports: dict) -> None:  # type: ignore[type-arg]
+    """scheme2022's three targets: air 约束性 (met in the demo), GDP growth and urbanization 预期性."""
+    from importlib import resources
+
+    import yaml
+
+    rep = reports["summary"]
+    binding = rep.table("targets").rows
+    expected = rep.table("targets-expected").rows
+    assert [r["target_id"] for r in binding] == ["scheme2022.air_good_days_ratio.2025"]
+    assert sorted(r["target_id"] for r in expected) == [
+        "scheme2022.gdp_growth.2025",
+        "scheme2022.urbanization_rate.2025",
+    ]
+    paras = next(s for s in rep.sections if s.id == "targets").paragraphs
+    n_done = sum(r["verdict_text"] == "完成" for r in expected)
+    assert f"预期性指标2项：完成{n_done}项，未完成{2 - n_done}项，无数据0项。" in paras
+    # the plan's key projects: counted here from the bundled projects.yaml by stage
+    text = (resources.files("lanxi.data.plans") / "projects.yaml").read_text("utf-8")
+    mine = [p for p in yaml.safe_load(text) if p["plan"] == "scheme2022"]
+    stages = {r["stage"]: r["count"] for r in rep.table("project-stages").rows}
+    assert sum(stages.values()) == len(mine) == len(rep.table("projects").rows)
+    assert stages.get("ongoing") == sum(p["status"] == "ongoing" for p in mine)
+    assert rep.issuer and rep.issued  # 落款: the issuing office and the date

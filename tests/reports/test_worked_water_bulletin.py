@@ -174,23 +174,19 @@ def test_the_bulletin_states_the_figures(empty_url: str, monkeypatch: pytest.Mon
 
 def test_warning_levels_by_hand() -> None:
     """长江流域水环境质量监测预警办法（试行）rule with the default thresholds (1 and 2 classes, Ⅲ)."""
-    from lanxi.services.bulletins import (
-        WarningLevelRules,
-        city_warning_levels,
-        warning_levels,
-    )
+    from lanxi.services.bulletins import WarningLevelRules, graded_warnings
 
-    now = water_month_bulletin(fixture_samples(), "2025-06", cities=CITIES)
-    before = water_month_bulletin(fixture_samples(), "2025-05", cities=CITIES)
-    levels = warning_levels(now, before, WarningLevelRules())
-    rows = {r["section"]: r for r in levels.to_dict("records")}
+    levels = graded_warnings(fixture_samples(), "2025-06", cities=CITIES, rules=WarningLevelRules())
+    rows = {r["section"]: r for r in levels.sections.to_dict("records")}
     # HS-XN: month 劣Ⅴ vs Ⅴ a year before (−1), 1—6月 劣Ⅴ vs Ⅴ (−1), worse than Ⅲ, 1—6月 misses
     # its target Ⅳ → 二级; in May there was no May 2024 to compare with → no level → raised
     assert (rows["HS-XN"]["level"], rows["HS-XN"]["change"]) == (2, "raised")
     # HS-OUT is Ⅲ (not worse than Ⅲ) and HH-OUT Ⅱ: no warning in either month
     assert pd.isna(rows["HS-OUT"]["level"]) and pd.isna(rows["HS-OUT"]["change"])
-    cities = {r["city"]: r for r in city_warning_levels(levels, CITIES).to_dict("records")}
+    cities = {r["city"]: r for r in levels.cities.to_dict("records")}
     assert cities["西宁市"]["level"] == 2 and pd.isna(cities["海东市"]["level"])
     # a two-class fall gives 一级 when the threshold says so
-    strict = warning_levels(now, before, WarningLevelRules(level1_decline=1))
-    assert strict.set_index("section").at["HS-XN", "level"] == 1
+    strict = graded_warnings(
+        fixture_samples(), "2025-06", cities=CITIES, rules=WarningLevelRules(level1_decline=1)
+    )
+    assert strict.sections.set_index("section").at["HS-XN", "level"] == 1

@@ -69,8 +69,53 @@ def plain_source(text: str | None, lang: Lang) -> str:
 
     out = _FILE.sub(doc, str(text))
     # the seeds' bookkeeping in parentheses ("(seed line 12)") is not for readers
-    out = re.sub(r"\s*\((?:seed|line)[^)]*\)", "", out)
-    return out.strip()
+    out = re.sub(r"\s*\((?:seed|line)[^)]*\)", "", out).strip()
+    if lang == "en":
+        # the clause's number in figures (四(二)1 → § 4(2)1); its heading stays the Chinese
+        # original, marked as such
+        out = _CLAUSE.sub(lambda m: "§ " + clause_number(m[0]), out)
+        if _CJK.search(out):
+            out = chinese_original(out)
+    return out
+
+
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+_CLAUSE = re.compile(r"[一二三四五六七八九十]+\([一二三四五六七八九十]+\)\d*")
+_CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _numeral(text: str) -> str:
+    """一 … 十九 as a number (the plans' chapter numbers go up to 十)."""
+    if text == "十":
+        return "10"
+    if text.startswith("十"):
+        return str(10 + _NUMERALS[text[1]])
+    if text.endswith("十"):
+        return str(10 * _NUMERALS[text[0]])
+    if "十" in text:
+        a, b = text.split("十")
+        return str(10 * _NUMERALS[a] + _NUMERALS[b])
+    return str(_NUMERALS[text]) if text in _NUMERALS else text
+
+
+def clause_number(text: str) -> str:
+    """A plan clause's number in figures: ``七(一)`` → ``7(1)``, ``四(二)2`` → ``4(2)2``."""
+    m = re.fullmatch(r"([一二三四五六七八九十]+)\(([一二三四五六七八九十]+)\)(\d*)", text.strip())
+    if not m:
+        return text
+    return f"{_numeral(m[1])}({_numeral(m[2])}){m[3]}"
+
+
+def unit_name(unit: Any, lang: Lang) -> Any:
+    """A unit in ``lang``: Chinese as written; English from the catalogue.
+
+    ``unit.<unit>`` (万元 → 10,000 yuan, 岁 → years); a unit without one is printed in Chinese,
+    marked.
+    """
+    if unit is None or lang == "zh" or not _CJK.search(str(unit)):
+        return unit
+    key = f"unit.{unit}"
+    return t(key, lang) if has(key) else chinese_name(str(unit))
 
 
 @cache
@@ -106,7 +151,15 @@ def region_name(name: Any, lang: Lang) -> Any:
     """A region's name in ``lang``: Chinese unchanged; English from ``regions.csv`` ``name_en``."""
     if name is None or lang == "zh":
         return name
-    return _region_names().get(str(name), str(name))
+    found = _region_names().get(str(name))
+    if found is not None:
+        return found
+    # units that are not administrative regions (兰州新区, an air-quality unit of its own): the
+    # catalogue's ``region.<name>``; otherwise the Chinese name, marked
+    key = f"region.{name}"
+    if has(key):
+        return t(key, lang)
+    return chinese_name(str(name)) if re.search(r"[\u4e00-\u9fff]", str(name)) else str(name)
 
 
 def river_name(name: Any, lang: Lang) -> Any:
@@ -122,6 +175,11 @@ def chinese_name(name: str) -> str:
     return f"{name} (Chinese name)"
 
 
+def chinese_original(text: str) -> str:
+    """A Chinese text printed in an English report as it is, marked as the Chinese original."""
+    return f"{text} (Chinese original)"
+
+
 def section_name(info: dict[str, Any], section_id: str, lang: Lang) -> str:
     """A water section's name in ``lang``: ``name_en`` of the data, else the catalogue's."""
     if lang == "zh":
@@ -134,11 +192,16 @@ def section_name(info: dict[str, Any], section_id: str, lang: Lang) -> str:
     return chinese_name(str(info.get("name") or section_id))
 
 
-def station_name(name: str, city: Any, lang: Lang) -> str:
-    """An air station's name: Chinese as is; English "<Chinese name> station, <city>"."""
+def station_name(name: str, city: Any, lang: Lang, *, name_en: str | None = None) -> str:
+    """An air station's name: Chinese as is; English "<name_en> station, <city>".
+
+    ``name_en`` is the station's English name (``air_stations.csv``); without one the Chinese
+    name is printed and marked as such.
+    """
     if lang == "zh":
         return name
-    return f"{name} station, {region_name(city, lang)}" if city else f"{name} station"
+    shown = name_en or chinese_name(name)
+    return f"{shown} station, {region_name(city, lang)}" if city else f"{shown} station"
 
 
 _ITEM = re.compile(r"^\s*([a-z0-9_]+)\s*(?::\s*([0-9.]+))?\s*$")

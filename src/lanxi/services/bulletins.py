@@ -13,6 +13,7 @@ reports, the CLI and the API call these functions).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -250,35 +251,191 @@ def warning_level(row: dict[str, Any], rules: WarningLevelRules) -> int | None:
     return None
 
 
-def warning_levels(
-    current: WaterMonthBulletin, previous: WaterMonthBulletin, rules: WarningLevelRules
-) -> pd.DataFrame:
-    """Levels of every section and city this month, against the month before.
+def warning_level_rules() -> WarningLevelRules:
+    """The warning-level thresholds in force: the one reading of the settings.
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``section``, ``level`` (1, 2 or None), ``previous_level`` and ``change``:
-        ``raised`` (新发布), ``kept`` (持续), ``up`` (升级), ``down`` (降级), ``lifted`` (解除)
-        or None (no warning in either month).
+    ``LANXI_WATER_WARNING_LEVEL1_DECLINE``, ``LANXI_WATER_WARNING_LEVEL2_DECLINE`` and
+    ``LANXI_WATER_WARNING_BELOW_CLASS`` (defaults 2, 1 and Ⅲ, as the 办法 states them). The
+    monthly and the quarterly bulletins both read them here.
+    """
+    from lanxi.settings import get_settings
+
+    st = get_settings()
+    return WarningLevelRules(
+        level1_decline=st.water_warning_level1_decline,
+        level2_decline=st.water_warning_level2_decline,
+        below_class=st.water_warning_below_class,
+    )
+
+
+@dataclass
+class GradedWarnings:
+    """Warning levels of a month or a quarter (:func:`graded_warnings`).
+
+    Attributes
+    ----------
+    period : str
+        ``YYYY-MM`` or ``YYYYQn``.
+    months : list of str
+        The period's months (``YYYY-MM``).
+    rules : WarningLevelRules
+        The thresholds applied.
+    monthly : pandas.DataFrame
+        One row per section and month of the period with samples: ``section``, ``month``,
+        ``target_class``, ``water_class`` (the month), ``last_year_class`` (the same month a year
+        before), ``cumulative_class`` (1—N月), ``cumulative_last_year_class`` (1—N月 a year
+        before) and ``level`` (1 一级, 2 二级 or None) — the facts each level rests on.
+    sections : pandas.DataFrame
+        One row per section sampled in the period: ``section``, ``level`` (the highest level of
+        its months), ``level_month`` (the last month at that level), ``previous_level`` (the same
+        for the period before) and ``change``: ``raised`` (发布), ``kept`` (持续), ``up`` (升级),
+        ``down`` (降级), ``lifted`` (解除) or None (no warning in either period).
+    cities : pandas.DataFrame
+        ``city``, ``level``, ``previous_level``, ``change``: the highest level of the city's
+        sections.
     """
 
-    def levels(b: WaterMonthBulletin) -> dict[str, int | None]:
-        if b.sections.empty:
-            return {}
-        return {str(r["section"]): warning_level(r, rules) for r in b.sections.to_dict("records")}
+    period: str
+    months: list[str]
+    rules: WarningLevelRules
+    monthly: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sections: pd.DataFrame = field(default_factory=pd.DataFrame)
+    cities: pd.DataFrame = field(default_factory=pd.DataFrame)
 
-    now, before = levels(current), levels(previous)
-    rows = [
-        {
-            "section": s,
-            "level": lv,
-            "previous_level": before.get(s),
-            "change": _change(lv, before.get(s)),
-        }
-        for s, lv in now.items()
-    ]
-    return pd.DataFrame(rows)
+
+LEVEL_CLASS_COLUMNS = (
+    "water_class",
+    "last_year_class",
+    "cumulative_class",
+    "cumulative_last_year_class",
+    "target_class",
+)
+
+
+def _by_section(classes: pd.DataFrame) -> dict[str, Any]:
+    if classes.empty:
+        return {}
+    return dict(zip(classes["section"].astype(str), classes["water_class"], strict=True))
+
+
+def _period_months(period: str) -> list[pd.Period]:
+    p = pd.Period(period, "Q" if "Q" in period.upper() else "M")
+    if p.freqstr.startswith("Q"):
+        return list(pd.period_range(p.asfreq("M", "s"), p.asfreq("M", "e"), freq="M"))
+    return [p]
+
+
+def _month_levels(
+    data: pd.DataFrame,
+    targets: pd.Series,
+    months: list[pd.Period],
+    monthly: pd.DataFrame,
+    rules: WarningLevelRules,
+) -> list[dict[str, Any]]:
+    """The classes and the level of every section sampled in each of ``months``."""
+    year = data["time"].dt.year
+    month_class = {
+        (str(r["section"]), str(r["period"])): r["water_class"] for r in monthly.to_dict("records")
+    }
+    rows = []
+    for p in months:
+        sections = sorted({s for s, m in month_class if m == str(p)})
+        if not sections:
+            continue
+        cum = _classes(data, targets, (year == p.year) & (data["time"].dt.month <= p.month), "Y")
+        cum_last = _classes(
+            data, targets, (year == p.year - 1) & (data["time"].dt.month <= p.month), "Y"
+        )
+        cum_c, cum_last_c = _by_section(cum), _by_section(cum_last)
+        for s in sections:
+            tc = targets.get(s)
+            row: dict[str, Any] = {
+                "section": s,
+                "month": str(p),
+                "target_class": None if tc is None or pd.isna(tc) else int(tc),
+                "water_class": _int(month_class.get((s, str(p)))),
+                "last_year_class": _int(month_class.get((s, str(p - 12)))),
+                "cumulative_class": _int(cum_c.get(s)),
+                "cumulative_last_year_class": _int(cum_last_c.get(s)),
+            }
+            row["level"] = warning_level(row, rules)
+            rows.append(row)
+    return rows
+
+
+def graded_warnings(
+    samples: pd.DataFrame,
+    period: str,
+    *,
+    cities: dict[str, str],
+    rules: WarningLevelRules | None = None,
+    file: str = "<input>",
+) -> GradedWarnings:
+    """Warning levels of every section and city in a month or a quarter, raised and lifted.
+
+    The one definition of the water-quality warning that the monthly bulletin
+    (``period`` = ``YYYY-MM``) and the quarterly warning bulletin (``YYYYQn``) both print.
+    Rule (长江流域水环境质量监测预警办法（试行）, 生态环境部 2018; :func:`warning_level`): each
+    section's level in each month of the period from the month's class and its 1—N月 class
+    against the same period a year before and the year's target; a section's level in the period
+    is the highest of its months'; a city takes the highest level of its sections; a level no
+    longer reached in the next period is lifted (解除) or adjusted (升级 / 降级) there — the
+    ``change`` against the period before (the month before, or the quarter before).
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Water samples (as :func:`lanxi.services.env_store.samples_frame` gives them).
+    period : str
+        ``YYYY-MM`` or ``YYYYQn``.
+    cities : dict
+        Section id → city name.
+    rules : WarningLevelRules, optional
+        Thresholds; default :func:`warning_level_rules` (the settings).
+    file : str
+        Name used in error messages.
+    """
+    rules = warning_level_rules() if rules is None else rules
+    data = env._water_frame(samples, file)
+    targets = env._targets(data, file)
+    months = _period_months(period)
+    before = [m - len(months) for m in months]
+    wanted = {*months, *before}
+    wanted |= {m - 12 for m in wanted}
+    per = data["time"].dt.to_period("M")
+    monthly = _classes(data, targets, per.isin(list(wanted)), "M")
+    if not monthly.empty:
+        monthly = monthly.assign(period=monthly["period"].astype(str))
+    now_rows = _month_levels(data, targets, months, monthly, rules)
+    before_rows = _month_levels(data, targets, before, monthly, rules)
+    out = GradedWarnings(period=period, months=[str(m) for m in months], rules=rules)
+    out.monthly = pd.DataFrame(now_rows)
+    if not now_rows:
+        return out
+
+    def highest(rows: list[dict[str, Any]]) -> dict[str, tuple[int | None, str | None]]:
+        best: dict[str, tuple[int | None, str | None]] = {}
+        for r in rows:
+            lv, (cur, _) = r["level"], best.get(r["section"], (None, None))
+            if r["section"] not in best or (lv is not None and (cur is None or lv <= cur)):
+                best[r["section"]] = (lv, r["month"] if lv is not None else None)
+        return best
+
+    now, prev = highest(now_rows), highest(before_rows)
+    out.sections = pd.DataFrame(
+        [
+            {
+                "section": s,
+                "level": lv,
+                "level_month": m,
+                "previous_level": prev.get(s, (None, None))[0],
+                "change": _change(lv, prev.get(s, (None, None))[0]),
+            }
+            for s, (lv, m) in now.items()
+        ]
+    )
+    out.cities = city_warning_levels(out.sections, cities)
+    return out
 
 
 def _change(level: int | None, previous: int | None) -> str | None:
@@ -541,3 +698,54 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
         problems.append(Finding("tasks", "K1", figures))
         advice.append(Finding("tasks", "R2", figures))
     return problems, advice
+
+
+@cache
+def _indicator_attributes() -> dict[str, dict[str, str]]:
+    from importlib import resources
+
+    import yaml
+
+    text = (resources.files("lanxi.data.plans") / "indicator_attributes.yaml").read_text("utf-8")
+    return {str(r["indicator"]): r for r in yaml.safe_load(text)}
+
+
+def target_attribute(indicator_id: str | None, nature: str | None = None) -> dict[str, Any]:
+    """约束性 / 预期性 of a target: the plan's mark, else the national outline's for its indicator.
+
+    Rule: a target whose plan marks it (``nature``) keeps that (``basis`` = ``plan``); otherwise
+    the attribute the 十四五 outline's 表1 gives the same indicator or its national analogue
+    (``indicator_attributes.yaml``, ``basis`` = ``same`` / ``analogue``); otherwise
+    ``unmarked``.
+
+    Returns
+    -------
+    dict
+        ``attribute`` (``binding``, ``expected`` or ``unmarked``), ``basis`` and
+        ``outline_indicator`` (the outline's indicator, or None).
+    """
+    if nature in ("binding", "expected"):
+        return {"attribute": nature, "basis": "plan", "outline_indicator": None}
+    r = _indicator_attributes().get(str(indicator_id))
+    if r is None:
+        return {"attribute": "unmarked", "basis": None, "outline_indicator": None}
+    return {
+        "attribute": str(r["attribute"]),
+        "basis": str(r["basis"]),
+        "outline_indicator": str(r["outline_indicator"]),
+    }
+
+
+def project_counts(projects: list[dict[str, Any]]) -> dict[str, int]:
+    """Key projects of a plan by the stage its text sets (``status``: proposed … complete)."""
+    out: dict[str, int] = {}
+    for p in projects:
+        k = str(p.get("status") or "unknown")
+        out[k] = out.get(k, 0) + 1
+    order = {k: i for i, k in enumerate(PROJECT_STAGES)}
+    return dict(sorted(out.items(), key=lambda kv: order.get(kv[0], len(order))))
+
+
+#: The stages a plan's text sets for a key project, in the order of a project's life
+#: (``projects.yaml``: the verb of the item), then a project whose text sets none.
+PROJECT_STAGES = ("proposed", "preparatory", "start", "ongoing", "upgrade", "complete", "unknown")

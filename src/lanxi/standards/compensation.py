@@ -156,6 +156,9 @@ class CompensationRule:
     settings: str | None
     clause: str
     source: str
+    #: The clause and its source in English (``clause_en``, ``source_en``; empty when not given).
+    clause_en: str = ""
+    source_en: str = ""
 
     @property
     def citation(self) -> str:
@@ -219,6 +222,8 @@ def compensation_rules() -> tuple[CompensationRule, ...]:
                 settings=r.get("settings"),
                 clause=" ".join(str(r["clause"]).split()),
                 source=str(r["source"]),
+                clause_en=" ".join(str(r.get("clause_en", "")).split()),
+                source_en=str(r.get("source_en", "")),
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(Problem("compensation_rules.yaml", i, None, f"malformed rule: {exc!r}"))

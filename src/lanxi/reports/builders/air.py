@@ -102,10 +102,17 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
     cities = region_filter([r for r in recs if r["level"] == "city"], req.region, ("city",))
     stations = region_filter([r for r in recs if r["level"] == "station"], req.region, ("city",))
     src = t("src.air", lang)
-    station_names = env_store.bundled_stations().set_index("id")["name"].to_dict()
+    bundled = env_store.bundled_stations().set_index("id")
+    station_names = bundled["name"].to_dict()
+    names_en = bundled["name_en"].to_dict() if "name_en" in bundled else {}
     for r in recs:
         r["unit_name"] = (
-            station_name(str(station_names.get(r["unit"], r["unit"])), r.get("city"), lang)
+            station_name(
+                str(station_names.get(r["unit"], r["unit"])),
+                r.get("city"),
+                lang,
+                name_en=names_en.get(r["unit"]) or None,
+            )
             if r["level"] == "station"
             else region_name(r["unit"], lang)
         )
@@ -117,6 +124,7 @@ def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime
         x["edition_title"] = " / ".join(EDITION_TITLES[x["edition"]])
     for x in targets:
         x["plan_name"] = plan_title(x["plan"], lang)
+        x["scope_name"] = region_name(x.get("scope_name"), lang)
         x["issued_text"] = (
             date_label(dt.date.fromisoformat(str(x["issued"])[:10]), lang)
             if x.get("issued")

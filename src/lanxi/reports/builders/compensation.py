@@ -28,6 +28,7 @@ from lanxi.reports.builders.common import (
 )
 from lanxi.reports.builders.water import (
     GB3838,
+    GB3838_EN,
     flag_synthetic,
     period_bounds,
     sections_info,
@@ -36,7 +37,13 @@ from lanxi.reports.builders.water import (
 from lanxi.reports.content import Figure, Lang, Report, Section
 from lanxi.reports.fmt import period_label
 from lanxi.reports.i18n import t
-from lanxi.reports.names import region_name, section_name, short_item
+from lanxi.reports.names import (
+    chinese_original,
+    region_name,
+    section_name,
+    short_item,
+    unit_name,
+)
 from lanxi.services.environment import compensation as comp
 from lanxi.standards.compensation import CompensationRule, xinanjiang_pilot
 from lanxi.standards.gb3838 import gb3838_table
@@ -45,6 +52,31 @@ from lanxi.standards.gb3838 import gb3838_table
 def _dates(text: str, lang: Lang) -> str:
     """ISO dates in a source or statement written as people write them (2024年8月25日)."""
     return re.sub(r"\b\d{4}-\d{2}-\d{2}\b", lambda m: period_label(m[0], lang), text)
+
+
+def _gb3838(lang: Lang) -> str:
+    return GB3838 if lang == "zh" else GB3838_EN
+
+
+def _statement(
+    st: ClassStepStatement, rule: CompensationRule, section: str, sec_name: str, lang: Lang
+) -> str:
+    """The service's one-paragraph statement with names for people.
+
+    The service (computation, no names) writes the section by its code or Chinese name, the
+    parties by their Chinese short names and the unit in Chinese; the English statement gets the
+    section's, the provinces' and the unit's English names.
+    """
+    text = st.summary_zh if lang == "zh" else st.summary_en
+    if lang == "en" and rule.source_en:
+        text = text.replace(rule.source, rule.source_en)
+    text = _dates(text, lang).replace(section, sec_name)
+    if lang == "zh":
+        return text
+    text = text.replace(st.section_name, sec_name)
+    for party in {st.upstream, st.downstream, st.payer or "", st.payee or ""} - {""}:
+        text = text.replace(party, str(region_name(party, lang)))
+    return text.replace(st.unit, str(unit_name(st.unit, lang)))
 
 
 def compensation(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
@@ -80,12 +112,15 @@ def _class_step(
 ) -> Report:
     lang = req.lang
     sec_name = section_name(sections_info().get(section, {}), section, lang)
+    en = lang == "en"
+    rule_name = rule.name_en if en else rule.name
+    rule_source = (rule.source_en or rule.source) if en else rule.source
     report = new_report(
         req,
         generated_at=generated_at,
-        editions=[GB3838],
+        editions=[_gb3838(lang)],
         methods=[
-            t("method.compensation_rule", lang, rule=rule.name, source=_dates(rule.source, lang))
+            t("method.compensation_rule", lang, rule=rule_name, source=_dates(rule_source, lang))
         ],
         subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
@@ -109,8 +144,8 @@ def _class_step(
             "base_class_label": labels[st.base_class - 1],
             "steps": p.steps,
             "counts": p.counts,
-            "payer": p.payer,
-            "payee": p.payee,
+            "payer": region_name(p.payer, lang),
+            "payee": region_name(p.payee, lang),
             "amount": p.amount,
             **{k: p.values.get(k) for k in items},
         }
@@ -125,15 +160,12 @@ def _class_step(
                 "para.compensation_section",
                 lang,
                 section=section,
-                name=st.section_name,
-                upstream=st.upstream,
-                downstream=st.downstream,
+                name=sec_name,
+                upstream=region_name(st.upstream, lang),
+                downstream=region_name(st.downstream, lang),
                 year=year,
             ),
-            # the service's statement names the section by its code: print its name
-            _dates(st.summary_zh if lang == "zh" else st.summary_en, lang).replace(
-                section, sec_name
-            ),
+            _statement(st, rule, section, sec_name, lang),
         ],
     )
     head.tables.append(
@@ -160,18 +192,18 @@ def _class_step(
     settle = {
         "section": section,
         "section_name": sec_name,
-        "rule": st.rule_name,
+        "rule": rule_name,
         "year": year,
         "base_class_label": labels[st.base_class - 1],
         "water_class_label": rows[0]["water_class_label"],
         "amount_per_step": st.amount_per_step,
         "change_points": st.change_points,
         "change_amount": None if st.change_amount is None else abs(st.change_amount),
-        "payer": st.payer,
-        "payee": st.payee,
+        "payer": region_name(st.payer, lang),
+        "payee": region_name(st.payee, lang),
         "amount": st.amount,
-        "unit": st.unit,
-        "clause": st.clause,
+        "unit": unit_name(st.unit, lang),
+        "clause": (rule.clause_en or chinese_original(st.clause)) if en else st.clause,
     }
     head.tables.append(
         table(
@@ -201,8 +233,8 @@ def _class_step(
         id="signatures",
         title=t("section.signatures", lang),
         paragraphs=[
-            t("sign.party", lang, party=st.upstream),
-            t("sign.party", lang, party=st.downstream),
+            t("sign.party", lang, party=region_name(st.upstream, lang)),
+            t("sign.party", lang, party=region_name(st.downstream, lang)),
         ],
     )
     report.sections = [head, sign]
@@ -220,8 +252,11 @@ def _index(
     report = new_report(
         req,
         generated_at=generated_at,
-        editions=[GB3838],
-        methods=[t("method.compensation", lang, k0=pilot.k0), pilot.citation],
+        editions=[_gb3838(lang)],
+        methods=[
+            t("method.compensation", lang, k0=pilot.k0),
+            pilot.citation if lang == "zh" else chinese_original(pilot.citation),
+        ],
         subtitle=t("subtitle.compensation", lang, section=sec_name, year=year),
     )
     samples = stored_samples(url)
@@ -255,6 +290,7 @@ def _index(
         summary = summary.replace(party, str(region_name(party, lang)))
     for k in st.ratios:
         summary = re.sub(rf"\b{re.escape(k)}\b", short_item(gb.name(k, lang)), summary)
+    summary = summary.replace(st.unit, unit_name(st.unit, lang))
     head = Section(
         id="statement",
         title=t("section.statement", lang),
@@ -294,7 +330,7 @@ def _index(
         "payer": region_name(st.payer, lang),
         "payee": region_name(st.payee, lang),
         "amount": st.amount,
-        "unit": st.unit,
+        "unit": unit_name(st.unit, lang),
         "central_fund": st.central_fund,
     }
     head.tables.append(

@@ -34,13 +34,22 @@ from lanxi.reports.fmt import date_label
 from lanxi.reports.i18n import t
 from lanxi.reports.names import (
     agency_name,
+    chinese_original,
+    clause_number,
     indicator_name,
     plain_source,
     plan_title,
     region_name,
+    unit_name,
 )
 from lanxi.services import plans as plan_svc
-from lanxi.services.bulletins import Finding, evaluation_findings, verdict
+from lanxi.services.bulletins import (
+    Finding,
+    evaluation_findings,
+    project_counts,
+    target_attribute,
+    verdict,
+)
 from lanxi.services.monitoring import evaluation as eval_svc
 from lanxi.services.monitoring import progress as progress_svc
 from lanxi.services.monitoring import tasks as task_svc
@@ -73,6 +82,7 @@ def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, An
             target_region(r["target_id"], r["region_code"], r.get("name")), lang
         )
         row["plan_name"] = plan_title(r.get("plan"), lang)
+        row["unit"] = unit_name(r.get("unit"), lang)
         row["baseline"] = r["baseline_value"]
         row["notes"] = plain(r.get("notes"))
         out.append(row)
@@ -121,6 +131,8 @@ def _completion_table(
     recs = task_svc.completion(s, by, as_of=as_of)  # type: ignore[arg-type]
     for r in recs:
         r["name"] = agency_name(r.get("name"), lang)
+        if by == "section" and lang == "en":
+            r["name"] = "§ " + clause_number(str(r["name"]))
     cols = [
         col("name", lang, label=t(f"col.group_{by}", lang)),
         col("assignments", lang, "int"),
@@ -162,14 +174,21 @@ def _county_map(s: Session, as_of: dt.date, lang: Lang) -> Figure | None:
     )
 
 
-def _projects_table(s: Session, region: str | None, lang: Lang) -> Any:
-    recs = plan_svc.list_projects(s, region=region)
+def _projects_table(s: Session, region: str | None, lang: Lang, *, plan: str | None = None) -> Any:
+    recs = [
+        r for r in plan_svc.list_projects(s, region=region) if plan is None or r["plan"] == plan
+    ]
+    sep = "、" if lang == "zh" else ", "
     for r in recs:
-        r["region_names"] = "; ".join(str(x["name"]) for x in r["regions"])
         r["kind_text"] = label("project_kind", r["kind"], lang)
         r["plan_name"] = plan_title(r.get("plan"), lang)
         r["source_text"] = plain_source(r.get("source"), lang)
-        r["region_names"] = "、".join(str(region_name(x["name"], lang)) for x in r["regions"])
+        r["region_names"] = sep.join(str(region_name(x["name"], lang)) for x in r["regions"])
+        if lang == "en":
+            # the bundled projects have no English names: the plan's wording, marked; the stage
+            # its verb sets instead of the verb
+            r["name"] = chinese_original(str(r["name"]))
+            r["status_text"] = label("project_stage", r.get("status") or "unknown", lang)
     return table(
         "projects",
         t("table.projects", lang),
@@ -242,6 +261,9 @@ def progress(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) 
         for r in late:
             r["progress_text"] = label("progress", r["progress"], lang)
             r["role_text"] = label("role", r["role"], lang)
+            r["agency_name"] = agency_name(r.get("agency_name"), lang)
+            if lang == "en" and r.get("title"):
+                r["title"] = chinese_original(str(r["title"]))
         tasks.tables.append(
             table(
                 "overdue",
@@ -347,37 +369,115 @@ def _evaluation(req: ReportRequest, *, url: str | None, generated_at: dt.datetim
         final = kind == "summary"
         for r in rows:
             v = verdict(r.get("status"), r.get("latest_value"), final)
+            r["verdict"] = v
             r["verdict_text"] = t(f"verdict.{v}", lang)
+            a = target_attribute(r.get("indicator_id"), r.get("nature"))
+            r["attribute"] = a["attribute"]
+            r["attribute_basis"] = a["basis"]
         tg = Section(id="targets", title=t("section.targets", lang))
-        tg.tables.append(
-            table(
-                "targets",
-                t("table.targets", lang),
-                [*_target_columns(lang), col("verdict_text", lang)]
-                if final
-                else _target_columns(lang),
-                rows,
-                t("src.evaluation", lang),
-                note=t("note.status_method", lang),
-                keep=("target_id", "plan", "region_code"),
+        tg.paragraphs.append(t("para.attribute_rule", lang))
+        for attribute in ("binding", "expected", "unmarked"):
+            part = [r for r in rows if r["attribute"] == attribute]
+            if not part:
+                continue
+            counts = Counter(str(r["verdict"]) for r in part)
+            tg.paragraphs.append(
+                t(
+                    f"para.attribute_{'final' if final else 'mid'}",
+                    lang,
+                    attribute=t(f"attribute.{attribute}", lang),
+                    n=len(part),
+                    completed=counts.get("completed", 0),
+                    not_completed=counts.get("not_completed", 0),
+                    no_data=counts.get("no_data", 0) + counts.get("insufficient_data", 0),
+                    met=counts.get("target_met", 0) + counts.get("on_track", 0),
+                    behind=sum(
+                        counts.get(k, 0)
+                        for k in (
+                            "target_missed",
+                            "deterioration",
+                            "limited_progress",
+                            "needs_acceleration",
+                        )
+                    ),
+                )
             )
-        )
+            tg.tables.append(
+                table(
+                    "targets" if attribute == "binding" else f"targets-{attribute}",
+                    t(f"table.targets_{attribute}", lang),
+                    [*_target_columns(lang), col("verdict_text", lang)]
+                    if final
+                    else _target_columns(lang),
+                    part,
+                    t("src.evaluation", lang),
+                    note=t("note.status_method", lang),
+                    keep=("target_id", "plan", "region_code", "attribute"),
+                )
+            )
         if rows:
             tg.figures.append(_status_chart(rows, lang, t("src.evaluation", lang)))
         tasks = Section(id="tasks", title=t("section.tasks", lang))
-        for by in ("province", "city", "section"):
+        for by in ("province", "city", "agency", "section"):
             tasks.tables.append(_completion_table(s, by, as_of, lang))
+        projects = _evaluation_projects(s, plan, lang)
     issues, advice = _findings_sections(res, lang)
-    report.sections = [ov, tg, tasks, issues, advice]
+    report.sections = [ov, tg, tasks, projects, issues, advice]
     return report
+
+
+def _evaluation_projects(s: Session, plan: str, lang: Lang) -> Section:
+    """重点项目: the plan's key projects (bundled plan data) by the stage its text sets."""
+    recs = [r for r in plan_svc.list_projects(s) if r["plan"] == plan]
+    sec = Section(id="projects", title=t("section.projects", lang))
+    counts = project_counts(recs)
+    sec.paragraphs.append(
+        t(
+            "para.projects_eval",
+            lang,
+            plan=plan_title(plan, lang),
+            n=len(recs),
+            stages=("、" if lang == "zh" else ", ").join(
+                t("para.stage_count", lang, stage=label("project_stage", k, lang), n=v)
+                for k, v in counts.items()
+            )
+            or "—",
+        )
+    )
+    sec.tables.append(
+        table(
+            "project-stages",
+            t("table.project_stages", lang),
+            [col("stage_text", lang), col("count", lang, "int")],
+            [
+                {"stage": k, "stage_text": label("project_stage", k, lang), "count": v}
+                for k, v in counts.items()
+            ],
+            t("src.projects", lang),
+            keep=("stage",),
+        )
+    )
+    table_ = _projects_table(s, None, lang, plan=plan)
+    sec.tables.append(table_)
+    return sec
 
 
 def _num(v: Any) -> str:
     return "—" if v is None else f"{float(v):,.2f}".rstrip("0").rstrip(".")
 
 
-def _rate(v: Any) -> str:
-    return "—" if v is None else f"{100 * float(v):.1f}%"
+def _rate(v: Any, indicator_id: Any = None) -> str:
+    """A yearly rate as a percentage.
+
+    A share (0.02 → 2.0%), or, for an indicator whose target is itself a growth rate
+    (``rate_indicators`` of ``progress_methods.yaml``), a value already in per cent (6.0 → 6.0%).
+    """
+    if v is None:
+        return "—"
+    from lanxi.services.monitoring.progress import progress_config
+
+    in_percent = str(indicator_id) in set(progress_config().get("rate_indicators", []))
+    return f"{float(v) if in_percent else 100 * float(v):.1f}%"
 
 
 def _finding_text(f: Finding, lang: Lang) -> str:
@@ -399,8 +499,8 @@ def _finding_text(f: Finding, lang: Lang) -> str:
             gap_unit=t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or ""),
             gap=_num(abs(g["gap"]) if g["gap"] is not None else None),
             status=label("status", g["status"], lang),
-            required=_rate(g["required_rate"]),
-            actual=_rate(g["actual_rate"]),
+            required=_rate(g["required_rate"], g.get("indicator_id")),
+            actual=_rate(g["actual_rate"], g.get("indicator_id")),
         )
     return t(f"finding.{f.rule}", lang, **g)
 

@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from lanxi.compute.water import WarningRules
 from lanxi.errors import NotFoundError
 from lanxi.reports import charts, maps
 from lanxi.reports.builders.common import (
@@ -38,10 +37,9 @@ from lanxi.reports.names import (
     short_item,
 )
 from lanxi.services.bulletins import (
-    WarningLevelRules,
+    GradedWarnings,
     WaterMonthBulletin,
-    city_warning_levels,
-    warning_levels,
+    graded_warnings,
     water_month_bulletin,
 )
 from lanxi.services.environment import assessments as env
@@ -82,6 +80,7 @@ def sections_info() -> dict[str, dict[str, Any]]:
             "synthetic_demo": r["synthetic_demo"] == "true",
             "border": r["border"] == "true",
             "name_en": r.get("name_en") or None,
+            "river_en": r.get("river_en") or None,
         }
     return out
 
@@ -98,7 +97,11 @@ def _with_info(records: list[dict[str, Any]], lang: Lang = "zh") -> list[dict[st
         for k in ("name", "river", "city", "province"):
             r.setdefault(k, i.get(k))
         r["section_name"] = section_name(i, str(r["section"]), lang)
-        r["river_name"] = river_name(r.get("river"), lang)
+        r["river_name"] = (
+            i["river_en"]
+            if lang == "en" and i.get("river_en") and r.get("river") == i.get("river")
+            else river_name(r.get("river"), lang)
+        )
         r["city_name"] = region_name(r.get("city"), lang)
     return records
 
@@ -149,7 +152,9 @@ def _section_map(
 
 
 GB3838_EN = "GB 3838-2002 Environmental Quality Standards for Surface Water"
-METHOD_2011_EN = "Surface Water Environmental Quality Assessment Method (trial), 环办〔2011〕22号"
+METHOD_2011_EN = (
+    "Surface Water Environmental Quality Assessment Method (trial), Huanban [2011] No. 22"
+)
 
 
 def _editions_water(lang: Any) -> tuple[list[str], list[str]]:
@@ -327,13 +332,10 @@ def water_monthly(req: ReportRequest, *, url: str | None, generated_at: dt.datet
             keep=("section",),
         )
     )
-    previous = water_month_bulletin(
-        samples,
-        str(pd.Period(month, "M") - 1),
-        cities={k: v["city"] for k, v in sections_info().items()},
-        file="store",
+    levels = graded_warnings(
+        samples, month, cities={k: v["city"] for k, v in sections_info().items()}, file="store"
     )
-    warn = _warning_section(bulletin, previous, recs, lang)
+    warn = _warning_section(levels, recs, lang)
     report.sections = [overview, cls, warn, _cwqi_section(bulletin, lang), values]
     return report
 
@@ -342,72 +344,122 @@ def _level_text(level: Any, lang: Lang) -> str | None:
     return None if level is None else t(f"warning_level.{int(level)}", lang)
 
 
-def _warning_section(
-    bulletin: WaterMonthBulletin,
-    previous: WaterMonthBulletin,
-    recs: list[dict[str, Any]],
-    lang: Lang,
-) -> Section:
-    """水质预警: levels per section and per city with the rule and its thresholds (settings)."""
-    from lanxi.settings import get_settings
-
-    st = get_settings()
-    rules = WarningLevelRules(
-        level1_decline=st.water_warning_level1_decline,
-        level2_decline=st.water_warning_level2_decline,
-        below_class=st.water_warning_below_class,
-    )
+def _warning_rule_paragraph(levels: GradedWarnings, lang: Lang) -> str:
+    rules = levels.rules
     labels = gb3838_table().class_labels
-    sec = Section(id="warnings", title=t("section.warning_levels", lang))
-    sec.paragraphs.append(
-        t(
-            "para.warning_rule",
-            lang,
-            l1=rules.level1_decline,
-            l2=rules.level2_decline,
-            below=labels[rules.below_class - 1],
-        )
+    return t(
+        "para.warning_rule",
+        lang,
+        l1=rules.level1_decline,
+        l2=rules.level2_decline,
+        below=labels[rules.below_class - 1],
     )
-    levels = warning_levels(bulletin, previous, rules)
+
+
+def _warning_rows(
+    levels: GradedWarnings, recs: list[dict[str, Any]], lang: Lang
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Rows of the sections and cities with a level now or in the period before (raised, lifted).
+
+    Only the sections in ``recs`` (the region shown) and their cities are kept.
+    """
     names = {str(r["section"]): r for r in recs}
+    facts = {(str(r["section"]), str(r["month"])): r for r in records_of(levels.monthly)}
+    labels = gb3838_table().class_labels
+
+    def cls(v: Any) -> str | None:
+        return None if v is None else labels[int(v) - 1]
+
     rows = []
-    for r in records_of(levels):
+    for r in records_of(levels.sections):
         if r["change"] is None or str(r["section"]) not in names:
             continue
         n = names[str(r["section"])]
+        month = r["level_month"] or levels.months[-1]
+        f = facts.get((str(r["section"]), month), {})
         rows.append(
             {
                 "section": r["section"],
                 "section_name": n["section_name"],
                 "city_name": n["city_name"],
+                "level_month_text": period_label(month, lang),
+                "target_label": cls(f.get("target_class")),
+                "month_classes_text": _class_change_text(
+                    cls(f.get("last_year_class")), cls(f.get("water_class")), lang
+                ),
+                "cumulative_classes_text": _class_change_text(
+                    cls(f.get("cumulative_last_year_class")), cls(f.get("cumulative_class")), lang
+                ),
+                "level": r["level"],
                 "level_text": _level_text(r["level"], lang),
                 "previous_level_text": _level_text(r["previous_level"], lang),
                 "change_text": t(f"warning_change.{r['change']}", lang),
             }
         )
-    city_rows = []
-    if not levels.empty:
-        cities = {k: v["city"] for k, v in sections_info().items()}
-        for r in records_of(city_warning_levels(levels, cities)):
-            if r["change"] is None:
-                continue
-            city_rows.append(
-                {
-                    "city": r["city"],
-                    "city_name": region_name(r["city"], lang),
-                    "level_text": _level_text(r["level"], lang),
-                    "previous_level_text": _level_text(r["previous_level"], lang),
-                    "change_text": t(f"warning_change.{r['change']}", lang),
-                }
-            )
+    shown_cities = {n.get("city") for n in names.values()}
+    city_rows = [
+        {
+            "city": r["city"],
+            "city_name": region_name(r["city"], lang),
+            "level": r["level"],
+            "level_text": _level_text(r["level"], lang),
+            "previous_level_text": _level_text(r["previous_level"], lang),
+            "change_text": t(f"warning_change.{r['change']}", lang),
+        }
+        for r in records_of(levels.cities)
+        if r["change"] is not None and r["city"] in shown_cities
+    ]
+    return rows, city_rows
+
+
+def _class_word(label: str, lang: Lang) -> str:
+    """Ⅳ → Ⅳ类 / Class Ⅳ."""
+    return f"{label}类" if lang == "zh" else f"Class {label}"
+
+
+def _class_change_text(before: str | None, now: str | None, lang: Lang) -> str:
+    """“Ⅴ类→劣Ⅴ类”: the class a year before and now."""
+
+    def lab(v: str | None) -> str:
+        if v is None:
+            return "—"
+        return f"{v}类" if lang == "zh" else f"Class {v}"
+
+    return f"{lab(before)}→{lab(now)}"
+
+
+def _warning_section(levels: GradedWarnings, recs: list[dict[str, Any]], lang: Lang) -> Section:
+    """水质预警: levels per section and per city with the rule and its thresholds (settings)."""
+    sec = Section(id="warnings", title=t("section.warning_levels", lang))
+    sec.paragraphs.append(_warning_rule_paragraph(levels, lang))
+    rows, city_rows = _warning_rows(levels, recs, lang)
     warned = sum(1 for r in rows if r["level_text"] is not None)
     lifted = sum(1 for r in rows if r["level_text"] is None)
     sec.paragraphs.append(t("para.warning_count", lang, warned=warned, lifted=lifted))
+    _warning_tables(sec, rows, city_rows, lang, monthly=True)
+    return sec
+
+
+def _warning_tables(
+    sec: Section,
+    rows: list[dict[str, Any]],
+    city_rows: list[dict[str, Any]],
+    lang: Lang,
+    *,
+    monthly: bool,
+) -> None:
     cols = [
         col("level_text", lang),
         col("previous_level_text", lang),
         col("change_text", lang),
     ]
+    facts = [
+        col("target_label", lang),
+        col("month_classes_text", lang),
+        col("cumulative_classes_text", lang),
+    ]
+    if not monthly:
+        facts.insert(0, col("level_month_text", lang))
     src = t("src.water", lang)
     if rows:
         sec.tables.append(
@@ -417,11 +469,12 @@ def _warning_section(
                 [
                     col("section_name", lang, label=t("col.section", lang)),
                     col("city_name", lang, label=t("col.city", lang)),
+                    *facts,
                     *cols,
                 ],
                 rows,
                 src,
-                keep=("section",),
+                keep=("section", "level"),
             )
         )
     if city_rows:
@@ -432,10 +485,9 @@ def _warning_section(
                 [col("city_name", lang, label=t("col.city", lang)), *cols],
                 city_rows,
                 src,
-                keep=("city",),
+                keep=("city", "level"),
             )
         )
-    return sec
 
 
 def _attribute(info: dict[str, Any], lang: Lang) -> str | None:
@@ -562,19 +614,17 @@ def _cwqi_section(bulletin: WaterMonthBulletin, lang: Lang) -> Section:
 
 
 def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:
-    """季度水质预警通报: sections that missed their target in the quarter or fell year on year."""
+    """季度水质预警通报: the graded warning levels of the quarter, raised, kept and lifted.
+
+    The same rule and the same service function as the monthly bulletin's 水质预警
+    (:func:`lanxi.services.bulletins.graded_warnings`): each section's level in each month of
+    the quarter, the quarter's level the highest of them, a city the highest of its sections',
+    and the change against the quarter before (解除 when the level is no longer reached).
+    """
     quarter = require_period(req, "quarter")
     lang = req.lang
-    rules = env.warning_rules()
     editions, methods = _editions_water(lang)
-    methods.append(
-        t(
-            "method.warning_rule",
-            lang,
-            missed=rules.missed_months_threshold,
-            decline=rules.decline_classes_threshold,
-        )
-    )
+    methods.append(t("method.warning_levels", lang))
     report = new_report(
         req,
         generated_at=generated_at,
@@ -587,85 +637,128 @@ def water_warnings(req: ReportRequest, *, url: str | None, generated_at: dt.date
     if samples is None or not (pd.to_datetime(samples["time"]).dt.to_period("Q") == q).any():
         return no_data_report(report, t("no_data.water", lang, period=quarter))
     flag_synthetic(report, url, *period_bounds(q))
-    result = env.water_warnings(samples, quarter, rules=rules, file="store")
-    recs = region_filter(_with_info(records_of(result), lang), req.region, ("city", "province"))
-    for r in recs:
-        r["target_label"] = _class_label(r["target_class"])
-        r["quarter_class_label"] = _class_label(r["quarter_class"])
-        r["previous_class_label"] = _class_label(r["previous_quarter_class"])
-        r["reason_text"] = _reasons(r, rules, lang)
-    warned = [r for r in recs if r["warned"]]
-    src = t("src.water", lang)
+    info = sections_info()
+    levels = graded_warnings(
+        samples, quarter, cities={k: v["city"] for k, v in info.items()}, file="store"
+    )
+    sections = sorted({str(s) for s in levels.monthly["section"]})
+    recs = region_filter(
+        _with_info([{"section": s} for s in sections], lang), req.region, ("city", "province")
+    )
+    rows, city_rows = _warning_rows(levels, recs, lang)
+    by_level = {str(r["section"]): r for r in records_of(levels.sections)}
+    shown = {str(r["section"]) for r in recs}
+    current = [r for r in by_level.values() if r["section"] in shown]
+    n1 = sum(r["level"] == 1 for r in current)
+    n2 = sum(r["level"] == 2 for r in current)
+    raised = sum(r["change"] in ("raised", "up") for r in current)
+    lifted = sum(r["change"] == "lifted" for r in current)
+    c1 = sum(r["level"] == 1 for r in city_rows)
+    c2 = sum(r["level"] == 2 for r in city_rows)
+    sep = "、" if lang == "zh" else ", "
+    warned_cities = sep.join(str(r["city_name"]) for r in city_rows if r["level"] is not None)
     overview = Section(
         id="overview",
         title=t("section.overview", lang),
         paragraphs=[
             t(
-                "para.water_warnings",
+                "para.water_warning_levels",
                 lang,
                 quarter=period_label(quarter, lang),
                 n=len(recs),
-                warned=len(warned),
-            )
+                warned=n1 + n2,
+                n1=n1,
+                n2=n2,
+                raised=raised,
+                lifted=lifted,
+            ),
+            t(
+                "para.water_warning_cities",
+                lang,
+                warned=c1 + c2,
+                c1=c1,
+                c2=c2,
+                cities=warned_cities or t("warning.no_city", lang),
+            ),
         ],
     )
-    cols = [
-        col("section_name", lang, label=t("col.section", lang)),
-        col("river_name", lang, label=t("col.river", lang)),
-        col("city_name", lang, label=t("col.city", lang)),
-        col("target_label", lang),
-        col("months_assessed", lang, "int"),
-        col("months_missed", lang, "int"),
-        col("quarter_class_label", lang),
-        col("previous_class_label", lang),
-        col("class_change", lang, "int"),
-        col("reason_text", lang),
-    ]
-    lst = Section(id="warnings", title=t("section.warning_list", lang))
-    lst.tables.append(
-        table("warnings", t("table.warned", lang), cols, warned, src, keep=("section",))
+    rule = Section(
+        id="rule",
+        title=t("section.warning_rule", lang),
+        paragraphs=[_warning_rule_paragraph(levels, lang), t("para.warning_quarter", lang)],
     )
+    lst = Section(id="warnings", title=t("section.warning_levels", lang))
+    if not rows and not city_rows:
+        lst.paragraphs.append(t("para.no_warnings", lang))
+    _warning_tables(lst, rows, city_rows, lang, monthly=False)
+    # every section, month by month: the class and the level that month
+    labels = gb3838_table().class_labels
+    facts = {(str(r["section"]), str(r["month"])): r for r in records_of(levels.monthly)}
+    all_rows = []
+    for r in recs:
+        s = str(r["section"])
+        row: dict[str, Any] = {
+            "section": s,
+            "section_name": r["section_name"],
+            "river_name": r["river_name"],
+            "city_name": r["city_name"],
+            "level_text": _level_text(by_level.get(s, {}).get("level"), lang),
+        }
+        target = None
+        for i, m in enumerate(levels.months, start=1):
+            f = facts.get((s, m))
+            if f is None:
+                row[f"m{i}"] = None
+                continue
+            target = target or f.get("target_class")
+            wc = f.get("water_class")
+            text = "—" if wc is None else _class_word(labels[int(wc) - 1], lang)
+            level = _level_text(f["level"], lang)
+            if level is not None:
+                text += f"（{level}）" if lang == "zh" else f" ({level})"
+            row[f"m{i}"] = text
+        row["target_label"] = _class_label(target)
+        all_rows.append(row)
+    month_cols = [
+        col(f"m{i}", lang, label=period_label(m, lang))
+        for i, m in enumerate(levels.months, start=1)
+    ]
     lst.tables.append(
         table(
             "all-sections",
             t("table.all_sections_quarter", lang),
-            [*cols[:-1], col("warned", lang, "bool")],
-            recs,
-            src,
+            [
+                col("section_name", lang, label=t("col.section", lang)),
+                col("river_name", lang, label=t("col.river", lang)),
+                col("city_name", lang, label=t("col.city", lang)),
+                col("target_label", lang),
+                *month_cols,
+                col("level_text", lang, label=t("col.quarter_level", lang)),
+            ],
+            all_rows,
+            t("src.water", lang),
             keep=("section",),
         )
     )
+    colour = {1: "#E60012", 2: "#FF7E00"}
     lst.figures.append(
         _section_map(
-            recs,
-            {r["section"]: ("#E60012" if r["warned"] else "#1FAE52") for r in recs},
-            [(t("legend.warned", lang), "#E60012"), (t("legend.not_warned", lang), "#1FAE52")],
+            all_rows,
+            {
+                s: colour.get(by_level.get(s, {}).get("level") or 0, "#1FAE52")
+                for s in (r["section"] for r in all_rows)
+            },
+            [
+                (t("warning_level.1", lang), "#E60012"),
+                (t("warning_level.2", lang), "#FF7E00"),
+                (t("legend.not_warned", lang), "#1FAE52"),
+            ],
             t("fig.section_map_warned", lang, period=period_label(quarter, lang)),
             lang,
         )
     )
-    report.sections = [overview, lst]
+    report.sections = [overview, rule, lst]
     return report
-
-
-def _reasons(r: dict[str, Any], rules: WarningRules, lang: Any) -> str:
-    parts = []
-    if r["months_missed"] is not None and r["months_missed"] >= rules.missed_months_threshold:
-        parts.append(
-            t("reason.missed", lang, missed=r["months_missed"], months=r["months_assessed"])
-        )
-    change = r.get("class_change")
-    if change is not None and change >= rules.decline_classes_threshold:
-        parts.append(
-            t(
-                "reason.declined",
-                lang,
-                change=change,
-                previous=r["previous_class_label"],
-                now=r["quarter_class_label"],
-            )
-        )
-    return "；".join(parts) if lang == "zh" else "; ".join(parts)
 
 
 # ---------------------------------------------------------------------------- annual
