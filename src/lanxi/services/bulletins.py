@@ -351,7 +351,7 @@ def city_daily_aqi(
     ).dropna(subset=["city"])
     per_city = city_daily(days)
     out = []
-    for year, part in per_city.groupby(per_city["time"].dt.year):
+    for _year, part in per_city.groupby(per_city["time"].dt.year):
         cols = [c for c in ("so2", "no2", "co", "pm10", "pm2_5", "o3_1h", "o3_8h") if c in part]
         res = compute_aqi(
             part[["city", "time", *cols]].rename(columns={"city": "station"}),

@@ -410,9 +410,7 @@ def air_annual(
     """
     exempt = _not_monitored(not_monitored)
     # the station-days: the one hours-first rule (station_days)
-    days = station_days(
-        df, daily, kind=kind, edition=edition, file=file, duplicates=duplicates
-    )
+    days = station_days(df, daily, kind=kind, edition=edition, file=file, duplicates=duplicates)
     city_of = days.groupby("station")["city"].first() if "city" in days else None
     if "city" in days:
         days = days.drop(columns="city")

@@ -292,9 +292,7 @@ def air_station_days(
     if not frames:
         of = f" of {year}" if year is not None else ""
         hint = f" --year {year}" if year is not None else ""
-        raise NotFoundError(
-            f"the store holds no air observations{of} (try `lanxi env demo{hint}`)"
-        )
+        raise NotFoundError(f"the store holds no air observations{of} (try `lanxi env demo{hint}`)")
     if "hourly" in frames:
         return assessments.station_days(
             frames["hourly"], frames.get("daily"), kind="hourly", edition=edition, file="store"
@@ -337,9 +335,7 @@ def air_annual(
         When the store holds no air observation of ``year``.
     """
     days = air_station_days(url, year=year, edition=edition)
-    return assessments.air_annual(
-        days, kind="daily", edition=edition, method=method, file="store"
-    )
+    return assessments.air_annual(days, kind="daily", edition=edition, method=method, file="store")
 
 
 def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:
