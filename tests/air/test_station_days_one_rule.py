@@ -197,3 +197,17 @@ def test_the_annual_evaluation_reads_the_same_days(url: str) -> None:
         assert r["good_days_ratio_by_day"] == pytest.approx(
             100 * city["good_days_ratio_raw"], abs=0.05
         )
+
+
+def test_the_bulletins_daily_aqi_takes_the_same_days_and_editions(url: str) -> None:
+    from lanxi.services import bulletins
+
+    # the frames the annual air report hands the bulletin (reports/builders/air.py); the control
+    # point is taken out here because the bulletin's city day is still the plain mean of the
+    # stations it is given (city_daily), not city_days_by_code — noted in changes/h12days.md
+    frames = [env_store.air_frame(k, url, year=2026) for k in ("hourly", "daily")]
+    hourly, daily = (f[f["station"] != "1477A"] for f in frames)
+    days = bulletins.city_daily_aqi(hourly, daily, file="store")
+    got = {t.date(): int(a) for t, a in zip(days["time"], days["aqi"], strict=True)}
+    # 02-28 under HJ 633-2012 (94), not the edition of 31 December (2026: 110)
+    assert got == {D1: 94, D2: 110, D3: 80}
