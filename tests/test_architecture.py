@@ -140,6 +140,74 @@ def test_environment_package_split_holds() -> None:
     ]
 
 
+def _private_environment_names(path: Path) -> set[str]:
+    """Private (``_``-prefixed) names of ``lanxi.services.environment`` that ``path`` uses.
+
+    ``from lanxi.services.environment.<m> import _x``, and ``alias._x`` where ``alias`` is bound
+    to the package or one of its modules (``from lanxi.services.environment import assessments
+    as env``, ``import lanxi.services.environment.store as s``). Dunders do not count.
+    """
+    base = "lanxi.services.environment"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}
+    used: set[str] = set()
+
+    def private(name: str) -> bool:
+        return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module == base or node.module.startswith(base + "."):
+                for a in node.names:
+                    if private(a.name):
+                        used.add(f"{node.module}.{a.name}")
+                    elif node.module == base:  # a module of the package
+                        aliases[a.asname or a.name] = f"{base}.{a.name}"
+        elif isinstance(node, ast.Import):
+            for a in node.names:
+                if (a.name == base or a.name.startswith(base + ".")) and a.asname:
+                    aliases[a.asname] = a.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and private(node.attr)
+        ):
+            used.add(f"{aliases[node.value.id]}.{node.attr}")
+    return used
+
+
+def test_private_environment_names_stay_inside_the_package() -> None:
+    # what the package offers others is its public, documented names; a private helper used
+    # from outside is an API nobody documented (bulletins once called four of them)
+    offenders = {}
+    paths = [p for p in PKG.rglob("*.py") if ENV not in p.parents]
+    paths += list((PKG.parents[1] / "tests").rglob("*.py"))
+    for path in paths:
+        used = _private_environment_names(path)
+        if used:
+            offenders[str(path)] = sorted(used)
+    assert offenders == {}
+
+
+def test_private_environment_names_are_found(tmp_path: Path) -> None:
+    # the check above can fail: each form of reaching a private name is caught
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import lanxi.services.environment.store as st\n"
+        "from lanxi.services.environment import assessments as env\n"
+        "from lanxi.services.environment.views import _cached, city_days\n"
+        "env._air_input(x, 'f'); env.station_days(x); st._bundled('a'); env.__name__\n",
+        encoding="utf-8",
+    )
+    assert _private_environment_names(sample) == {
+        "lanxi.services.environment.assessments._air_input",
+        "lanxi.services.environment.store._bundled",
+        "lanxi.services.environment.views._cached",
+    }
+
+
 def test_no_flat_environment_modules_remain() -> None:
     # the former flat modules are gone, not kept as re-export shims (a merge could revive one)
     services = PKG / "services"

@@ -97,8 +97,8 @@ def water_month_bulletin(
     file : str
         Name used in error messages.
     """
-    data = env._water_frame(samples, file)
-    targets = env._targets(data, file)
+    data = env.water_samples(samples, file)
+    targets = env.section_target_classes(data, file)
     p = pd.Period(month, "M")
     per = data["time"].dt.to_period("M")
     year = data["time"].dt.year
@@ -493,40 +493,27 @@ def city_daily_aqi(
     pandas.DataFrame
         ``city``, ``time``, ``aqi``, ``level`` (1–6), ``primary_pollutant``.
     """
-    from lanxi.compute.air import compute_aqi, daily_from_hourly
+    from lanxi.compute.air import compute_aqi
     from lanxi.compute.air.annual import city_daily
 
-    frames = []
-    if hourly is not None:
-        data, passing = env._air_input(hourly, file)
-        data = data.assign(city=passing["city"].to_numpy())
-        days = daily_from_hourly(data.drop(columns="city"), edition=edition, file=file)
-        city_of = data.groupby("station")["city"].first()
-        days = days.assign(city=days["station"].map(city_of))
-        if daily is not None:
-            extra, extra_passing = env._air_input(daily, f"{file} (daily)")
-            extra = extra.assign(
-                time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy()
-            )
-            days = env.fill_days(days, data, extra)
-        frames.append(days)
-    elif daily is not None:
-        extra, extra_passing = env._air_input(daily, f"{file} (daily)")
-        frames.append(
-            extra.assign(time=extra["time"].dt.normalize(), city=extra_passing["city"].to_numpy())
-        )
-    if not frames:
+    if hourly is None and daily is None:
         return pd.DataFrame(columns=["city", "time", "aqi", "level", "primary_pollutant"])
-    days = pd.concat(frames, ignore_index=True).dropna(subset=["city"])
+    # the station-days of the annual evaluation: the one hours-first rule (env.station_days)
+    days = env.station_days(
+        hourly if hourly is not None else daily,
+        daily if hourly is not None else None,
+        kind="hourly" if hourly is not None else "daily",
+        edition=edition,
+        file=file,
+    ).dropna(subset=["city"])
     per_city = city_daily(days)
     out = []
-    for year, part in per_city.groupby(per_city["time"].dt.year):
-        ed = edition or env._edition_of_year(int(year))
+    for _year, part in per_city.groupby(per_city["time"].dt.year):
         cols = [c for c in ("so2", "no2", "co", "pm10", "pm2_5", "o3_1h", "o3_8h") if c in part]
         res = compute_aqi(
             part[["city", "time", *cols]].rename(columns={"city": "station"}),
             kind="daily",
-            edition=ed,
+            edition=edition,  # None: the edition in force on each day, as the calendar
             validate=False,
         )
         out.append(

@@ -268,6 +268,99 @@ def _is_hourly(df: pd.DataFrame) -> bool:
     return bool(pd.DataFrame({"s": df["station"], "d": days}).duplicated().any())
 
 
+def station_days(
+    df: pd.DataFrame,
+    daily: pd.DataFrame | None = None,
+    *,
+    kind: Kind | Literal["auto"] = "auto",
+    edition: Edition | None = None,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> pd.DataFrame:
+    """A station's days from its observations: **the** hours-first rule, in one place.
+
+    Every figure that reads days reads these: the HJ 633/663 annual evaluation
+    (:func:`air_annual`, :func:`.store.air_annual`), a city's days and the plan targets
+    (:func:`city_days_by_code`, :func:`air_targets`, :func:`.views.city_days`), the bulletins'
+    daily AQI (:func:`lanxi.services.bulletins.city_daily_aqi`); the stored observations reach it
+    through :func:`.store.air_station_days`.
+
+    * Hourly rows make a day by GB 3095 表4 (:func:`lanxi.compute.air.daily_from_hourly`): the
+      24-hour mean of SO2, NO2, CO, PM10 and PM2.5 needs at least 20 valid hours of that
+      pollutant on the calendar day (GB 3095-2012 表4, GB 3095-2026 表4 / 6.4: 每日至少有20个
+      小时平均浓度值), else that pollutant's value of the day is invalid (NaN); the daily maximum
+      8-hour O3 needs 6 valid hours per 8-hour window and 14 valid windows (HJ 663-2013). The
+      edition whose rules made the day is the one in force on it (GB 3095-2026 from 2026-03-01)
+      unless ``edition`` is given; it is the ``edition`` column.
+    * A station-day with at least one row in ``df`` takes all its values from ``df``; a row of
+      ``daily`` is used only for a station-day ``df`` has no row on, whole — never averaged with
+      the hourly values nor used to fill a pollutant the hours lack (or leave invalid). So no day
+      counts twice (:func:`fill_days`).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Hourly or daily rows: ``station``, ``time``, pollutants (text or numbers); optional
+        ``city`` and the other :data:`AIR_PASS_THROUGH` columns.
+    daily : pandas.DataFrame or None
+        Daily values (``station``, ``time``, pollutants incl. ``o3_8h``; optional ``city``) for
+        the station-days ``df`` does not cover.
+    kind : {"auto", "hourly", "daily"}
+        Of ``df``. ``auto``: hourly when some station has two rows on one calendar day.
+    edition : {"2012", "2026"} or None
+        Whose 表4 rules make the hourly days; None: the edition in force on each day.
+    file : str
+        Source name for messages (``daily``'s: ``"<file> (daily)"``).
+    duplicates : {"refuse", "first", "last", "mean"}
+        Rows repeating a station and time — for daily rows a station and calendar day — are
+        refused by default (:mod:`lanxi.compute.duplicates`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per station and day, sorted: ``station``, ``time`` (the day, midnight), the daily
+        values present (NaN: invalid), ``edition`` (the 表4 edition of an hourly day, empty for a
+        daily row) and, when either input has one, ``city`` (a station's first non-empty one).
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the inputs, or when they give no day at all.
+
+    Examples
+    --------
+    >>> hours = pd.date_range("2026-03-01", periods=24, freq="h")
+    >>> pm = [40.0] * 20 + [float("nan")] * 4  # 20 valid hours: just enough
+    >>> one = pd.DataFrame({"station": "A", "time": hours, "pm2_5": pm})
+    >>> station_days(one, kind="hourly")[["pm2_5", "edition"]].values.tolist()
+    [[40.0, '2026']]
+    """
+    data, passing = _air_input(df, file, duplicates)
+    if kind == "auto":
+        kind = "hourly" if _is_hourly(data) else "daily"
+    if kind == "daily":
+        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
+    ids = [passing.assign(station=data["station"].to_numpy())]
+    if kind == "hourly":
+        days = daily_from_hourly(data, edition=edition, file=file)
+    else:
+        days = data.assign(time=data["time"].dt.normalize())
+    if daily is not None:
+        extra, extra_passing = _air_input(daily, f"{file} (daily)", duplicates)
+        extra, extra_passing = _dedupe_air(
+            extra, extra_passing, f"{file} (daily)", duplicates, by_day=True
+        )
+        ids.append(extra_passing.assign(station=extra["station"].to_numpy()))
+        days = fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
+    if days.empty:
+        raise ValidationError([Problem(file, None, None, "no daily values")])
+    names = pd.concat(ids, ignore_index=True)
+    if "city" in names:
+        city_of = names.dropna(subset=["city"]).groupby("station")["city"].first()
+        days = days.assign(city=days["station"].map(city_of))
+    return days.reset_index(drop=True)
+
+
 def air_annual(
     df: pd.DataFrame,
     *,
@@ -305,10 +398,10 @@ def air_annual(
     daily : pandas.DataFrame or None
         Daily values (``station``, ``time``, pollutants incl. ``o3_8h``; optional ``city``) for
         the station-days ``df`` does not cover — e.g. a year of published daily values beside a
-        month of hourly data. **Rule:** a station-day with at least one row in ``df`` takes all
-        its values from ``df``; the ``daily`` rows of that station-day are dropped, whole (never
-        averaged with ``df``'s values nor used to fill a pollutant ``df`` lacks), so no day counts
-        twice.
+        month of hourly data. **Rule** (:func:`station_days`, the one definition): a station-day
+        with at least one row in ``df`` takes all its values from ``df``; the ``daily`` rows of
+        that station-day are dropped, whole (never averaged with ``df``'s values nor used to fill
+        a pollutant ``df`` lacks), so no day counts twice.
     not_monitored : iterable of str
         HJ 633-2026 5.3.2 declaration for the daily AQI (see :func:`air_aqi`).
     control_points : iterable of str or None
@@ -326,29 +419,11 @@ def air_annual(
         ``control_point`` (True for a station left out of its city's rows).
     """
     exempt = _not_monitored(not_monitored)
-    data, passing = _air_input(df, file, duplicates)
-    if kind == "auto":
-        kind = "hourly" if _is_hourly(data) else "daily"
-    if kind == "daily":
-        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
-    cities = [passing.assign(station=data["station"].to_numpy())]
-    if kind == "hourly":
-        days = daily_from_hourly(data, edition=edition, file=file)
-    else:
-        days = data.assign(time=data["time"].dt.normalize())
-    if daily is not None:
-        extra, extra_passing = _air_input(daily, f"{file} (daily)", duplicates)
-        extra, extra_passing = _dedupe_air(
-            extra, extra_passing, f"{file} (daily)", duplicates, by_day=True
-        )
-        cities.append(extra_passing.assign(station=extra["station"].to_numpy()))
-        days = fill_days(days, data, extra.assign(time=extra["time"].dt.normalize()))
-    if days.empty:
-        raise ValidationError([Problem(file, None, None, "no daily values")])
-    ids = pd.concat(cities, ignore_index=True)
-    city_of = (
-        ids.dropna(subset=["city"]).groupby("station")["city"].first() if "city" in ids else None
-    )
+    # the station-days: the one hours-first rule (station_days)
+    days = station_days(df, daily, kind=kind, edition=edition, file=file, duplicates=duplicates)
+    city_of = days.groupby("station")["city"].first() if "city" in days else None
+    if "city" in days:
+        days = days.drop(columns="city")
 
     def evaluate(station_days: pd.DataFrame, by: str) -> pd.DataFrame:
         frames = []
@@ -662,19 +737,10 @@ def air_targets(
     ]
     if problems:
         raise ValidationError(problems)
-    validate_air_frame(engine_df, file)
-    data, passing = _dedupe_air(_air_numeric(engine_df), passing, file, duplicates, by_day=False)
-    if kind == "auto":
-        kind = "hourly" if _is_hourly(data) else "daily"
-    if kind == "daily":
-        data, passing = _dedupe_air(data, passing, file, duplicates, by_day=True)
-    if kind == "hourly":
-        daily = daily_from_hourly(data, file=file)
-    else:
-        daily = data.assign(time=data["time"].dt.normalize())
-    city_of = pd.Series(passing["city"].to_numpy(), index=data["station"].to_numpy())
-    daily = daily.assign(city=daily["station"].map(city_of.groupby(level=0).first()))
-    days = city_days_by_code(daily, file=file)
+    # the station-days of the annual evaluation (station_days), then the city's days
+    days = city_days_by_code(
+        station_days(df, kind=kind, file=file, duplicates=duplicates), file=file
+    )
     return assess_targets_on_days(days, year, targets=targets)
 
 
@@ -689,20 +755,47 @@ def _edition_of_year(year: int) -> Edition:
 # ---------------------------------------------------------------------------------- water
 
 
-def _water_frame(
+def water_samples(
     df: pd.DataFrame,
-    file: str,
+    file: str = "<input>",
     extra: Iterable[str] = (),
     duplicates: DuplicatePolicy = "refuse",
     *,
     detection_column: bool = False,
 ) -> pd.DataFrame:
-    """Validated samples with parsed times; a section sampled twice at one time is refused.
+    """Water samples as every water figure reads them: validated, times parsed, one per time.
 
-    ``duplicates`` (:mod:`lanxi.compute.duplicates`) may resolve such rows instead. Results
-    below the detection limit (``0.02L``, ``<0.025``, ``ND(0.025)``) become ½ of the limit
-    (:mod:`lanxi.compute.water.detection`); with ``detection_column`` a ``below_detection``
-    column keeps what was reported (``"nh3n 0.02L; tp <0.01"``).
+    The one reading of a samples table behind :func:`water_classify`, :func:`water_assess`,
+    :func:`water_warnings`, :func:`water_annual`, the compensation statements
+    (:mod:`.compensation`) and the bulletins (:mod:`lanxi.services.bulletins`).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        ``section``, ``time``, ``waterbody``, item columns (text or numbers) and any of
+        :data:`WATER_PASS_THROUGH` (as :func:`.store.samples_frame` gives them, or a file's).
+    file : str
+        Source name for messages.
+    extra : iterable of str
+        Further columns accepted and carried through.
+    duplicates : {"refuse", "first", "last", "mean"}
+        A section sampled twice at one time is refused by default; a policy of
+        :mod:`lanxi.compute.duplicates` resolves such rows instead.
+    detection_column : bool
+        Add ``below_detection``: what was reported below the detection limit
+        (``"nh3n 0.02L; tp <0.01"``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows with ``time`` as Beijing time (naive) and items as numbers; results below the
+        detection limit (``0.02L``, ``<0.025``, ``ND(0.025)``) become ½ of the limit
+        (:mod:`lanxi.compute.water.detection`).
+
+    Raises
+    ------
+    ValidationError
+        Every problem of the table at once (file, row, field, expected form).
     """
     validate_water_frame(df, file, extra_columns=(*WATER_PASS_THROUGH, *extra))
     out = df.copy()
@@ -748,7 +841,7 @@ def water_classify(
         The input plus ``water_class`` (1–6), ``water_class_label``, ``worst_items``,
         ``main_pollutants`` and, with a ``target_class`` column, ``exceeding_items``.
     """
-    data = _water_frame(df, file, duplicates=duplicates, detection_column=True)
+    data = water_samples(df, file, duplicates=duplicates, detection_column=True)
     target = "target_class" if "target_class" in data else None
     if target:
         data["target_class"] = pd.to_numeric(data["target_class"], errors="coerce").astype("Int64")
@@ -757,7 +850,27 @@ def water_classify(
     return out
 
 
-def _targets(df: pd.DataFrame, file: str) -> pd.Series:
+def section_target_classes(df: pd.DataFrame, file: str = "<input>") -> pd.Series:
+    """The target class of each section (the first a section's rows give).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Samples with ``section`` and ``target_class`` (1–5, Ⅰ–Ⅴ类 of GB 3838-2002), e.g.
+        :func:`water_samples`.
+    file : str
+        Source name for messages.
+
+    Returns
+    -------
+    pandas.Series
+        Section id → target class (float; NaN where a section has none).
+
+    Raises
+    ------
+    ValidationError
+        When ``df`` has no ``target_class`` column.
+    """
     if "target_class" not in df:
         raise ValidationError(
             [Problem(file, None, "target_class", "needed: the target class (1–5) of each section")]
@@ -779,8 +892,8 @@ def water_assess(
 
     ``duplicates`` as in :func:`water_classify`.
     """
-    data = _water_frame(samples, file, duplicates=duplicates)
-    targets = _targets(data, file)
+    data = water_samples(samples, file, duplicates=duplicates)
+    targets = section_target_classes(data, file)
     period = pd.Period(month, "M")
     part = data[data["time"].dt.to_period("M") == period]
     if part.empty:
@@ -827,8 +940,8 @@ def water_warnings(
     Samples of the year before, when present, give the decline rule. ``rules`` default to
     :func:`warning_rules` (the settings); ``duplicates`` as in :func:`water_classify`.
     """
-    data = _water_frame(samples, file, duplicates=duplicates)
-    targets = _targets(data, file)
+    data = water_samples(samples, file, duplicates=duplicates)
+    targets = section_target_classes(data, file)
     q = pd.Period(quarter, "Q")
     monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
     out = quarterly_warnings(monthly, targets, settings=warning_rules() if rules is None else rules)
@@ -854,7 +967,7 @@ def water_annual(
     section-months meeting their target class (``compliance_rate``); ``share_meeting`` (sections
     whose annual mean class meets the target, 2011 method) is given beside it, never instead.
     """
-    data = _water_frame(samples, file, duplicates=duplicates)
+    data = water_samples(samples, file, duplicates=duplicates)
     missing = [c for c in ("city", "province") if c not in data]
     if missing:
         raise ValidationError(
@@ -863,7 +976,7 @@ def water_annual(
                 for c in missing
             ]
         )
-    targets = _targets(data, file)
+    targets = section_target_classes(data, file)
     regions = data[["section", "city", "province"]].drop_duplicates("section")
     items = data.drop(columns=["target_class", "city", "province"], errors="ignore")
     items = items.drop(columns=[c for c in WATER_PASS_THROUGH if c in items])

@@ -25,7 +25,7 @@ from lanxi.compute.water import (
 )
 from lanxi.compute.water.compensation import xinanjiang_pilot_settings
 from lanxi.errors import Problem, ValidationError
-from lanxi.services.environment.assessments import WATER_PASS_THROUGH, _water_frame
+from lanxi.services.environment.assessments import WATER_PASS_THROUGH, water_samples
 from lanxi.standards.compensation import CompensationRule, compensation_rules
 from lanxi.standards.gb3838 import gb3838_table
 
@@ -155,7 +155,7 @@ def water_compensation(
         Refusal (no rule, not in force, no base class) or bad input.
     """
     chosen = compensation_rule_for(section, year, rule)
-    data = _water_frame(samples, file, extra=("target_class",), duplicates=duplicates)
+    data = water_samples(samples, file, extra=("target_class",), duplicates=duplicates)
     meta = _section_meta(section)
     ids = {section, meta.get("id", section), meta.get("name", section)}
     sec = data[data["section"].astype(str).isin(ids)]

@@ -7,8 +7,9 @@
   ``province``);
 * :func:`air_frame` returns stored air observations as a wide frame (``station``, ``time``,
   pollutants, ``city``), of one kind and optionally one year;
-* :func:`air_annual` evaluates a year (HJ 663) on the stored hourly and daily observations, a
-  station-day from its hourly values when it has any, else from its daily values;
+* :func:`air_station_days` turns the stored hourly and daily observations into station-days, a
+  station-day from its hourly values when it has any, else from its daily values (the one rule,
+  :func:`.assessments.station_days`); :func:`air_annual` evaluates a year of them (HJ 663);
 * :func:`generate_demo` writes clearly labelled synthetic data (``synthetic = true``, batch
   ``demo-<seed>``) for every bundled section and station, so each command can be shown (the series
   themselves are made in :mod:`.demo`).
@@ -53,6 +54,7 @@ __all__ = [
     "DEMO_WATER_ITEMS",
     "air_annual",
     "air_frame",
+    "air_station_days",
     "bundled_sections",
     "bundled_stations",
     "generate_demo",
@@ -253,6 +255,52 @@ def air_frame(
     return wide
 
 
+def air_station_days(
+    url: str | None = None, *, year: int | None = None, edition: Edition | None = None
+) -> pd.DataFrame:
+    """The station-days of the stored air observations: the one reading every air figure takes.
+
+    :func:`.assessments.station_days` of the stored hourly and daily observations — a station's
+    day from its **hourly** observations when it has any on that day (GB 3095 表4 validity, the
+    edition in force on each day), otherwise from its stored **daily** values, never mixed. The
+    annual evaluation (:func:`air_annual`) and a city's days, behind the targets and good-days
+    views (:func:`.views.city_days`), both read this frame.
+
+    Parameters
+    ----------
+    url : str or None
+        Database URL; None: the configured store.
+    year : int or None
+        Only the days of this calendar year; None: every stored day.
+    edition : {"2012", "2026"} or None
+        Whose 表4 rules make the hourly days; None: the edition in force on each day.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`.assessments.station_days`: ``station``, ``time``, the daily values, ``edition``,
+        ``city`` (the station's city as stored).
+
+    Raises
+    ------
+    NotFoundError
+        When the store holds no air observation (of ``year``).
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    for kind in ("hourly", "daily"):
+        with contextlib.suppress(NotFoundError):
+            frames[kind] = air_frame(kind, url, year=year)
+    if not frames:
+        of = f" of {year}" if year is not None else ""
+        hint = f" --year {year}" if year is not None else ""
+        raise NotFoundError(f"the store holds no air observations{of} (try `lanxi env demo{hint}`)")
+    if "hourly" in frames:
+        return assessments.station_days(
+            frames["hourly"], frames.get("daily"), kind="hourly", edition=edition, file="store"
+        )
+    return assessments.station_days(frames["daily"], kind="daily", edition=edition, file="store")
+
+
 def air_annual(
     year: int,
     *,
@@ -262,16 +310,16 @@ def air_annual(
 ) -> pd.DataFrame:
     """HJ 663 annual evaluation of ``year`` on the stored hourly and daily observations.
 
-    A station's day is taken from its **hourly** observations when it has any hourly observation
-    on that day (its daily values computed by GB 3095 表4, the year's edition), otherwise from its
-    stored **daily** values; a day never counts twice and the two kinds are never mixed within one
-    station-day (see :func:`.assessments.air_annual`, argument ``daily``).
+    On the station-days of :func:`air_station_days` (hourly first, a stored daily value only for a
+    station-day without hourly data; the same days the targets and good-days views read), by
+    :func:`.assessments.air_annual`.
 
     Parameters
     ----------
     year : int
     edition : {"2012", "2026"} or None
-        None: the edition in force on 31 December of ``year``.
+        None: limits of the edition in force on 31 December of ``year``, each day's AQI and
+        validity of the edition in force on it.
     method : str
         Annual-evaluation method (:data:`lanxi.compute.air.annual.METHODS`).
     url : str or None
@@ -287,26 +335,8 @@ def air_annual(
     NotFoundError
         When the store holds no air observation of ``year``.
     """
-    frames: dict[str, pd.DataFrame] = {}
-    for kind in ("hourly", "daily"):
-        with contextlib.suppress(NotFoundError):
-            frames[kind] = air_frame(kind, url, year=year)
-    if not frames:
-        raise NotFoundError(
-            f"the store holds no air observations of {year} (try `lanxi env demo --year {year}`)"
-        )
-    if "hourly" in frames:
-        return assessments.air_annual(
-            frames["hourly"],
-            kind="hourly",
-            daily=frames.get("daily"),
-            edition=edition,
-            method=method,
-            file="store",
-        )
-    return assessments.air_annual(
-        frames["daily"], kind="daily", edition=edition, method=method, file="store"
-    )
+    days = air_station_days(url, year=year, edition=edition)
+    return assessments.air_annual(days, kind="daily", edition=edition, method=method, file="store")
 
 
 def section_positions(sections: list[str]) -> dict[str, tuple[float, float]]:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import func, select
 
-from lanxi.compute.air import compute_aqi, daily_from_hourly
+from lanxi.compute.air import compute_aqi
 from lanxi.errors import NotFoundError, Problem, ValidationError
 from lanxi.services.environment import assessments as env_svc
 from lanxi.services.environment import store as env_store
@@ -73,47 +73,18 @@ def _records(df: pd.DataFrame) -> list[Record]:
     ]
 
 
-def _station_days(url: str | None) -> pd.DataFrame:
-    # stored hourly and daily observations as the annual evaluation reads them: a station-day
-    # from its hours when it has any, else from its daily row (environment.fill_days)
-    frames: dict[str, pd.DataFrame] = {}
-    for kind in ("hourly", "daily"):
-        with contextlib.suppress(NotFoundError):
-            frames[kind] = env_store.air_frame(kind, url)
-    if not frames:
-        raise NotFoundError("the store holds no air observations (try `lanxi env demo`)")
-    city_of = (
-        pd.concat([f[["station", "city"]] for f in frames.values()])
-        .dropna(subset=["city"])
-        .groupby("station")["city"]
-        .first()
-    )
-    stored = frames.get("daily")
-    if stored is not None:
-        stored = stored.drop(columns="city").assign(
-            time=pd.to_datetime(stored["time"]).dt.normalize()
-        )
-    if "hourly" in frames:
-        hourly = frames["hourly"].drop(columns="city")
-        daily = daily_from_hourly(hourly)
-        if stored is not None:
-            daily = env_svc.fill_days(daily, hourly, stored)
-    else:
-        assert stored is not None
-        daily = stored
-    daily["city"] = daily["station"].map(city_of)
-    return daily
-
-
 def city_days(url: str | None = None) -> pd.DataFrame:
     """City daily values of the stored observations, ``city`` the region code (cached).
 
-    :func:`.assessments.city_days_by_code` of the station days (a station-day from
-    its hours when it has any, else from its daily row): every surface that reads a city's day
-    reads this frame.
+    :func:`.assessments.city_days_by_code` of :func:`.store.air_station_days` (a station-day
+    from its hours when it has any, else from its daily row; the station-days the annual
+    evaluation reads): every surface that reads a city's day reads this frame.
     """
     return _cached(
-        "city_days", url, (), lambda: env_svc.city_days_by_code(_station_days(url), file="store")
+        "city_days",
+        url,
+        (),
+        lambda: env_svc.city_days_by_code(env_store.air_station_days(url), file="store"),
     )
 
 
