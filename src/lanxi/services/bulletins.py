@@ -396,8 +396,8 @@ def graded_warnings(
         Name used in error messages.
     """
     rules = warning_level_rules() if rules is None else rules
-    data = env._water_frame(samples, file)
-    targets = env._targets(data, file)
+    data = env.water_samples(samples, file)
+    targets = env.section_target_classes(data, file)
     months = _period_months(period)
     before = [m - len(months) for m in months]
     wanted = {*months, *before}
