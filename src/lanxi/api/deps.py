@@ -30,6 +30,7 @@ from lanxi.errors import PermissionDenied
 from lanxi.services import auth as auth_svc
 from lanxi.services.monitoring.permissions import Action, BatchScope, Principal, authorize
 from lanxi.services.monitoring.permissions import load_principal as _load_principal
+from lanxi.services.read_cache import READ_ONLY
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -45,6 +46,7 @@ def get_db(request: Request) -> Iterator[Session]:
     state = request.app.state
     if request.method in SAFE_METHODS:
         with state.sessions() as s, s.begin():
+            s.info[READ_ONLY] = True  # what it reads may be cached by its snapshot's version
             yield s
         return
     if getattr(request.scope.get("endpoint"), "lanxi_read_first", False):

@@ -13,9 +13,9 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
@@ -27,6 +27,9 @@ from lanxi.storage.models import (
 )
 
 T = TypeVar("T")
+#: ``Session.info`` key set on a session that only reads (the API's ``GET`` requests): what it
+#: reads may be cached under the data version its own snapshot sees (:func:`session_version`).
+READ_ONLY = "lanxi_read_only"
 MAX_ENTRIES = 256
 #: A data version: a tuple of ids.
 Version = tuple[int, ...]
@@ -85,8 +88,26 @@ def published_version(engine: Engine) -> Version:
     tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
     empty the cache of the public dashboard.
     """
+    with engine.connect() as conn:
+        row = conn.execute(published_version_query()).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def session_version(session: Session) -> Version:
+    """:func:`published_version` as the session's own snapshot sees it.
+
+    What a read-only session reads (e.g. the catalogue) may be cached under this version: the
+    version and the data come from the same snapshot, so a cached value is never labelled with
+    a version newer than the data it was made from.
+    """
+    row = session.execute(published_version_query()).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def published_version_query() -> Select[Any]:
+    """The one statement of :func:`published_version` (one row of ids)."""
     approved = WorkflowStatus.APPROVED.value
-    stmt = select(
+    return select(
         select(func.max(AuditLogRow.id))
         .where(AuditLogRow.action.not_in(PRIVATE_ACTIONS))
         .scalar_subquery(),
@@ -101,6 +122,3 @@ def published_version(engine: Engine) -> Version:
         select(func.min(AirObservationRow.id)).scalar_subquery(),
         select(func.max(AirObservationRow.id)).scalar_subquery(),
     )
-    with engine.connect() as conn:
-        row = conn.execute(stmt).one()
-    return tuple(int(v or 0) for v in row)

@@ -22,15 +22,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from lanxi.services.read_cache import READ_ONLY, session_version
 from lanxi.storage.models import (
     AgencyRow,
     AuditLogRow,
@@ -247,8 +249,43 @@ class Reference:
         return f"{code} {r['name']}" if r else code
 
 
+#: Catalogues read by read-only sessions, by database and version (see :func:`load_reference`).
+_references: dict[tuple[str, tuple[int, ...]], Reference] = {}
+_references_lock = threading.Lock()
+
+
 def load_reference(session: Session) -> Reference:
-    """Read the catalogue tables into a :class:`Reference`."""
+    """Read the catalogue tables into a :class:`Reference`.
+
+    In a read-only session (``session.info[READ_ONLY]``, the API's ``GET`` requests) the
+    catalogue is kept per process under the data version the session's snapshot sees
+    (:func:`lanxi.services.read_cache.session_version`: catalogue loads are audited, and the
+    audit id is part of it) and the row counts of the catalogue tables (a guard against
+    unaudited inserts): reading it costs ~15 ms, a signed-in request needed it two or three
+    times. A session that writes always reads the tables (it may see its own changes).
+    """
+    if not session.info.get(READ_ONLY):
+        return _read_reference(session)
+    counts = select(
+        *(
+            select(func.count()).select_from(t).scalar_subquery()
+            for t in (IndicatorRow, RegionRow, AgencyRow, TaskRow, TaskAssignmentRow)
+        )
+    )
+    version = session_version(session) + tuple(int(n) for n in session.execute(counts).one())
+    key = (str(session.get_bind().engine.url), version)
+    with _references_lock:
+        ref = _references.get(key)
+    if ref is None:
+        ref = _read_reference(session)
+        with _references_lock:
+            if len(_references) >= 8:  # old versions are dead: keep a few
+                _references.clear()
+            _references[key] = ref
+    return ref
+
+
+def _read_reference(session: Session) -> Reference:
     indicators = {
         i.id: {
             "name": i.name,
