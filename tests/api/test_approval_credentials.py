@@ -69,7 +69,7 @@ def test_self_approval_refusal_in_the_callers_language(fresh_app: Make) -> None:
         "batch_id"
     ]
     expected_zh = (
-        f"用户“demo_gansu”无权操作：四眼审核：批次 {bid[:8]} 由您本人报送，须由另一位审核人"
+        f"用户“demo_gansu”无权操作：四眼审核：批次 {bid[:8]} 由您本人报送，须由另一位审核人审批"
     )
     url = f"/api/v1/batches/{bid}/approve"
     zh = gs.post(url, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
