@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
+from functools import cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, Select, func, select
@@ -104,8 +105,9 @@ def session_version(session: Session) -> Version:
     return tuple(int(v or 0) for v in row)
 
 
+@cache
 def published_version_query() -> Select[Any]:
-    """The one statement of :func:`published_version` (one row of ids)."""
+    """The one statement of :func:`published_version` (one row of ids; built once)."""
     approved = WorkflowStatus.APPROVED.value
     return select(
         select(func.max(AuditLogRow.id))

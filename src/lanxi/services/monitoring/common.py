@@ -26,10 +26,10 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, cast
 
 import yaml
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
 from lanxi.services.read_cache import READ_ONLY, session_version
@@ -267,13 +267,14 @@ def load_reference(session: Session) -> Reference:
     """
     if not session.info.get(READ_ONLY):
         return _read_reference(session)
-    counts = select(
-        *(
-            select(func.count()).select_from(t).scalar_subquery()
-            for t in (IndicatorRow, RegionRow, AgencyRow, TaskRow, TaskAssignmentRow)
-        )
+    # once per transaction: a request asks for it two or three times (principal, its query)
+    txn = session.get_transaction()
+    held = session.info.get(_REFERENCE)
+    if held is not None and held[0] is txn:
+        return cast(Reference, held[1])
+    version = session_version(session) + tuple(
+        int(n) for n in session.execute(_catalogue_counts()).one()
     )
-    version = session_version(session) + tuple(int(n) for n in session.execute(counts).one())
     key = (str(session.get_bind().engine.url), version)
     with _references_lock:
         ref = _references.get(key)
@@ -283,7 +284,23 @@ def load_reference(session: Session) -> Reference:
             if len(_references) >= 8:  # old versions are dead: keep a few
                 _references.clear()
             _references[key] = ref
+    session.info[_REFERENCE] = (txn, ref)
     return ref
+
+
+#: ``Session.info`` key of the reference read in the session's current transaction.
+_REFERENCE = "lanxi_reference"
+
+
+@cache
+def _catalogue_counts() -> Select[Any]:
+    """Row counts of the catalogue tables, in one statement (built once)."""
+    return select(
+        *(
+            select(func.count()).select_from(t).scalar_subquery()
+            for t in (IndicatorRow, RegionRow, AgencyRow, TaskRow, TaskAssignmentRow)
+        )
+    )
 
 
 def _read_reference(session: Session) -> Reference:
