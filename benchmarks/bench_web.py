@@ -287,10 +287,12 @@ def _cpu_probe(base: str, pid: int, plan: dict[str, Any], n: int) -> dict[str, d
             [("GET", _signed_in_path(rng, meta), {"headers": auth}) for _ in range(n)],
         )
         uploads = []
-        ind, value = spec["indicators"][0]
+        per_indicator = (2200 - 1900) // ROWS_PER_BATCH  # years 1900-2199, 10 per batch
         for j in range(max(1, n // 4)):
+            ind, value = spec["indicators"][j // per_indicator % len(spec["indicators"])]
+            start = 1900 + (j % per_indicator) * ROWS_PER_BATCH
             text = HEADER + "".join(
-                f"{ind},{spec['region']},{1900 + j * ROWS_PER_BATCH + k},{value:.2f},"
+                f"{ind},{spec['region']},{start + k},{value:.2f},"
                 f"{spec['unit_of'][ind]},probe {j},\n"
                 for k in range(ROWS_PER_BATCH)
             )
