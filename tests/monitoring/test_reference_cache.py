@@ -43,3 +43,22 @@ def test_begin_write_ends_the_read_only_phase(store: sessionmaker[Session]) -> N
         begin_write(s)
         assert READ_ONLY not in s.info
         s.rollback()
+
+
+def test_an_approval_moves_the_version_but_not_the_environments_part(
+    store: sessionmaker[Session],
+) -> None:
+    """The environment views key on their part of the version: approvals leave it alone."""
+    from lanxi.services.read_cache import environment_part, published_version
+
+    engine = store.kw["bind"]
+    before = published_version(engine)
+    with store() as s, s.begin():
+        write_audit(s, [audit_entry("gansu", "approve", "submission_batches", "b1")])
+    after_approval = published_version(engine)
+    assert after_approval != before
+    assert environment_part(after_approval) == environment_part(before)
+    with store() as s, s.begin():
+        write_audit(s, [audit_entry("system:env-network", "load_network", "water_sections", None)])
+    after_network = published_version(engine)
+    assert environment_part(after_network) != environment_part(after_approval)

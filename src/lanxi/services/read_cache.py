@@ -78,6 +78,28 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], make: Callab
 #: versions it stores are not approved (the public reads the latest *approved* version of each
 #: key); a submission stored as approved inserts approved rows, which the version counts.
 PRIVATE_ACTIONS = ("submit", "new_version")
+#: Audit entities of the monitoring workflow and of accounts: entries about them never change the
+#: environment views (water and air are loaded by system jobs with entries of their own).
+WORKFLOW_ENTITIES = (
+    "submission_batches",
+    "observations",
+    "task_progress_reports",
+    "users",
+    "roles",
+    "api_tokens",
+    "web_sessions",
+)
+
+
+def environment_part(version: Version) -> Version:
+    """The part of the one data version the environment views depend on.
+
+    The id ranges of ``water_samples`` and ``air_observations`` and the last audit entry outside
+    :data:`WORKFLOW_ENTITIES` (catalogue loads, network reloads, environment loads): an approval
+    moves the data version but not this part, so it does not make every worker read the whole
+    air table again.
+    """
+    return version[3:]
 
 
 def published_version(engine: Engine) -> Version:
@@ -85,9 +107,10 @@ def published_version(engine: Engine) -> Version:
 
     ``max(audit_log.id)`` over the entries that may change a public answer (catalogue loads,
     approvals, returns, wipes, …: every action but :data:`PRIVATE_ACTIONS`), the largest id of an
-    approved observation and of an approved task report, and the id range of the water and air
-    tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
-    empty the cache of the public dashboard.
+    approved observation and of an approved task report, the id range of the water and air
+    tables, and ``max(audit_log.id)`` outside :data:`WORKFLOW_ENTITIES` (what the environment
+    views key on: :func:`environment_part`). Submissions waiting for approval leave it
+    unchanged, so 20 busy submitters do not empty the cache of the public dashboard.
     """
     with engine.connect() as conn:
         row = conn.execute(published_version_query()).one()
@@ -123,4 +146,7 @@ def published_version_query() -> Select[Any]:
         select(func.max(WaterSampleRow.id)).scalar_subquery(),
         select(func.min(AirObservationRow.id)).scalar_subquery(),
         select(func.max(AirObservationRow.id)).scalar_subquery(),
+        select(func.max(AuditLogRow.id))
+        .where(AuditLogRow.entity.not_in(WORKFLOW_ENTITIES))
+        .scalar_subquery(),
     )
