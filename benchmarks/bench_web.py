@@ -220,6 +220,96 @@ async def _client_main(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# --------------------------------------------------------------------------- CPU per request
+
+
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its children (the uvicorn workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int) -> tuple[int, float]:
+        with open(f"/proc/{p}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[1]), (int(fields[11]) + int(fields[12])) / tick  # ppid, utime + stime
+
+    total = stat(pid)[1]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != pid:
+            try:
+                ppid, cpu = stat(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+            if ppid == pid:
+                total += cpu
+    return total
+
+
+def _cpu_probe(base: str, pid: int, plan: dict[str, Any], n: int) -> dict[str, dict[str, float]]:
+    """Server CPU per request of each class, one request at a time (independent of load).
+
+    After the load: ``n`` requests of each read class as the readers make them, ``n // 4``
+    submissions of the probe's own submitter, then the approval of each of them. The server's
+    CPU time (all its processes) is read before and after each class; the machine's load only
+    stretches the wall-clock time, not the CPU time of a request. (PostgreSQL's own processes
+    are not the server's children: their CPU is not counted.)
+    """
+    import httpx
+
+    meta, spec = plan["meta"], plan["probe"]
+    rng = random.Random(14)
+    auth = {"Authorization": f"Bearer {meta['approver_tokens'][0]}"}
+    out: dict[str, dict[str, float]] = {}
+    with httpx.Client(base_url=base, timeout=120) as client:
+
+        def run(cls: str, requests: list[tuple[str, str, dict[str, Any]]]) -> list[Any]:
+            answers = []
+            hits = 0
+            c0, t0 = _tree_cpu(pid), time.perf_counter()
+            for method, path, kw in requests:
+                r = client.request(method, path, **kw)
+                if r.status_code >= 300:
+                    raise RuntimeError(f"probe {cls}: {method} {path} -> {r.status_code} {r.text}")
+                hits += r.headers.get("x-lanxi-cache") == "hit"
+                answers.append(r)
+            cpu, wall = _tree_cpu(pid) - c0, time.perf_counter() - t0
+            k = len(requests)
+            out[cls] = {"n": k, "cpu_ms": 1000 * cpu / k, "wall_ms": 1000 * wall / k, "hits": hits}
+            return answers
+
+        # the fixed reads once first (each worker): the load's last approval changed the version,
+        # and "public" measures the answer cache's hits (a miss costs what its view costs)
+        for path in READS * 4:
+            client.get(path)
+        run("public", [("GET", rng.choice(READS), {}) for _ in range(n)])
+        run("varied", [("GET", _varied_path(rng, meta), {}) for _ in range(n)])
+        run(
+            "signed-in",
+            [("GET", _signed_in_path(rng, meta), {"headers": auth}) for _ in range(n)],
+        )
+        uploads = []
+        per_indicator = (2200 - 1900) // ROWS_PER_BATCH  # years 1900-2199, 10 per batch
+        for j in range(max(1, n // 4)):
+            ind, value = spec["indicators"][j // per_indicator % len(spec["indicators"])]
+            start = 1900 + (j % per_indicator) * ROWS_PER_BATCH
+            text = HEADER + "".join(
+                f"{ind},{spec['region']},{start + k},{value:.2f},"
+                f"{spec['unit_of'][ind]},probe {j},\n"
+                for k in range(ROWS_PER_BATCH)
+            )
+            files = {"file": (f"probe-{j}.csv", text.encode(), "text/csv")}
+            uploads.append(
+                (
+                    "POST",
+                    "/api/v1/batches",
+                    {"files": files, "headers": {"Authorization": f"Bearer {spec['token']}"}},
+                )
+            )
+        answers = run("submits", uploads)
+        ids = [a.json()["batch_id"] for a in answers]
+        run("approve", [("POST", f"/api/v1/batches/{i}/approve", {"headers": auth}) for i in ids])
+    return out
+
+
 # --------------------------------------------------------------------------- set-up and report
 
 
@@ -280,6 +370,16 @@ def _prepare(url: str, n_submitters: int) -> dict[str, Any]:
                     "unit_of": unit_of,
                 }
             )
+        # the CPU probe's own submitter (not one of the load's), in the first approver's province
+        gansu = sorted(c for c in counties if c.startswith("62"))
+        ensure_user(s, "bench_probe", [Grant(Role.CITY_SUBMITTER, gansu[0])], actor=system)
+        probe = {
+            "user": "bench_probe",
+            "region": gansu[0],
+            "token": auth_svc.create_token(s, "bench_probe", "bench", actor=system),
+            "indicators": indicators,
+            "unit_of": unit_of,
+        }
         approvers = [
             auth_svc.create_token(s, u, "bench", actor=system)
             for u in ("demo_gansu", "demo_qinghai")
@@ -291,7 +391,7 @@ def _prepare(url: str, n_submitters: int) -> dict[str, Any]:
             "approver_tokens": approvers,
             "reader_tokens": approvers,
         }
-    return {"submitters": specs, "meta": meta}
+    return {"submitters": specs, "meta": meta, "probe": probe}
 
 
 def _check(url: str, accepted: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
@@ -346,6 +446,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postgres", help="URL of an empty PostgreSQL database")
     parser.add_argument(
         "--database", choices=["postgresql", "sqlite"], default="postgresql", help="the store"
+    )
+    parser.add_argument(
+        "--cpu-probe",
+        type=int,
+        default=200,
+        help="after the load, this many requests of each read class one at a time (a quarter "
+        "as many submissions and approvals) to measure the server's CPU per request; 0: skip",
+    )
+    parser.add_argument(
+        "--profile", help="a directory: py-spy profiles of each worker during the load (raw)"
     )
     parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
@@ -403,8 +513,8 @@ def main(argv: list[str] | None = None) -> int:
             spec_file.write_text(json.dumps(specs))
             out = Path(tmp) / "result.json"
             load_before = os.getloadavg()
-            ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu_before = ru0.ru_utime + ru0.ru_stime
+            spies = _spy(proc.pid, args.profile, args.seconds) if args.profile else []
+            server_cpu_before = _tree_cpu(proc.pid)
             subprocess.run(
                 [
                     sys.executable,
@@ -428,12 +538,14 @@ def main(argv: list[str] | None = None) -> int:
                 check=True,
             )
             load_after = os.getloadavg()
+            # the server's CPU (its processes' user + system time) during the load
+            server_cpu = _tree_cpu(proc.pid) - server_cpu_before
             result = json.loads(out.read_text())
+        for spy in spies:
+            spy.wait(timeout=120)
+        probe = _cpu_probe(base, proc.pid, specs, args.cpu_probe) if args.cpu_probe else {}
         _stop(proc)
         proc = None
-        # CPU of the waited-for children: the client (reported by itself) and the server
-        ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_cpu = ru.ru_utime + ru.ru_stime - cpu_before - result["client_cpu"]
         batches, rows, missing = _check(url, result["writes"]["accepted"])
         el = result["elapsed"]
         print(
@@ -459,6 +571,26 @@ def main(argv: list[str] | None = None) -> int:
         print(_summary("all reads", every, el))
         print(_summary("submits", result["writes"], el))
         print(_summary("approve", result["approvals"], el))
+        n_all = sum(len(p["lat"]) for p in [*reads.values(), result["writes"], result["approvals"]])
+        print(
+            f"\nserver CPU during the load: {1000 * server_cpu / max(n_all, 1):.1f} ms per request "
+            f"on average ({n_all / max(server_cpu, 1e-9):.0f} requests per CPU second)"
+        )
+        if probe:
+            print(
+                "\nserver CPU per request, one request at a time after the load "
+                "(independent of the machine's load):"
+            )
+            print(
+                f"{'':<10} {'requests':>8} {'CPU ms':>8} {'req/CPU-s':>9} {'wall ms':>8} "
+                f"{'cache':>6}"
+            )
+            for cls, p in probe.items():
+                print(
+                    f"{cls:<10} {p['n']:>8} {p['cpu_ms']:>8.2f} "
+                    f"{1000 / max(p['cpu_ms'], 1e-3):>9.0f}"
+                    f" {p['wall_ms']:>8.2f} {p['hits'] / p['n']:>6.0%}"
+                )
         anonymous = [reads[c] for c in ("public", "varied")]
         n_anon = sum(len(p["lat"]) for p in anonymous)
         hit_rate = sum(p["hits"] for p in anonymous) / n_anon if n_anon else float("nan")
@@ -496,6 +628,47 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, 9)
         proc.wait(timeout=30)
+
+
+def _spy(pid: int, directory: str, seconds: float) -> list[subprocess.Popen[bytes]]:
+    """``py-spy record`` of each worker of the server for the load's duration (raw stacks)."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    workers = [
+        int(e)
+        for e in os.listdir("/proc")
+        if e.isdigit() and Path(f"/proc/{e}/stat").exists() and _ppid(int(e)) == pid
+    ]
+    spy = str(Path(sys.executable).with_name("py-spy"))
+    return [
+        subprocess.Popen(
+            [
+                spy,
+                "record",
+                "-p",
+                str(w),
+                "-d",
+                str(int(seconds)),
+                "-r",
+                "100",
+                "-f",
+                "raw",
+                "-o",
+                str(out / f"worker-{w}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for w in workers
+    ]
+
+
+def _ppid(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
 
 
 def _wait_up(base: str) -> None:

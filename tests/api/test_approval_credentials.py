@@ -62,6 +62,31 @@ def test_self_approval_is_refused_and_another_approver_decides(fresh_app: Make) 
     assert (r.json()["decided_by"], r.json()["reason"]) == ("admin", "核对无误")
 
 
+def test_self_approval_refusal_in_the_callers_language(fresh_app: Make) -> None:
+    """The four-eyes refusal reaches API clients in Chinese when asked, both forms in the body."""
+    gs = signed_in(fresh_app, "demo_gansu")
+    bid = upload(gs, "urbanization_rate,620100,2013,70.5,%,甘肃统计年鉴,\n", "gs-zh.csv")[
+        "batch_id"
+    ]
+    expected_zh = (
+        f"用户“demo_gansu”无权操作：四眼审核：批次 {bid[:8]} 由您本人报送，须由另一位审核人审批"
+    )
+    url = f"/api/v1/batches/{bid}/approve"
+    zh = gs.post(url, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.8"})
+    assert zh.status_code == 403
+    err = zh.json()["error"]
+    assert err["message"] == err["message_zh"] == expected_zh
+    assert err["message_en"].startswith("user 'demo_gansu' may not")
+    assert "four-eyes" in err["message_en"]
+    en = gs.post(url, headers={"Accept-Language": "en-GB,en;q=0.9,zh;q=0.5"}).json()["error"]
+    assert en["message"] == en["message_en"] == err["message_en"]
+    assert en["message_zh"] == expected_zh
+    # the dashboard's convention (?lang=, then its cookie) wins over the header
+    assert gs.post(url + "?lang=zh").json()["error"]["message"] == expected_zh
+    r = gs.post(url + "?lang=en", headers={"Accept-Language": "zh-CN"})
+    assert r.json()["error"]["message"] == err["message_en"]
+
+
 def test_the_approver_sees_old_value_new_value_difference_and_comment(fresh_app: Make) -> None:
     city = signed_in(fresh_app, "demo_lanzhou")
     gs = signed_in(fresh_app, "demo_gansu")

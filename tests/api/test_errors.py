@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-ERROR_KEYS = {"status", "code", "message", "problems"}
-PROBLEM_KEYS = {"file", "sheet", "row", "field", "value", "message", "message_zh"}
+ERROR_KEYS = {"status", "code", "message", "message_en", "message_zh", "problems"}
+PROBLEM_KEYS = {"file", "sheet", "row", "field", "value", "message", "message_en", "message_zh"}
 
 
 def assert_error(r: object, status: int, code: str) -> dict:
@@ -24,6 +24,34 @@ def test_not_found_shape(sqlite_client: TestClient) -> None:
     err = assert_error(sqlite_client.get("/api/v1/regions/999999"), 404, "not_found")
     assert "999999" in err["message"]
     assert err["problems"] == []
+
+
+def test_accept_language_picks_chinese_or_english() -> None:
+    from lanxi.api.errors import accept_language
+
+    assert accept_language("zh-CN,zh;q=0.9,en;q=0.8") == "zh"
+    assert accept_language("en-US,en;q=0.9,zh-CN;q=0.8") == "en"
+    assert accept_language("fr-FR, en;q=0.5, zh;q=0.7") == "zh"  # highest q among ours
+    assert accept_language("zh;q=0, en;q=0.1") == "en"  # q=0: not acceptable
+    assert accept_language("fr, de") is None
+    assert accept_language("") is None
+
+
+def test_error_in_the_callers_language(sqlite_client: TestClient) -> None:
+    zh = assert_error(
+        sqlite_client.get("/api/v1/no-such-thing", headers={"Accept-Language": "zh-CN"}),
+        404,
+        "not_found",
+    )
+    assert (zh["message"], zh["message_en"], zh["message_zh"]) == ("未找到", "Not Found", "未找到")
+    en = assert_error(sqlite_client.get("/api/v1/no-such-thing"), 404, "not_found")
+    assert (en["message"], en["message_zh"]) == ("Not Found", "未找到")
+    bad = assert_error(
+        sqlite_client.get("/api/v1/observations?limit=0", headers={"Accept-Language": "zh"}),
+        422,
+        "invalid_request",
+    )
+    assert (bad["message"], bad["message_en"]) == ("请求无效", "the request is not valid")
 
 
 def test_unknown_route_shape(sqlite_client: TestClient) -> None:

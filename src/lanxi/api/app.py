@@ -44,16 +44,35 @@ CONCURRENT_READS = 6
 CONCURRENT_WRITES = 2
 
 
+#: Longest a write waits at the door for the readers queued there (s); then it goes in anyway.
+WRITE_YIELD_SECONDS = 2.0
+
+
+class _Door:
+    """The admission state of one event loop: the semaphores and the readers waiting."""
+
+    def __init__(self, reads: int, writes: int) -> None:
+        self.sems = {True: anyio.Semaphore(reads), False: anyio.Semaphore(writes)}
+        self.reads_waiting = 0
+        self.no_reads_waiting = asyncio.Event()
+        self.no_reads_waiting.set()
+
+
 class LimitConcurrency:
-    """ASGI middleware: at most ``reads`` safe and ``writes`` unsafe requests in the app at once."""
+    """ASGI middleware: at most ``reads`` safe and ``writes`` unsafe requests in the app at once.
+
+    Readers go first: a write waits at the door while readers are queued there (at most
+    :data:`WRITE_YIELD_SECONDS`, so writes are slowed under a burst of reads, never starved).
+    Twenty submitters uploading as fast as they are answered would otherwise take the CPU the
+    dashboard's readers need (``benchmarks/bench_web.py``); a write's wait is seconds at most,
+    a reader's is what the dashboard shows.
+    """
 
     def __init__(self, app: Any, reads: int, writes: int) -> None:
         self.app = app
-        self.limits = {True: reads, False: writes}
-        # one pair of semaphores per event loop (a test client may run the app in several loops)
-        self._sems: weakref.WeakKeyDictionary[Any, dict[bool, anyio.Semaphore]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self.reads, self.writes = reads, writes
+        # one door per event loop (a test client may run the app in several loops)
+        self._doors: weakref.WeakKeyDictionary[Any, _Door] = weakref.WeakKeyDictionary()
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         """Pass the request on once a place is free."""
@@ -61,11 +80,32 @@ class LimitConcurrency:
             await self.app(scope, receive, send)
             return
         loop = asyncio.get_running_loop()
-        sems = self._sems.get(loop)
-        if sems is None:
-            sems = self._sems[loop] = {k: anyio.Semaphore(n) for k, n in self.limits.items()}
-        async with sems[scope["method"] in ("GET", "HEAD", "OPTIONS")]:
+        door = self._doors.get(loop)
+        if door is None:
+            door = self._doors[loop] = _Door(self.reads, self.writes)
+        safe = scope["method"] in ("GET", "HEAD", "OPTIONS")
+        sem = door.sems[safe]
+        if safe:
+            if sem.value == 0:  # full: queue, and hold the writers back meanwhile
+                door.reads_waiting += 1
+                door.no_reads_waiting.clear()
+                try:
+                    await sem.acquire()
+                finally:
+                    door.reads_waiting -= 1
+                    if door.reads_waiting == 0:
+                        door.no_reads_waiting.set()
+            else:
+                await sem.acquire()
+        else:
+            if door.reads_waiting:
+                with anyio.move_on_after(WRITE_YIELD_SECONDS):
+                    await door.no_reads_waiting.wait()
+            await sem.acquire()
+        try:
             await self.app(scope, receive, send)
+        finally:
+            sem.release()
 
 
 def signed_in_request(scope: dict[str, Any]) -> bool:

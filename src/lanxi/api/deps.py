@@ -30,6 +30,7 @@ from lanxi.errors import PermissionDenied
 from lanxi.services import auth as auth_svc
 from lanxi.services.monitoring.permissions import Action, BatchScope, Principal, authorize
 from lanxi.services.monitoring.permissions import load_principal as _load_principal
+from lanxi.services.read_cache import READ_ONLY
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -45,10 +46,12 @@ def get_db(request: Request) -> Iterator[Session]:
     state = request.app.state
     if request.method in SAFE_METHODS:
         with state.sessions() as s, s.begin():
+            s.info[READ_ONLY] = True  # what it reads may be cached by its snapshot's version
             yield s
         return
     if getattr(request.scope.get("endpoint"), "lanxi_read_first", False):
         with state.sessions() as s:
+            s.info[READ_ONLY] = True  # until the route's begin_write
             try:
                 yield s
             except BaseException:
@@ -126,7 +129,12 @@ def current_principal(
     if auth.lower().startswith("bearer "):
         use = token_use(request, auth[7:].strip())
         if use is None:
-            raise ApiError(401, "unauthenticated", "the API token is unknown, revoked or expired")
+            raise ApiError(
+                401,
+                "unauthenticated",
+                "the API token is unknown, revoked or expired",
+                message_zh="API 令牌无效、已撤销或已过期",
+            )
         principal = _load_principal(db, use.username)
         request.state.auth = "token"
     else:
@@ -142,9 +150,14 @@ def current_principal(
         if request.method not in SAFE_METHODS:
             if ws is not None:
                 if not same_token(sent, ws.csrf_token):
-                    raise csrf_failure("the session's CSRF token is missing or wrong")
+                    raise csrf_failure(
+                        "the session's CSRF token is missing or wrong", "会话的 CSRF 令牌缺失或错误"
+                    )
             elif not same_token(sent, request.cookies.get(CSRF_COOKIE)):
-                raise csrf_failure("the CSRF cookie and the submitted token do not match")
+                raise csrf_failure(
+                    "the CSRF cookie and the submitted token do not match",
+                    "CSRF Cookie 与提交的令牌不一致",
+                )
     request.state.principal = principal
     return principal
 

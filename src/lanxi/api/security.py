@@ -58,9 +58,14 @@ async def submitted_csrf(request: Request) -> str | None:
     return None
 
 
-def csrf_failure(detail: str) -> ApiError:
-    """The error of a refused CSRF check."""
-    return ApiError(403, "csrf", f"CSRF check failed: {detail}; reload the page and try again")
+def csrf_failure(detail: str, detail_zh: str | None = None) -> ApiError:
+    """The error of a refused CSRF check (``detail_zh``: the detail in Chinese)."""
+    return ApiError(
+        403,
+        "csrf",
+        f"CSRF check failed: {detail}; reload the page and try again",
+        message_zh=f"CSRF 校验未通过：{detail_zh}；请刷新页面后重试" if detail_zh else None,
+    )
 
 
 @dataclass
@@ -105,6 +110,7 @@ class LoginLimiter:
                     "rate_limited",
                     f"too many failed sign-ins; try again in {wait} s",
                     headers={"Retry-After": str(wait)},
+                    message_zh=f"登录失败次数过多，请 {wait} 秒后再试",
                 )
 
     def failed(self, username: str, address: str) -> None:

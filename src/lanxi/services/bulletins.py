@@ -385,7 +385,7 @@ def graded_warnings(
     Parameters
     ----------
     samples : pandas.DataFrame
-        Water samples (as :func:`lanxi.services.env_store.samples_frame` gives them).
+        Water samples (as :func:`lanxi.services.environment.store.samples_frame` gives them).
     period : str
         ``YYYY-MM`` or ``YYYYQn``.
     cities : dict

@@ -13,9 +13,10 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from functools import cache
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Select, func, select
 from sqlalchemy.orm import Session
 
 from lanxi.storage.env_models import AirObservationRow, WaterSampleRow
@@ -27,6 +28,9 @@ from lanxi.storage.models import (
 )
 
 T = TypeVar("T")
+#: ``Session.info`` key set on a session that only reads (the API's ``GET`` requests): what it
+#: reads may be cached under the data version its own snapshot sees (:func:`session_version`).
+READ_ONLY = "lanxi_read_only"
 MAX_ENTRIES = 256
 #: A data version: a tuple of ids.
 Version = tuple[int, ...]
@@ -74,6 +78,28 @@ def cached(session: Session, name: str, args: tuple[Hashable, ...], make: Callab
 #: versions it stores are not approved (the public reads the latest *approved* version of each
 #: key); a submission stored as approved inserts approved rows, which the version counts.
 PRIVATE_ACTIONS = ("submit", "new_version")
+#: Audit entities of the monitoring workflow and of accounts: entries about them never change the
+#: environment views (water and air are loaded by system jobs with entries of their own).
+WORKFLOW_ENTITIES = (
+    "submission_batches",
+    "observations",
+    "task_progress_reports",
+    "users",
+    "roles",
+    "api_tokens",
+    "web_sessions",
+)
+
+
+def environment_part(version: Version) -> Version:
+    """The part of the one data version the environment views depend on.
+
+    The id ranges of ``water_samples`` and ``air_observations`` and the last audit entry outside
+    :data:`WORKFLOW_ENTITIES` (catalogue loads, network reloads, environment loads): an approval
+    moves the data version but not this part, so it does not make every worker read the whole
+    air table again.
+    """
+    return version[3:]
 
 
 def published_version(engine: Engine) -> Version:
@@ -81,12 +107,32 @@ def published_version(engine: Engine) -> Version:
 
     ``max(audit_log.id)`` over the entries that may change a public answer (catalogue loads,
     approvals, returns, wipes, …: every action but :data:`PRIVATE_ACTIONS`), the largest id of an
-    approved observation and of an approved task report, and the id range of the water and air
-    tables. Submissions waiting for approval leave it unchanged, so 20 busy submitters do not
-    empty the cache of the public dashboard.
+    approved observation and of an approved task report, the id range of the water and air
+    tables, and ``max(audit_log.id)`` outside :data:`WORKFLOW_ENTITIES` (what the environment
+    views key on: :func:`environment_part`). Submissions waiting for approval leave it
+    unchanged, so 20 busy submitters do not empty the cache of the public dashboard.
     """
+    with engine.connect() as conn:
+        row = conn.execute(published_version_query()).one()
+    return tuple(int(v or 0) for v in row)
+
+
+def session_version(session: Session) -> Version:
+    """:func:`published_version` as the session's own snapshot sees it.
+
+    What a read-only session reads (e.g. the catalogue) may be cached under this version: the
+    version and the data come from the same snapshot, so a cached value is never labelled with
+    a version newer than the data it was made from.
+    """
+    row = session.execute(published_version_query()).one()
+    return tuple(int(v or 0) for v in row)
+
+
+@cache
+def published_version_query() -> Select[Any]:
+    """The one statement of :func:`published_version` (one row of ids; built once)."""
     approved = WorkflowStatus.APPROVED.value
-    stmt = select(
+    return select(
         select(func.max(AuditLogRow.id))
         .where(AuditLogRow.action.not_in(PRIVATE_ACTIONS))
         .scalar_subquery(),
@@ -100,7 +146,7 @@ def published_version(engine: Engine) -> Version:
         select(func.max(WaterSampleRow.id)).scalar_subquery(),
         select(func.min(AirObservationRow.id)).scalar_subquery(),
         select(func.max(AirObservationRow.id)).scalar_subquery(),
+        select(func.max(AuditLogRow.id))
+        .where(AuditLogRow.entity.not_in(WORKFLOW_ENTITIES))
+        .scalar_subquery(),
     )
-    with engine.connect() as conn:
-        row = conn.execute(stmt).one()
-    return tuple(int(v or 0) for v in row)

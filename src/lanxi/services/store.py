@@ -16,6 +16,7 @@ from rich.table import Table
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from lanxi.services.read_cache import READ_ONLY
 from lanxi.settings import get_settings
 from lanxi.storage import migrate as _migrate
 from lanxi.storage.db import WRITE, get_engine, is_busy, session_factory, write_engine
@@ -81,8 +82,10 @@ def write_sessions(eng: Engine) -> sessionmaker[Session]:
 def begin_write(s: Session) -> None:
     """Start ``s``'s next transaction as a write transaction (lock first).
 
-    Call it when ``s`` has no transaction open (after a commit or rollback).
+    Call it when ``s`` has no transaction open (after a commit or rollback). The session is no
+    longer read-only (:data:`lanxi.services.read_cache.READ_ONLY`): it may now see its own writes.
     """
+    s.info.pop(READ_ONLY, None)
     s.connection(execution_options={WRITE: True})
 
 

@@ -105,7 +105,9 @@ def login_user(request: Request, response: Response, db: Any, username: str, pas
     limiter.check(username, address)
     if not auth_svc.verify_password(db, username, password):
         limiter.failed(username, address)
-        raise ApiError(401, "unauthenticated", "wrong user name or password")
+        raise ApiError(
+            401, "unauthenticated", "wrong user name or password", message_zh="用户名或密码错误"
+        )
     limiter.succeeded(username, address)
     # the password check (slow on purpose) ran in a read transaction; the write lock only now
     db.commit()
@@ -204,7 +206,9 @@ def change_password(
 ) -> Response:
     """Change the caller's password: every session and token of the caller ends (sign in again)."""
     if not auth_svc.verify_password(db, user.username, body.current_password):
-        raise ApiError(401, "unauthenticated", "the current password is wrong")
+        raise ApiError(
+            401, "unauthenticated", "the current password is wrong", message_zh="当前密码错误"
+        )
     auth_svc.set_password(db, user.username, body.new_password, actor=user)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")

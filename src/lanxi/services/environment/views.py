@@ -1,10 +1,11 @@
 """Views of the stored environment data for the web platform: computed once per data version.
 
-Each function reads the store through :mod:`.store`, runs the engines
-(:mod:`.assessments`, :mod:`lanxi.compute.air`) and returns plain records. Results
-are cached per database URL and *the* data version (:func:`lanxi.services.read_cache.data_version`,
-the one every cache keys on), so any write is seen at the next request while repeated dashboard
-reads cost one small query.
+Each function reads the store through :mod:`.store`, runs the engines (:mod:`.assessments`,
+:mod:`lanxi.compute.air`) and returns plain records. Results are cached per database URL and the
+environment's part of *the* data version (:func:`lanxi.services.read_cache.data_version`, the one
+every cache keys on; :func:`lanxi.services.read_cache.environment_part`), so any write to the
+environment data, the networks or the catalogue is seen at the next request, an approval of
+monitoring data does not recompute them, and repeated dashboard reads cost one small query.
 """
 
 from __future__ import annotations
@@ -47,8 +48,16 @@ def data_version(url: str | None = None) -> tuple[int, ...]:
     return shared(engine(url))
 
 
+def environment_part(version: tuple[int, ...]) -> tuple[int, ...]:
+    """:func:`lanxi.services.read_cache.environment_part` (what these views depend on)."""
+    from lanxi.services.read_cache import environment_part as part
+
+    return part(version)
+
+
 def _cached(name: str, url: str | None, args: tuple[Any, ...], make: Callable[[], T]) -> T:
-    key = (database_url(url), name, (*args, data_version(url)))
+    # the environment's part of the one version: an approval does not recompute these views
+    key = (database_url(url), name, (*args, environment_part(data_version(url))))
     with _lock:
         if key in _cache:
             return _cache[key]
