@@ -525,8 +525,11 @@ def _combos(used: tuple[str, ...]) -> list[str]:
 
 @cache
 def _categories(categories: tuple[str, ...]) -> pd.CategoricalDtype:
-    """The dtype of a text column of the output, made once (pandas checks the categories anew
-    every time one is made: most of a small frame's assembly)."""
+    """The dtype of a text column of the output, made once.
+
+    pandas checks the categories anew every time a dtype is made: most of a small frame's
+    assembly.
+    """
     return pd.CategoricalDtype(list(categories))
 
 
@@ -627,7 +630,8 @@ def _assemble(
     cats = std.categories  # levels, names and colours are the same in both editions
 
     def categorical(values: np.ndarray, categories: list[str]) -> pd.Categorical:
-        return pd.Categorical.from_codes(values, dtype=_categories(tuple(categories)), validate=False)
+        dtype = _categories(tuple(categories))
+        return pd.Categorical.from_codes(values, dtype=dtype, validate=False)
 
     out: dict[str, object] = {f"iaqi_{p}": iaqis[k] for k, p in enumerate(used)}
     out["aqi"] = pd.arrays.IntegerArray(aqi, missing)

@@ -12,8 +12,8 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
-from lanxi.compute.plausibility import rules as plausibility_rules
 from lanxi.compute.plausibility import may_fail, unit_problems
+from lanxi.compute.plausibility import rules as plausibility_rules
 from lanxi.compute.times import to_beijing
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.hj633 import POLLUTANTS
