@@ -282,12 +282,14 @@ def bench_pandana(
     reach_minutes: float | None,
     reach_threads: int,
     tolerance: float,
+    rel_tolerance: float = 0.0,
 ):
     """pandana on exactly Lanxi's OD pairs (every origin × destination), per thread count.
 
     pandana has no many-to-many query: ``shortest_path_lengths`` answers a list of pairs, here
     all ``len(orig) × len(dest)`` pairs of the matrix Lanxi computes, nothing extrapolated. The
-    answers must equal Lanxi's within ``tolerance`` minutes (pandana stores impedances as float32
+    answers must equal Lanxi's within ``tolerance`` minutes plus ``rel_tolerance`` times the
+    time (pandana stores impedances as float32
     and accumulates in float32) before any time is printed.
     """
     import pandana
@@ -316,7 +318,13 @@ def bench_pandana(
         # pandana reports an unreachable pair as a huge number, not inf
         assert (got[~finite] > 1e6).all(), "pandana reaches pairs Lanxi finds unreachable"
         err = float(np.max(np.abs(got[finite] - ref[finite]))) if finite.any() else 0.0
-        assert err <= tolerance, f"pandana differs from Lanxi by {err:.3g} min > {tolerance} min"
+        # the error grows with the path: a stated absolute part plus a relative part
+        allowed = tolerance + rel_tolerance * np.abs(ref[finite])
+        worst = float(np.max(np.abs(got[finite] - ref[finite]) - allowed)) if finite.any() else 0
+        assert worst <= 0, (
+            f"pandana differs from Lanxi by up to {err:.3g} min, beyond {tolerance} min + "
+            f"{rel_tolerance:g} × the time"
+        )
     if reach_minutes is None:
         return build, pps, err, None, None
     with _threads(reach_threads):
@@ -340,6 +348,13 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=1, help="threads for lanxi (default 1)")
     ap.add_argument("--nx-origins", type=int, default=200, help="networkx origins, extrapolated")
     ap.add_argument("--igraph-origins", type=int, default=200, help="igraph origins, extrapolated")
+    ap.add_argument(
+        "--pandana-rel-tolerance",
+        type=float,
+        default=2e-3,
+        help="plus this fraction of the time: pandana's error grows with the path (0.96 min on "
+        "a 10^6-node grid, where paths run to hours)",
+    )
     ap.add_argument(
         "--pandana-tolerance",
         type=float,
@@ -489,13 +504,21 @@ def main(argv: list[str] | None = None) -> None:
         counts_t = sorted({1, a.workers})
         rm = None if a.no_pandana_reach else a.pandana_reach_minutes
         build, pps, err, p_reach, p_counts = bench_pandana(
-            g, orig, dest, od, counts_t, rm, a.workers, a.pandana_tolerance
+            g,
+            orig,
+            dest,
+            od,
+            counts_t,
+            rm,
+            a.workers,
+            a.pandana_tolerance,
+            a.pandana_rel_tolerance,
         )
         print(f"\n[pandana] contraction hierarchy build {fmt_s(build)} (not in the OD time)")
         print(
             f"          OD: all {pairs:,} pairs of the same matrix, pairwise (pandana has no "
             f"many-to-many query); answers checked: max |Δ| vs lanxi {err:.2e} min "
-            f"(tolerance {a.pandana_tolerance:g} min)"
+            f"(tolerance {a.pandana_tolerance:g} min + {a.pandana_rel_tolerance:g} × the time)"
         )
         lanxi_od = {1: t_od, a.workers: t_od_w}
         lanxi_ch = {1: t_ch, a.workers: t_ch_w}

@@ -109,3 +109,29 @@ def test_get_settings_reads_the_environment_once(
 def test_settings_are_immutable() -> None:
     with pytest.raises(pydantic.ValidationError):
         Settings().env = "production"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "sqlite:///{tmp}/home/.local/share/lanxi/lanxi.sqlite"),
+        ({"LANXI_HOME": "{tmp}/srv"}, "sqlite:///{tmp}/srv/lanxi.sqlite"),
+        ({"XDG_DATA_HOME": "{tmp}/xdg"}, "sqlite:///{tmp}/xdg/lanxi/lanxi.sqlite"),
+        ({"LANXI_DATABASE_URL": "postgresql://lx@db/lanxi", "LANXI_HOME": "{tmp}/srv"},
+         "postgresql://lx@db/lanxi"),
+        ({"lanxi_home": "{tmp}/lower"}, "sqlite:///{tmp}/lower/lanxi.sqlite"),
+        ({"LANXI_DATABASE_URL": "", "LANXI_HOME": "{tmp}/e"}, "sqlite:///{tmp}/e/lanxi.sqlite"),
+    ],
+)  # fmt: skip
+def test_the_fast_database_url_is_the_settings_one(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
+    # lanxi.home.database_url() lets `lanxi regions` start without pydantic: the same rule,
+    # names read case-insensitively and an empty URL taken as unset, as pydantic-settings does
+    from lanxi.home import database_url
+
+    for name, value in env.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
+    want = expected.format(tmp=tmp_path)
+    assert database_url() == want
+    assert Settings().database_url == want

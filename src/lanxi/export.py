@@ -12,13 +12,15 @@ import io
 import json
 import math
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-import xlsxwriter
+# numpy, pandas and xlsxwriter are imported where they are used: the listing commands print
+# through this module and must start without them (issue 17).
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV Injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +54,8 @@ def csv_safe(value: Any) -> Any:
 
 def csv_safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with :func:`csv_safe` applied to every text cell (numbers untouched)."""
+    import pandas as pd
+
     out = frame.copy()
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
@@ -94,19 +98,16 @@ def json_safe(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, np.generic):
+    np = sys.modules.get("numpy")  # no numpy value exists unless numpy was imported
+    if np is not None and isinstance(value, np.generic):
         return json_safe(value.item())
     if isinstance(value, Mapping):
         return {k: json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [json_safe(v) for v in value]
-    try:
-        import pandas as pd
-
-        if value is pd.NA or value is pd.NaT:
-            return None
-    except ImportError:  # pragma: no cover - pandas is a core dependency
-        pass
+    pandas = sys.modules.get("pandas")  # likewise pandas' NA and NaT
+    if pandas is not None and (value is pandas.NA or value is pandas.NaT):
+        return None
     return value
 
 
@@ -166,6 +167,8 @@ def write_xlsx(
     Numbers stay numbers; header row bold and frozen; an autofilter on the table; column widths
     fitted to the content (CJK characters counted double).
     """
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(path if isinstance(path, io.BytesIO) else str(path))
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
     title_fmt = wb.add_format({"bold": True, "font_size": 13})

@@ -44,7 +44,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from lanxi.errors import ConfigurationError
-from lanxi.home import default_home
+from lanxi.home import default_home, sqlite_url_in
 
 #: The development secret; refused when ``env`` is ``production``.
 DEV_SECRET_KEY = "lanxi-dev-insecure-secret-key"
@@ -137,7 +137,7 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.home.mkdir(parents=True, exist_ok=True)
             # frozen model: set the derived default through object.__setattr__
-            object.__setattr__(self, "database_url", f"sqlite:///{self.home / 'lanxi.sqlite'}")
+            object.__setattr__(self, "database_url", sqlite_url_in(self.home))
         if self.token_ttl_days > self.token_max_ttl_days:
             raise ConfigurationError(
                 f"LANXI_TOKEN_TTL_DAYS ({self.token_ttl_days}) is longer than "

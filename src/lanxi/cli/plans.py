@@ -9,8 +9,9 @@ from typing import Annotated, Any
 import typer
 
 from lanxi.cli.output import Format, emit
-from lanxi.services import plans as svc
-from lanxi.services.store import session
+
+# The services (and with them SQLAlchemy) are imported inside each command: `lanxi regions`
+# reads the default SQLite store without them (issue 17, start-up under 0.3 s).
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table | csv | json | xlsx")]
 OutOpt = Annotated[
@@ -36,8 +37,9 @@ def regions(
     out: OutOpt = None,
 ) -> None:
     """区域 Regions: the agglomeration, provinces, prefectures and the 39 county-level units."""
-    with session() as s:
-        rows = svc.list_regions(s, level=level.value if level else None, group=group)
+    from lanxi.services.region_list import list_regions_in_store
+
+    rows = list_regions_in_store(level=level.value if level else None, group=group)
     emit(
         rows,
         fmt,
@@ -57,6 +59,9 @@ def regions(
 
 def groups(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """空间结构 Region groups: 一带双圈多节点, the demo zone, the Lanzhou economic circle."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_groups(s)
     emit(
@@ -75,6 +80,9 @@ def groups(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
 
 def plans(fmt: FormatOpt = Format.table, out: OutOpt = None) -> None:
     """规划文件 The plan documents."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_plans(s)
     emit(
@@ -125,6 +133,9 @@ def indicators(
     out: OutOpt = None,
 ) -> None:
     """指标与目标 Targets, quoted statistics and qualitative goals of the plans."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_plan_targets(s, plan=plan, kind=kind)
     if fmt is Format.table:
@@ -154,6 +165,9 @@ def agencies(
     out: OutOpt = None,
 ) -> None:
     """责任单位 The normalized responsible units and how many tasks each leads and shares."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_agencies(s, kind=kind, province=province)
     emit(
@@ -184,6 +198,9 @@ def tasks(
     out: OutOpt = None,
 ) -> None:
     """重点任务 The 58 tasks of the 2022 scheme, with lead (牵头) and co-responsible units."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_tasks(s, agency=agency, province=province, region=region, section=section)
     emit(
@@ -207,6 +224,9 @@ def projects(
     out: OutOpt = None,
 ) -> None:
     """重点项目 Key projects named in the plans' 专栏 and tasks."""
+    from lanxi.services import plans as svc
+    from lanxi.services.store import session
+
     with session() as s:
         rows = svc.list_projects(s, kind=kind, region=region)
     emit(

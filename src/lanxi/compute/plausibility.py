@@ -25,7 +25,7 @@ import pandas as pd
 from lanxi.errors import Problem
 from lanxi.standards.plausibility import Rule, rules
 
-__all__ = ["LABELS", "Rule", "rules", "unit_problems"]
+__all__ = ["LABELS", "Rule", "may_fail", "rules", "unit_problems"]
 
 #: Names used in messages.
 LABELS: Mapping[str, str] = {
@@ -65,6 +65,21 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def may_fail(values: np.ndarray, rule: Rule) -> bool:
+    """Whether :func:`unit_problems` can find anything in ``values`` (its first, cheap test).
+
+    False when no value is above the ceiling (``above``) or none lies between 0 and the floor
+    (``all_below``): then there is no problem, and the stations need not be looked at. A caller
+    checking many clean columns asks this before it builds the station labels.
+    """
+    with np.errstate(invalid="ignore"):
+        if rule.above is not None:
+            return bool((values > rule.above).any())
+        if rule.all_below is not None:
+            return bool(((values > 0) & (values < rule.all_below)).any())
+    return False
+
+
 def unit_problems(
     values: np.ndarray,
     groups: pd.Series | None,
@@ -97,15 +112,14 @@ def unit_problems(
         One per group with implausible values; a single file-level problem when every value of
         the file is implausible (a whole column in the other unit).
     """
+    if not may_fail(values, rule):
+        return []
     with np.errstate(invalid="ignore"):
         if rule.above is not None:
             bad = values > rule.above
             why_en = f"above {_fmt(rule.above)} {rule.unit}"
             why_zh = f"高于 {_fmt(rule.above)} {rule.unit}"
         elif rule.all_below is not None:
-            frac = (values > 0) & (values < rule.all_below)
-            if not frac.any():
-                return []
             bad = _all_below_groups(values, groups, rule)
             why_en = f"every value below {_fmt(rule.all_below)} {rule.unit}"
             why_zh = f"所有数值均小于 {_fmt(rule.all_below)} {rule.unit}"

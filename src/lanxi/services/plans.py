@@ -7,13 +7,14 @@ tools read them. Fields are only ever added, never renamed or removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from lanxi.errors import NotFoundError
+from lanxi.services.region_list import regions_from
 from lanxi.storage.models import (
     AgencyRow,
     IndicatorRow,
@@ -33,7 +34,6 @@ from lanxi.storage.models import (
 )
 
 Record = dict[str, Any]
-LEVELS = ("agglomeration", "province", "prefecture", "county")
 PROVINCE_CODES = {"甘肃": "620000", "青海": "630000"}
 
 
@@ -89,10 +89,6 @@ def descendants(session: Session, code: str) -> set[str]:
     return out
 
 
-def _province_name(row: RegionRow) -> str | None:
-    return row.province
-
-
 def _region_names(session: Session) -> dict[str, str]:
     # Not dict(result): a Result has .keys() (column names), so dict() would misread it.
     rows = session.execute(select(RegionRow.code, RegionRow.name))
@@ -117,55 +113,15 @@ def list_regions(
     -------
     list of dict
         ``code, name, name_en, level, parent_code, province, in_scope, area_km2, lon, lat,
-        aliases, groups, source, code_source, geo_source`` — ordered by code.
+        aliases, groups, source, code_source, geo_source`` — ordered by code (the records of
+        :func:`lanxi.services.region_list.regions_from`, their one definition).
     """
-    if level is not None and level not in LEVELS:
-        raise NotFoundError(f"no level '{level}': use one of {', '.join(LEVELS)}")
-    q = select(RegionRow)
-    if level is not None:
-        q = q.where(RegionRow.level == level)
-    if group is not None:
-        g = session.scalars(
-            select(RegionGroupRow).where(
-                (RegionGroupRow.id == group) | (RegionGroupRow.name == group)
-            )
-        ).first()
-        if g is None:
-            ids = ", ".join(session.scalars(select(RegionGroupRow.id)))
-            raise NotFoundError(f"no region group '{group}': use one of {ids}")
-        members = select(RegionGroupMemberRow.region_code).where(
-            RegionGroupMemberRow.group_id == g.id
-        )
-        q = q.where(RegionRow.code.in_(members))
-    rows = session.scalars(q.order_by(RegionRow.code)).all()
-    aliases: dict[str, list[Record]] = defaultdict(list)
-    for a in session.scalars(select(RegionAliasRow).order_by(RegionAliasRow.id)):
-        aliases[a.code].append(
-            {"name": a.alias_name, "code": a.alias_code, "valid_until": a.valid_until}
-        )
-    groups: dict[str, list[str]] = defaultdict(list)
-    for m in session.scalars(select(RegionGroupMemberRow)):
-        groups[m.region_code].append(m.group_id)
-    return [
-        {
-            "code": r.code,
-            "name": r.name,
-            "name_en": r.name_en,
-            "level": r.level,
-            "parent_code": r.parent_code,
-            "province": _province_name(r),
-            "in_scope": r.in_scope,
-            "area_km2": r.area_km2,
-            "lon": r.lon,
-            "lat": r.lat,
-            "aliases": aliases.get(r.code, []),
-            "groups": sorted(groups.get(r.code, [])),
-            "source": r.source,
-            "code_source": r.code_source,
-            "geo_source": r.geo_source,
-        }
-        for r in rows
-    ]
+
+    def fetch(sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        return session.execute(text(sql), dict(params)).all()
+
+    session.flush()  # what the ORM's autoflush did before a query; plain SQL does not trigger it
+    return regions_from(fetch, level=level, group=group)
 
 
 def list_groups(session: Session) -> list[Record]:

@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from lanxi.storage.sqlite_read import BUSY_TIMEOUT_MS
+
 #: Milliseconds a SQLite connection waits for a lock before giving up (per attempt).
-SQLITE_BUSY_TIMEOUT_MS = 5_000
+SQLITE_BUSY_TIMEOUT_MS = BUSY_TIMEOUT_MS
 #: Attempts a write transaction makes to take the lock (each waits the busy timeout) before the
 #: store answers "busy": 3 × 5 s. PostgreSQL waits the same total as its ``lock_timeout``.
 WRITE_LOCK_ATTEMPTS = 3

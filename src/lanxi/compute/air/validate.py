@@ -12,8 +12,8 @@ from collections.abc import Collection
 import numpy as np
 import pandas as pd
 
+from lanxi.compute.plausibility import may_fail, unit_problems
 from lanxi.compute.plausibility import rules as plausibility_rules
-from lanxi.compute.plausibility import unit_problems
 from lanxi.compute.times import to_beijing
 from lanxi.errors import Problem, ValidationError
 from lanxi.standards.hj633 import POLLUTANTS
@@ -154,6 +154,13 @@ def air_frame_problems(
     elif require_time:
         problems.append(Problem(file, None, time_col, "time column missing"))
 
+    stations: list[pd.Series | None] = []  # the station labels, made once when first needed
+
+    def station_labels() -> pd.Series | None:
+        if not stations:
+            stations.append(df["station"].astype(str) if "station" in df.columns else None)
+        return stations[0]
+
     for col in (*POLLUTANTS, *EXTRA_COLUMNS):
         if col not in df.columns:
             continue
@@ -175,10 +182,10 @@ def air_frame_problems(
                 file, col, vals < 0, series, "negative concentration; use NaN for missing", max_rows
             )
         rule = plausibility_rules("air").get(col)
-        if rule is not None:
+        if rule is not None and may_fail(vals, rule):
             problems += unit_problems(
                 vals,
-                df["station"].astype(str) if "station" in df.columns else None,
+                station_labels(),
                 rule,
                 file=file,
                 field=col,
