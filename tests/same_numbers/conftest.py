@@ -13,6 +13,7 @@ or the rule's text (``tests/reference_*.py``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -79,10 +80,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def live(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a uvicorn server (API and dashboard) on the suite's store."""
-    settings = Settings(database_url=url, home=tmp_path_factory.mktemp("live26"), env="test")
+@contextlib.contextmanager
+def serve(url: str, home: Path) -> Iterator[str]:
+    """A uvicorn server (API and dashboard) on ``url`` for the ``with`` block: its base URL.
+
+    The app reads the process's settings (``lanxi.settings.get_settings``) where a service does;
+    its answer cache lives as long as the server.
+    """
+    settings = Settings(database_url=url, home=home, env="test")
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
@@ -98,6 +103,13 @@ def live(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the session's server on the suite's store."""
+    with serve(url, tmp_path_factory.mktemp("live26")) as base:
+        yield base
 
 
 def api_items(live: str, path: str) -> list[dict[str, Any]]:
