@@ -165,6 +165,7 @@ def report_files(
 
     The PDF text has no white space (``tests.reports.conftest.pdf_text``).
     """
+    out.mkdir(parents=True, exist_ok=True)
     rep = build_report(kind, period=period, url=url, generated_at=STAMP, **request)
     wb = openpyxl.load_workbook(render(rep, "xlsx", out / f"{kind}.xlsx"), data_only=True)
     rows = [list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]

@@ -103,7 +103,8 @@ def test_monthly_dashboard(
     try:
         page = ctx.new_page()
         page.goto(live + "/")
-        page.wait_for_function("document.getElementById('water-summary').textContent.length > 0")
+        # the page holds "…" until the answer is drawn
+        page.wait_for_function("document.getElementById('water-summary').textContent.includes(':')")
         line = page.inner_text("#water-summary")
     finally:
         ctx.close()
