@@ -164,6 +164,22 @@ def annual_compliance(db: str, year: int) -> dict[tuple[str, str], tuple[int, in
     return {k: (v[0], v[1]) for k, v in out.items()}
 
 
+def annual_share(db: str, year: int) -> dict[tuple[str, str], tuple[int, int]]:
+    """Per (level, region): the sections whose **annual mean** class (the 2011 method) meets
+    their target, and the sections with a target (beside annual compliance, never instead)."""
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    out: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for s, sec in sections(db).items():
+        cls = mean_class(db, s, months)
+        ok = None if cls is None else meets(cls, sec.target)
+        if ok is None:
+            continue
+        for key in (("city", sec.city), ("province", sec.province)):
+            out[key][0] += int(ok)
+            out[key][1] += 1
+    return {k: (v[0], v[1]) for k, v in out.items()}
+
+
 def quarter_months(quarter: str) -> list[str]:
     """``2026Q4`` → ``["2026-10", "2026-11", "2026-12"]``."""
     year, q = int(quarter[:4]), int(quarter[-1])

@@ -159,16 +159,34 @@ def annual(db: str, sections: dict[str, ref.Section]) -> dict[tuple[str, str], f
     return out
 
 
+@pytest.fixture(scope="module")
+def share(db: str, annual: dict[tuple[str, str], float | None]) -> dict[tuple[str, str], Any]:
+    """(level, region) → share of sections whose annual mean class meets the target, None when no
+    section has a target (given beside the annual compliance)."""
+    counts = ref.annual_share(db, YEAR)
+    out = {k: (counts[k][0] / counts[k][1] if k in counts else None) for k in annual}
+    assert out[("city", "兰州市")] is None
+    return out
+
+
 def _annual_of(rows: list[dict[str, Any]]) -> dict[tuple[str, str], float | None]:
     return {(r["level"], r["region"]): r["annual_compliance"] for r in rows}
 
 
-def test_annual_cli(url: str, annual: dict[tuple[str, str], float | None]) -> None:
-    assert _annual_of(run_cli(url, "water", "annual", "--year", str(YEAR), "--json")) == annual
+def _share_of(rows: list[dict[str, Any]]) -> dict[tuple[str, str], float | None]:
+    return {(r["level"], r["region"]): r["share_meeting"] for r in rows}
 
 
-def test_annual_api(live: str, annual: dict[tuple[str, str], float | None]) -> None:
-    assert _annual_of(api_items(live, f"/water/annual?year={YEAR}")) == annual
+def test_annual_cli(url: str, annual: dict[tuple[str, str], Any], share: dict[Any, Any]) -> None:
+    rows = run_cli(url, "water", "annual", "--year", str(YEAR), "--json")
+    assert _annual_of(rows) == annual
+    assert _share_of(rows) == share
+
+
+def test_annual_api(live: str, annual: dict[tuple[str, str], Any], share: dict[Any, Any]) -> None:
+    rows = api_items(live, f"/water/annual?year={YEAR}")
+    assert _annual_of(rows) == annual
+    assert _share_of(rows) == share
 
 
 def _pct(v: float | None) -> str:
@@ -184,19 +202,21 @@ def test_annual_dashboard(
 
 
 def test_annual_report(
-    url: str, annual: dict[tuple[str, str], float | None], tmp_path: Path
+    url: str, annual: dict[tuple[str, str], Any], share: dict[Any, Any], tmp_path: Path
 ) -> None:
     rows, text = report_files(url, "water-annual", str(YEAR), tmp_path)
     head = next(r for r in rows if r and r[0] == "排名")
-    col = head.index("断面—月达标率")
-    got = {}
+    col, col_share = head.index("断面—月达标率"), head.index("断面达标比例")
+    got, got_share = {}, {}
     level = "province"
     for r in rows:
         if r and r[0] == "市州考核结果":
             level = "city"
-        if r and isinstance(r[0], int):
+        if r and r[1] in {k[1] for k in annual} and r[0] != "排名":
             got[(level, r[1])] = r[col]
+            got_share[(level, r[1])] = r[col_share]
     assert got == annual
+    assert got_share == share
     for (_, region), v in annual.items():
         # the region's row: … 断面—月数, 达标断面—月数, 断面—月达标率 …
         assert squeeze(region) in text and _pct(v) in text
