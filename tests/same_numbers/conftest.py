@@ -21,7 +21,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,58 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def db(url: str) -> str:
     """The SQLite file of the store, for the references' plain SQL."""
     return url.removeprefix("sqlite:///")
+
+
+#: Non-default water warning thresholds (``test_water_everywhere``; defaults 1 and 1).
+WARN_ENV = {
+    "LANXI_WATER_WARNING_MISSED_MONTHS": "2",
+    "LANXI_WATER_WARNING_DECLINE_CLASSES": "2",
+}
+#: Every CLI command the folder reads, by name: its arguments and extra environment. They run
+#: together (a few processes at a time) the first time one is asked for, so the folder waits for
+#: the slowest rather than for their sum.
+COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "air-targets": (("air", "targets", "--year", "2026", "--json"), {}),
+    "water-assess": (("water", "assess", "--month", "2026-12", "--json"), {}),
+    "water-annual": (("water", "annual", "--year", "2026", "--json"), {}),
+    "water-warnings": (("water", "warnings", "--quarter", "2026Q4", "--json"), WARN_ENV),
+    "water-compensation": (
+        ("water", "compensation", "--section", "HS-OUT", "--year", "2026", "--json"),
+        {},
+    ),
+    "water-compensation-set": (
+        (
+            "water",
+            "compensation",
+            "--section",
+            "HS-OUT",
+            "--year",
+            "2026",
+            "--base-class",
+            "4",
+            "--amount-per-step",
+            "500",
+            "--json",
+        ),
+        {},
+    ),
+    "progress": (("progress", "--format", "json"), {}),
+    "progress-2023": (("progress", "--as-of", "2023-12-31", "--format", "json"), {}),
+    "task-completion": (("task-status", "--by", "province", "--format", "json"), {}),
+}
+
+
+@pytest.fixture(scope="session")
+def cli(url: str) -> Iterator[Callable[[str], Any]]:
+    """``cli(name)``: the parsed JSON output of the command ``COMMANDS[name]`` on the store."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2))) as pool:
+        futures = {
+            name: pool.submit(run_cli, url, *args, env=env)
+            for name, (args, env) in COMMANDS.items()
+        }
+        yield lambda name: futures[name].result()
 
 
 def run_cli(url: str, *args: str, env: dict[str, str] | None = None) -> Any:
@@ -159,14 +211,14 @@ def table_rows(browser: Any, page_url: str, selector: str) -> list[list[str]]:
 
 
 def report_files(
-    url: str, kind: str, period: str, out: Path, **request: Any
+    url: str, kind: str, period: str, out: Path, *, pdf: bool = True, **request: Any
 ) -> tuple[list[list[Any]], str]:
     """A report built on ``url``: every row of every sheet of its Excel file, and its PDF text.
 
-    The PDF text has no white space (``tests.reports.conftest.pdf_text``).
+    The PDF text has no white space (``tests.reports.conftest.pdf_text``); "" with ``pdf`` False.
     """
     out.mkdir(parents=True, exist_ok=True)
     rep = build_report(kind, period=period, url=url, generated_at=STAMP, **request)
     wb = openpyxl.load_workbook(render(rep, "xlsx", out / f"{kind}.xlsx"), data_only=True)
     rows = [list(r) for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
-    return rows, pdf_text(render(rep, "pdf", out / f"{kind}.pdf"))
+    return rows, pdf_text(render(rep, "pdf", out / f"{kind}.pdf")) if pdf else ""

@@ -10,12 +10,14 @@ breakpoints over the stored daily values with plain SQL, not a call of the servi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from tests import reference_air
 from tests.reports.conftest import squeeze
-from tests.same_numbers.conftest import api_items, report_files, run_cli, table_rows
+from tests.same_numbers.conftest import api_items, report_files, table_rows
 
 
 @pytest.fixture(scope="module")
@@ -31,9 +33,9 @@ def expected(db: str) -> dict[str, float]:
     return out
 
 
-def test_cli_json(url: str, expected: dict[str, float]) -> None:
+def test_cli_json(cli: Callable[[str], Any], expected: dict[str, float]) -> None:
     # the command as a user runs it: a process of its own on the store of LANXI_DATABASE_URL
-    rows = run_cli(url, "air", "targets", "--year", "2026", "--json")
+    rows = cli("air-targets")
     got = {
         r["unit_name"]: r["good_days_ratio_by_day"]
         for r in rows

@@ -28,22 +28,19 @@ Figures and the surfaces that show them:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests import reference_water as ref
 from tests.reports.conftest import squeeze
-from tests.same_numbers.conftest import api_items, report_files, run_cli, serve, table_rows
+from tests.same_numbers.conftest import WARN_ENV, api_items, report_files, serve, table_rows
 
 MONTH, QUARTER, YEAR = "2026-12", "2026Q4", 2026
 #: non-default warning thresholds (defaults 1 and 1)
-MISSED, DECLINE = 2, 2
-WARN_ENV = {
-    "LANXI_WATER_WARNING_MISSED_MONTHS": str(MISSED),
-    "LANXI_WATER_WARNING_DECLINE_CLASSES": str(DECLINE),
-}
+MISSED = int(WARN_ENV["LANXI_WATER_WARNING_MISSED_MONTHS"])
+DECLINE = int(WARN_ENV["LANXI_WATER_WARNING_DECLINE_CLASSES"])
 YES, NO = "是", "否"
 
 
@@ -72,8 +69,10 @@ def _monthly_of(rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool | None]
     return {r["section"]: (r["water_class"], r["meets_target"]) for r in rows}
 
 
-def test_monthly_cli(url: str, monthly: dict[str, tuple[int, bool | None]]) -> None:
-    assert _monthly_of(run_cli(url, "water", "assess", "--month", MONTH, "--json")) == monthly
+def test_monthly_cli(
+    cli: Callable[[str], Any], monthly: dict[str, tuple[int, bool | None]]
+) -> None:
+    assert _monthly_of(cli("water-assess")) == monthly
 
 
 def test_monthly_api(live: str, monthly: dict[str, tuple[int, bool | None]]) -> None:
@@ -177,8 +176,10 @@ def _share_of(rows: list[dict[str, Any]]) -> dict[tuple[str, str], float | None]
     return {(r["level"], r["region"]): r["share_meeting"] for r in rows}
 
 
-def test_annual_cli(url: str, annual: dict[tuple[str, str], Any], share: dict[Any, Any]) -> None:
-    rows = run_cli(url, "water", "annual", "--year", str(YEAR), "--json")
+def test_annual_cli(
+    cli: Callable[[str], Any], annual: dict[tuple[str, str], Any], share: dict[Any, Any]
+) -> None:
+    rows = cli("water-annual")
     assert _annual_of(rows) == annual
     assert _share_of(rows) == share
 
@@ -265,8 +266,8 @@ def _warnings_of(rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
     return {r["section"]: (r["months_missed"], r["warned"]) for r in rows}
 
 
-def test_warnings_cli(url: str, warnings: dict[str, tuple[int, bool]]) -> None:
-    rows = run_cli(url, "water", "warnings", "--quarter", QUARTER, "--json", env=WARN_ENV)
+def test_warnings_cli(cli: Callable[[str], Any], warnings: dict[str, tuple[int, bool]]) -> None:
+    rows = cli("water-warnings")  # under WARN_ENV
     assert _warnings_of(rows) == warnings
 
 
@@ -316,10 +317,10 @@ def statement(db: str) -> dict[str, ref.Settlement]:
     return out
 
 
-def test_compensation_cli(url: str, db: str, statement: dict[str, ref.Settlement]) -> None:
-    rows = run_cli(
-        url, "water", "compensation", "--section", "HS-OUT", "--year", str(YEAR), "--json"
-    )
+def test_compensation_cli(
+    cli: Callable[[str], Any], db: str, statement: dict[str, ref.Settlement]
+) -> None:
+    rows = cli("water-compensation")
     got = {r["period"]: (r["water_class"], r["steps"]) for r in rows if r["period"] != "total"}
     assert got == {p: (s.water_class, s.steps) for p, s in statement.items()}
     year = statement[str(YEAR)]
@@ -327,10 +328,7 @@ def test_compensation_cli(url: str, db: str, statement: dict[str, ref.Settlement
     assert (total["payer"], total["payee"]) == (year.payer, year.payee)
     # with an amount per step and a base the user sets (the agreement reports neither)
     months = [f"{YEAR}-{m:02d}" for m in range(1, 13)]
-    rows = run_cli(
-        url, "water", "compensation", "--section", "HS-OUT", "--year", str(YEAR),
-        "--base-class", "4", "--amount-per-step", "500", "--json",
-    )  # fmt: skip
+    rows = cli("water-compensation-set")  # --base-class 4 --amount-per-step 500
     total = next(r for r in rows if r["period"] == "total")
     cls = ref.mean_class(db, "HS-OUT", months)
     assert cls is not None
