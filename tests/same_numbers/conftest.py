@@ -32,7 +32,12 @@ from tests.reports.conftest import STAMP, pdf_text
 
 from lanxi.api import create_app
 from lanxi.reports import build_report, render
-from lanxi.services import env_store, store
+from lanxi.services import store
+
+try:  # the environment services as one package (issue 12, merged on main)
+    from lanxi.services.environment import store as env_store
+except ImportError:  # before that merge: the module of the same role
+    from lanxi.services import env_store  # type: ignore[no-redef]
 from lanxi.services.monitoring.demo import generate_synthetic, setup_monitoring
 from lanxi.settings import Settings
 
