@@ -42,6 +42,7 @@ from lanxi.services.monitoring.demo import generate_synthetic, setup_monitoring
 from lanxi.settings import Settings
 
 CHROMIUM = Path("/usr/bin/chromium")
+PAGE_TIMEOUT_MS = 120_000
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
 
@@ -205,7 +206,8 @@ def table_rows(browser: Any, page_url: str, selector: str) -> list[list[str]]:
     try:
         page = ctx.new_page()
         page.goto(page_url)
-        page.wait_for_selector(f"{selector} table tbody tr")
+        # generous: on a loaded machine the CLI processes and report builds run beside the page
+        page.wait_for_selector(f"{selector} table tbody tr", timeout=PAGE_TIMEOUT_MS)
         rows: list[list[str]] = page.eval_on_selector_all(
             f"{selector} table tbody tr",
             "trs => trs.map(tr => Array.from(tr.cells).map(td => td.innerText.trim()))",

@@ -35,7 +35,14 @@ from typing import Any
 import pytest
 from tests import reference_water as ref
 from tests.reports.conftest import squeeze
-from tests.same_numbers.conftest import WARN_ENV, api_items, report_files, serve, table_rows
+from tests.same_numbers.conftest import (
+    PAGE_TIMEOUT_MS,
+    WARN_ENV,
+    api_items,
+    report_files,
+    serve,
+    table_rows,
+)
 
 MONTH, QUARTER, YEAR = "2026-12", "2026Q4", 2026
 #: non-default warning thresholds (defaults 1 and 1)
@@ -103,7 +110,10 @@ def test_monthly_dashboard(
         page = ctx.new_page()
         page.goto(live + "/")
         # the page holds "…" until the answer is drawn
-        page.wait_for_function("document.getElementById('water-summary').textContent.includes(':')")
+        page.wait_for_function(
+            "document.getElementById('water-summary').textContent.includes(':')",
+            timeout=PAGE_TIMEOUT_MS,
+        )
         line = page.inner_text("#water-summary")
     finally:
         ctx.close()
