@@ -200,6 +200,11 @@ class ProgressOut(Out):
     ratio: float | None = None
     status: str
     status_label: str | None = None
+    #: the words every surface shows (progress_methods.yaml ``status_labels``)
+    status_zh: str | None = None
+    status_en: str | None = None
+    nature: str | None = None
+    nature_zh: str | None = None
     method: str
     synthetic: bool
     n_observations: int

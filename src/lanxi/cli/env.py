@@ -116,7 +116,13 @@ NotMonitoredOpt = Annotated[
 ]
 
 
-def _done(df: pd.DataFrame, out: Path | None) -> None:
+JsonOpt = Annotated[bool, typer.Option("--json", help="print JSON records")]
+
+
+def _done(df: pd.DataFrame, out: Path | None, as_json: bool = False) -> None:
+    if as_json and out is None:
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False) + "\n")
+        return
     if out is None:
         sys.stdout.write(csv_safe_frame(df).to_csv(index=False))
         return
@@ -465,12 +471,13 @@ def water_assess_cmd(
     file: FileOpt = None,
     out: MaybeOut = None,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    as_json: JsonOpt = False,
 ) -> None:
     """Monthly assessment: each section's class and whether it met its target."""
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
-    _done(svc.water_assess(df, month, file=name, duplicates=duplicates.value), out)
+    _done(svc.water_assess(df, month, file=name, duplicates=duplicates.value), out, as_json)
 
 
 @water_app.command("warnings")
@@ -493,13 +500,15 @@ def water_warnings_cmd(
         ),
     ] = None,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    as_json: JsonOpt = False,
 ) -> None:
     """Quarterly warning list (missed target, or fell by classes against a year before)."""
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
     rules = svc.warning_rules(missed_months=missed_months, decline_classes=decline_classes)
-    _done(svc.water_warnings(df, quarter, rules=rules, file=name, duplicates=duplicates.value), out)
+    result = svc.water_warnings(df, quarter, rules=rules, file=name, duplicates=duplicates.value)
+    _done(result, out, as_json)
 
 
 @water_app.command("annual")
@@ -508,12 +517,13 @@ def water_annual_cmd(
     file: FileOpt = None,
     out: MaybeOut = None,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    as_json: JsonOpt = False,
 ) -> None:
     """Annual responsibility assessment per city and province, ranked, with the trend."""
     if out is not None:
         svc.check_output(out)
     df, name = _samples(file)
-    _done(svc.water_annual(df, year, file=name, duplicates=duplicates.value), out)
+    _done(svc.water_annual(df, year, file=name, duplicates=duplicates.value), out, as_json)
 
 
 @water_app.command("compensation")
@@ -543,6 +553,7 @@ def water_compensation_cmd(
         float | None, typer.Option(help="index rule: central-government amount to upstream")
     ] = None,
     duplicates: DuplicatesArg = DupOpt.refuse,
+    as_json: JsonOpt = False,
 ) -> None:
     """Compensation statement of a section under the agreement that names it (who pays whom).
 
@@ -574,11 +585,11 @@ def water_compensation_cmd(
         file=name,
         duplicates=duplicates.value,
     )
-    if out is None:
+    if out is None and not as_json:
         typer.echo(st.summary_zh)
         typer.echo(st.summary_en)
         return
-    _done(comp_svc.statement_frame(st), out)
+    _done(comp_svc.statement_frame(st), out, as_json)
 
 
 # -------------------------------------------------------------------------------------- env

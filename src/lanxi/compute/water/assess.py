@@ -485,11 +485,13 @@ def annual_responsibility(
     -------
     pandas.DataFrame
         One row per region: ``level`` (``"city"``/``"province"``), ``region``, ``province``,
-        ``sections``, ``sections_meeting`` (annual mean class ≤ target), ``share_meeting``,
+        ``sections`` (assessed: with a class and a target), ``sections_meeting`` (annual mean
+        class ≤ target), ``share_meeting`` (NA when no section is assessed),
         ``section_months``, ``section_months_meeting``, ``compliance_rate`` (share of
         section-months meeting target), ``rank`` (within the level: share first, then compliance
-        rate; ties share a rank), ``previous_share_meeting``, ``share_change`` and ``trend``
-        (``"improved"``, ``"declined"``, ``"unchanged"``; NA without ``previous``).
+        rate; ties share a rank; NA for a region with nothing assessed),
+        ``previous_share_meeting``, ``share_change`` and ``trend`` (``"improved"``,
+        ``"declined"``, ``"unchanged"``; NA without ``previous``).
     """
     if "section" in annual.columns and annual["section"].duplicated().any():
         raise ValueError("annual frame must hold one row per section (one year)")
@@ -506,7 +508,9 @@ def annual_responsibility(
         .reset_index()
     )
     sec = reg.merge(ann, on="section", how="left").merge(mon_stats, on="section", how="left")
-    sec["_has"] = sec["water_class"].notna().astype(int)
+    # a section is assessed when it has a class and a target: one without a target neither meets
+    # nor misses it (counting it as missed read 0 % for a city none of whose sections has one)
+    sec["_has"] = sec["meets_target"].notna().astype(int)
     sec["_meet"] = sec["meets_target"].fillna(False).astype(int)
     sec[["section_months", "section_months_meeting"]] = sec[
         ["section_months", "section_months_meeting"]
@@ -531,10 +535,14 @@ def annual_responsibility(
             g["compliance_rate"] = g["section_months_meeting"] / g["section_months"].where(
                 g["section_months"] > 0
             )
-        g["rank"] = _competition_rank(
-            g["share_meeting"].to_numpy(dtype=float, na_value=np.nan),
-            g["compliance_rate"].to_numpy(dtype=float, na_value=np.nan),
+        share = g["share_meeting"].to_numpy(dtype=float, na_value=np.nan)
+        rate = g["compliance_rate"].to_numpy(dtype=float, na_value=np.nan)
+        # a region with nothing assessed is not ranked
+        g["rank"] = pd.array(
+            np.where(np.isnan(share) & np.isnan(rate), -1, _competition_rank(share, rate)),
+            dtype="Int64",
         )
+        g.loc[g["rank"] == -1, "rank"] = pd.NA
         g.insert(0, "level", level)
         frames.append(g)
     out = pd.concat(frames, ignore_index=True)

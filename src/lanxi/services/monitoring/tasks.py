@@ -258,7 +258,9 @@ def completion(
                 "name": names[key],
                 "assignments": n,
                 "completed": done,
-                "share_completed": round(done / n, 4) if n else None,
+                # unrounded: each surface rounds once for display (rounding here first made
+                # 244/477 = 51.153 % read 51.1 % on the dashboard and in the reports)
+                "share_completed": done / n if n else None,
                 "in_progress": sum(r["progress"] == "推进中" for r in rs),
                 "not_started": sum(r["progress"] == "未启动" for r in rs),
                 "lagging": sum(r["progress"] == "滞后" for r in rs),

@@ -319,7 +319,8 @@
     }).catch(function (e) { showError("water-warnings", e); });
     api("/water/annual").then(function (p) {
       table("water-annual", p.items, [["region", t("col_region")], ["level", "level"],
-        ["annual_compliance", t("col_meets"), function (r) { return fmt(100 * r.annual_compliance, 1) + "%"; }],
+        /* a region none of whose sections has a target is not assessed: no figure (never 100 * null = 0 %) */
+        ["annual_compliance", t("col_meets"), function (r) { return r.annual_compliance === null || r.annual_compliance === undefined ? "—" : fmt(100 * r.annual_compliance, 1) + "%"; }],
         ["sections_meeting", t("col_annual_mean_meets"), function (r) { return r.sections_meeting + " / " + r.sections; }], ["rank", "#"]]);
     }).catch(function (e) { showError("water-annual", e); });
   }
