@@ -23,7 +23,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -85,6 +85,13 @@ def period_interval(period: str) -> tuple[dt.date, dt.date]:
     ValueError
         If the period is in none of the forms.
     """
+    return _period_interval(period)
+
+
+# remembered: the task status reads it for every one of thousands of progress reports, and a
+# report uses a few dozen distinct periods (a ValueError is not remembered)
+@lru_cache(maxsize=4096)
+def _period_interval(period: str) -> tuple[dt.date, dt.date]:
     p = period.strip()
     if m := re.fullmatch(r"(\d{4})", p):
         y = int(m[1])
@@ -248,7 +255,17 @@ class Reference:
 
 
 def load_reference(session: Session) -> Reference:
-    """Read the catalogue tables into a :class:`Reference`."""
+    """Read the catalogue tables into a :class:`Reference`.
+
+    Inside a :func:`lanxi.services.read_cache.read_scope` (one report's build) it is read once.
+    """
+    from lanxi.services.read_cache import scoped
+
+    url = str(session.get_bind().engine.url)
+    return scoped(("load_reference", url), lambda: _load_reference(session))
+
+
+def _load_reference(session: Session) -> Reference:
     indicators = {
         i.id: {
             "name": i.name,
