@@ -21,6 +21,15 @@ from lanxi.errors import Problem, ValidationError
 
 M = TypeVar("M", bound=BaseModel)
 
+#: PyYAML's safe loader on libyaml (several times faster) when PyYAML was built with it; the same
+#: YAML 1.1 types either way (the resolver and constructor are PyYAML's own).
+SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """``yaml.safe_load`` with :data:`SAFE_LOADER`."""
+    return yaml.load(text, Loader=SAFE_LOADER)
+
 
 def _problems_from_pydantic(
     exc: PydanticValidationError, file: str, row: int, line: int | None, raw: dict[str, Any]
@@ -118,8 +127,13 @@ def read_yaml_records(path: Path, model: type[M]) -> list[M]:
     """
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # one pass for the node tree (its lines) and the data, with libyaml when it is there
+        loader = SAFE_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None

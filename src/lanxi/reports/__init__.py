@@ -33,6 +33,7 @@ from lanxi.errors import Problem, ValidationError
 from lanxi.reports.builders import BUILDERS
 from lanxi.reports.builders.common import ReportRequest, now
 from lanxi.reports.content import Lang, Report
+from lanxi.services.read_cache import read_scope
 
 Format = Literal["html", "pdf", "xlsx"]
 FORMATS: tuple[str, ...] = ("pdf", "html", "xlsx")
@@ -95,7 +96,9 @@ def build_report(
         plan=plan,
         section=section,
     )
-    return BUILDERS[kind](req, url=url, generated_at=generated_at or now())
+    # one report reads the same rows through several services: each such read is made once
+    with read_scope():
+        return BUILDERS[kind](req, url=url, generated_at=generated_at or now())
 
 
 def render_bytes(report: Report, fmt: str) -> bytes:

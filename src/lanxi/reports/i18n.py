@@ -10,8 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from lanxi.data.loader import safe_load
 from lanxi.errors import ConfigurationError
 from lanxi.reports.content import Lang
 
@@ -28,7 +27,7 @@ def catalogue() -> dict[str, dict[str, str]]:
         When an entry lacks one of the languages.
     """
     text = (resources.files("lanxi.reports") / "messages.yaml").read_text(encoding="utf-8")
-    data: dict[str, dict[str, str]] = yaml.safe_load(text)
+    data: dict[str, dict[str, str]] = safe_load(text)
     bad = [k for k, v in data.items() if not isinstance(v, dict) or set(v) != set(LANGS)]
     if bad:
         raise ConfigurationError(f"messages.yaml: entries without both zh and en: {bad}")

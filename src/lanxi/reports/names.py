@@ -13,8 +13,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from lanxi.data.loader import safe_load
 from lanxi.reports.content import Lang
 from lanxi.reports.i18n import has, t
 
@@ -27,7 +26,7 @@ def _plan_docs() -> dict[str, dict[str, Any]]:
     """plans.yaml as id → record, and file name → record."""
     text = (resources.files("lanxi.data.plans") / "plans.yaml").read_text("utf-8")
     out: dict[str, dict[str, Any]] = {}
-    for p in yaml.safe_load(text):
+    for p in safe_load(text):
         out[p["id"]] = p
         if p.get("file"):
             out[p["file"]] = p
@@ -131,7 +130,7 @@ def _region_names() -> dict[str, str]:
         for form in _short_forms(zh):
             out.setdefault(form, en)
     text = (resources.files("lanxi.data.plans") / "region_groups.yaml").read_text("utf-8")
-    for g in yaml.safe_load(text):
+    for g in safe_load(text):
         out.setdefault(str(g["name"]), str(g["name_en"]))
     return out
 
@@ -244,7 +243,7 @@ def short_item(name: str) -> str:
 @cache
 def _yaml_names(file: str, key: str) -> dict[str, str]:
     text = (resources.files("lanxi.data.plans") / file).read_text("utf-8")
-    return {str(r[key]): str(r["name_en"]) for r in yaml.safe_load(text) if r.get("name_en")}
+    return {str(r[key]): str(r["name_en"]) for r in safe_load(text) if r.get("name_en")}
 
 
 def indicator_name(indicator_id: str | None, name: Any, lang: Lang) -> Any:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from typing import Any, TypeVar
 
@@ -36,6 +38,10 @@ MAX_ENTRIES = 256
 Version = tuple[int, ...]
 _cache: dict[tuple[Hashable, ...], object] = {}
 _lock = threading.Lock()
+#: The memo of the current :func:`read_scope` (None outside one); per thread and task.
+_scope: ContextVar[dict[tuple[Hashable, ...], Any] | None] = ContextVar(
+    "lanxi_read_scope", default=None
+)
 
 
 def data_version(engine: Engine) -> Version:
@@ -150,3 +156,47 @@ def published_version_query() -> Select[Any]:
         .where(AuditLogRow.entity.not_in(WORKFLOW_ENTITIES))
         .scalar_subquery(),
     )
+
+
+@contextmanager
+def read_scope() -> Iterator[None]:
+    """Within the block, a read made again with the same arguments is not made again.
+
+    One report reads the same rows several times through different services (the year's air
+    observations for the annual evaluation and for the AQI level days; the approved task reports
+    for the status of the tasks and for each completion table). Inside the block, the reads that
+    go through :func:`scoped` are made once; the memo lives only as long as the block (one
+    report's build), so nothing is kept between requests and no data version is needed. Nested
+    blocks share the outermost memo.
+    """
+    if _scope.get() is not None:
+        yield
+        return
+    token = _scope.set({})
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def scoped(
+    key: tuple[Hashable, ...], make: Callable[[], T], copy: Callable[[T], T] | None = None
+) -> T:
+    """``make()``, made once per ``key`` inside a :func:`read_scope` (every time outside one).
+
+    Parameters
+    ----------
+    key : tuple
+        What identifies the read: the function's name, the database URL and the arguments.
+    make : callable
+        The read.
+    copy : callable, optional
+        Applied to the remembered value before it is returned (a frame a caller may modify).
+    """
+    memo = _scope.get()
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    value: T = memo[key]
+    return copy(value) if copy is not None else value

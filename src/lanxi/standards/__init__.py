@@ -23,9 +23,9 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
+from lanxi.data.loader import safe_load
 from lanxi.errors import Problem, ValidationError
 
 
@@ -72,7 +72,7 @@ def load_standard(name: str) -> StandardTable:
         If the file is missing its header fields.
     """
     path = resources.files("lanxi") / "data" / "standards" / f"{name}.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = safe_load(path.read_text(encoding="utf-8"))
     try:
         return StandardTable.model_validate(raw)
     except Exception as exc:  # pydantic error → our error naming the file

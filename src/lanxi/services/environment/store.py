@@ -39,7 +39,8 @@ from lanxi.services.environment.demo import (
     demo_water,
 )
 from lanxi.services.monitoring.common import audit_entry, write_audit
-from lanxi.services.store import session
+from lanxi.services.read_cache import scoped
+from lanxi.services.store import database_url, session
 from lanxi.standards.hj633 import Edition
 from lanxi.storage.env_models import (
     AirObservationRow,
@@ -175,6 +176,16 @@ def samples_frame(url: str | None = None) -> pd.DataFrame:
     NotFoundError
         When the store holds no water samples (hint: ``lanxi env demo``).
     """
+    # read once per report (lanxi.services.read_cache.read_scope): several services of one
+    # bulletin each take the samples
+    return scoped(("samples_frame", database_url(url)), lambda: _samples_frame(url), _copy)
+
+
+def _copy(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.copy()
+
+
+def _samples_frame(url: str | None) -> pd.DataFrame:
     with session(url) as s:
         rows = s.execute(
             select(
@@ -234,6 +245,14 @@ def air_frame(
     NotFoundError
         When the store holds no such observations (of that year).
     """
+    # read once per report (lanxi.services.read_cache.read_scope): the annual evaluation and
+    # the AQI level days of the 年度环境空气质量报告 both take the year's observations
+    return scoped(
+        ("air_frame", database_url(url), kind, year), lambda: _air_frame(kind, url, year), _copy
+    )
+
+
+def _air_frame(kind: str, url: str | None, year: int | None) -> pd.DataFrame:
     t = cast(Table, AirObservationRow.__table__).c
     stmt = select(t.station_id, t.time, t.pollutant, t.value).where(t.kind == kind)
     if year is not None:

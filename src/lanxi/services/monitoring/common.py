@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import threading
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, cast
 
@@ -32,7 +32,7 @@ import yaml
 from sqlalchemy import Select, func, insert, select
 from sqlalchemy.orm import Session
 
-from lanxi.services.read_cache import READ_ONLY, session_version
+from lanxi.services.read_cache import READ_ONLY, scoped, session_version
 from lanxi.storage.models import (
     AgencyRow,
     AuditLogRow,
@@ -87,6 +87,13 @@ def period_interval(period: str) -> tuple[dt.date, dt.date]:
     ValueError
         If the period is in none of the forms.
     """
+    return _period_interval(period)
+
+
+# remembered: the task status reads it for every one of thousands of progress reports, and a
+# report uses a few dozen distinct periods (a ValueError is not remembered)
+@lru_cache(maxsize=4096)
+def _period_interval(period: str) -> tuple[dt.date, dt.date]:
     p = period.strip()
     if m := re.fullmatch(r"(\d{4})", p):
         y = int(m[1])
@@ -263,10 +270,13 @@ def load_reference(session: Session) -> Reference:
     audit id is part of it) and the row counts of the catalogue tables (a guard against
     unaudited inserts): reading it costs ~15 ms, a signed-in request needed it two or three
     times (the read phase of an upload too: :func:`lanxi.services.store.begin_write` ends it).
-    A session that writes always reads the tables (it may see its own changes).
+    A session that writes always reads the tables (it may see its own changes), once per report
+    build inside a :func:`lanxi.services.read_cache.read_scope`.
     """
     if not session.info.get(READ_ONLY):
-        return _read_reference(session)
+        # inside a report's build (:func:`lanxi.services.read_cache.read_scope`): read once
+        url = str(session.get_bind().engine.url)
+        return scoped(("load_reference", url), lambda: _read_reference(session))
     # once per transaction: a request asks for it two or three times (principal, its query)
     txn = session.get_transaction()
     held = session.info.get(_REFERENCE)

@@ -24,6 +24,7 @@ from lanxi.services.monitoring.permissions import (
     observation_scope,
 )
 from lanxi.services.monitoring.submit import OBS, PROGRESS, as_principal
+from lanxi.services.read_cache import scoped
 from lanxi.services.regions import to_code
 from lanxi.storage.models import AuditLogRow, WorkflowStatus
 
@@ -104,12 +105,27 @@ def approved_progress(
     pandas.DataFrame
         ``id, task_id, agency_id, period, progress, percent, version, synthetic``.
     """
+    # read once per report (lanxi.services.read_cache.read_scope): the status of the tasks and
+    # every completion table of a report read the same reports
+    url = str(session.get_bind().engine.url)
+    return scoped(
+        ("approved_progress", url, as_of, include_synthetic),
+        lambda: _approved_progress(session, as_of, include_synthetic),
+        pd.DataFrame.copy,
+    )
+
+
+def _approved_progress(
+    session: Session, as_of: dt.date | None, include_synthetic: bool
+) -> pd.DataFrame:
     q = _latest_approved(PROGRESS, ["task_id", "agency_id", "period"])
     if not include_synthetic:
         q = q.where(PROGRESS.c.synthetic.is_(False))
     cols = ["id", "task_id", "agency_id", "period", "progress", "percent", "version", "synthetic"]
+    # only the columns used, as tuples (a dict per row and the JSON columns took most of the time)
+    q = q.with_only_columns(*(PROGRESS.c[c] for c in cols))
     rows = session.execute(q.order_by(PROGRESS.c.task_id, PROGRESS.c.agency_id, PROGRESS.c.period))
-    df = pd.DataFrame([{c: r._mapping[c] for c in cols} for r in rows], columns=cols)
+    df = pd.DataFrame([tuple(r) for r in rows], columns=cols)
     if as_of is not None and len(df):
         df = df.loc[df["period"].map(period_end) <= as_of].reset_index(drop=True)
     return df

@@ -32,6 +32,7 @@ from lanxi.services.monitoring.common import (
     period_interval,
 )
 from lanxi.services.monitoring.queries import approved_progress
+from lanxi.services.read_cache import scoped
 from lanxi.storage.models import PlanRow
 
 NO_REPORT = "未报告"
@@ -88,8 +89,40 @@ def task_status(
         ``task_id, number, section, title, plan, agency_id, agency_name, province, role,
         latest_period, progress, percent, overdue, stalled, reasons, synthetic``.
     """
-    ref = ref or load_reference(session)
     as_of = as_of or dt.date.today()
+    ref = ref or load_reference(session)
+    # made once per report (lanxi.services.read_cache.read_scope): a progress report asks for the
+    # same status for its list of late tasks and for each of its four completion tables; the
+    # reference is part of the key (and kept with the result, so its id stays its own)
+    key = (
+        "task_status",
+        str(session.get_bind().engine.url),
+        agency,
+        province,
+        as_of,
+        stalled_periods,
+        include_synthetic,
+        id(ref),
+    )
+    _, rows = scoped(
+        key,
+        lambda: (
+            ref,
+            _task_status(session, agency, province, as_of, stalled_periods, include_synthetic, ref),
+        ),
+    )
+    return [{**r, "reasons": list(r["reasons"])} for r in rows]
+
+
+def _task_status(
+    session: Session,
+    agency: str | None,
+    province: str | None,
+    as_of: dt.date,
+    stalled_periods: int,
+    include_synthetic: bool,
+    ref: Reference,
+) -> list[Record]:
     prov = _province_code(province) if province is not None else None
     if agency is not None:
         matches = {
