@@ -130,7 +130,11 @@ def test_bad_input_is_refused_with_the_error_shape(sqlite_client: TestClient) ->
 def test_anonymous_is_refused_the_internal_reports(sqlite_client: TestClient, kind: str) -> None:
     r = sqlite_client.get(f"/api/v1/reports/{kind}", params=_query(kind, "html"))
     err = _error(r, 401, "unauthenticated")
-    assert "plan offices" in str(err["message"])
+    # the report was asked for in Chinese (lang=zh): the message in Chinese, the English beside it
+    assert str(err["message"]).startswith("请先登录：") and "规划办公室" in str(err["message"])
+    assert "plan offices" in str(err["message_en"])
+    en = sqlite_client.get(f"/api/v1/reports/{kind}", params=_query(kind, "html", lang="en"))
+    assert "plan offices" in str(_error(en, 401, "unauthenticated")["message"])
 
 
 def test_no_reports_extra_is_a_clear_503(

@@ -1,4 +1,4 @@
-"""Fixtures of the "same number everywhere" suite: one store, one server, one browser a session.
+"""Fixtures of the "same number everywhere" suite: one store, one server, one browser for the folder.
 
 The store is a SQLite file with the bundled plans, the monitoring demo (seed 1, up to 2025: task
 reports and plan figures) and the environment demo of **2026** (water samples of 2025 and 2026 at
@@ -42,7 +42,7 @@ PAGE_TIMEOUT_MS = 120_000
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The store of the suite (see the module docstring)."""
     u = f"sqlite:///{tmp_path_factory.mktemp('same2026') / 's.sqlite'}"
@@ -57,7 +57,7 @@ def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store.engine(u).dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def db(url: str) -> str:
     """The SQLite file of the store, for the references' plain SQL."""
     return url.removeprefix("sqlite:///")
@@ -102,7 +102,7 @@ COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
 }
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def cli(url: str) -> Iterator[Callable[[str], Any]]:
     """``cli(name)``: the parsed JSON output of the command ``COMMANDS[name]`` on the store."""
     from concurrent.futures import ThreadPoolExecutor
@@ -159,9 +159,9 @@ def serve(url: str, home: Path) -> Iterator[str]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live(url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the session's server on the suite's store."""
+    """Base URL of the folder's server on the suite's store."""
     with serve(url, tmp_path_factory.mktemp("live26")) as base:
         yield base
 
@@ -178,9 +178,9 @@ def api_items(live: str, path: str) -> list[dict[str, Any]]:
     return items
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium for the folder (closed after it: the web tests start their own)."""
     if not CHROMIUM.exists():
         pytest.skip("needs /usr/bin/chromium")
     from playwright.sync_api import sync_playwright

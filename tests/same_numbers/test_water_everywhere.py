@@ -110,10 +110,8 @@ def test_monthly_dashboard(
         page = ctx.new_page()
         page.goto(live + "/")
         # the page holds "…" until the answer is drawn
-        page.wait_for_function(
-            "document.getElementById('water-summary').textContent.includes(':')",
-            timeout=PAGE_TIMEOUT_MS,
-        )
+        # (a locator, not wait_for_function: the page's CSP forbids evaluating strings)
+        page.locator("#water-summary", has_text=":").wait_for(timeout=PAGE_TIMEOUT_MS)
         line = page.inner_text("#water-summary")
     finally:
         ctx.close()

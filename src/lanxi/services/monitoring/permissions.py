@@ -254,17 +254,21 @@ def authorize(
     deny = _deny(user, act)
     if act is Action.READ_UNAPPROVED:
         if user.public_only or not user.grants:
-            deny("the public role reads approved data only")
+            deny("the public role reads approved data only", "公众角色只能查看已审核的数据")
         return
     if act is Action.READ_INTERNAL_REPORTS:
         if user.public_only or not user.grants:
             deny(
                 "progress, evaluation and settlement reports are for the plan offices' roles;"
-                " the public role downloads the public summary and the environment bulletins"
+                " the public role downloads the public summary and the environment bulletins",
+                "进展、评估和结算报告供规划办公室各角色使用；公众可下载公众版进展摘要和环境通报",
             )
         return
     if act in (Action.MANAGE_USERS, Action.MANAGE_DEMO):
-        deny(f"only the agglomeration_office role may; you have: {_roles_text(user)}")
+        deny(
+            f"only the agglomeration_office role may; you have: {_roles_text(user)}",
+            f"仅城市群办公室角色（agglomeration_office）可以执行；您的角色：{_roles_text(user)}",
+        )
     if act is Action.WRITE_OBSERVATIONS:
         outside = {code: rows for code, rows in (target or {}).items() if code not in user.regions}
         if outside:
@@ -477,8 +481,8 @@ def audit_scope(user: Principal, ref: Reference) -> ColumnElement[bool]:
 
 
 def _deny(user: Principal, act: Action) -> Any:
-    def deny(reason: str) -> None:
-        raise PermissionDenied(reason, user=user.username, action=act.value)
+    def deny(reason: str, zh: str | None = None) -> None:
+        raise PermissionDenied(reason, user=user.username, action=act.value, reason_zh=zh)
 
     return deny
 
