@@ -102,6 +102,7 @@ def test_english_compensation_names_the_parties(reports_en: dict[str, Report]) -
     assert row["rule"] == "Yellow River Qinghai–Gansu horizontal compensation agreement"
     assert row["unit"] == "10,000 yuan"
     signatures = next(s for s in rep.sections if s.id == "signatures").paragraphs
-    assert signatures[0].startswith("Qinghai Province") and signatures[1].startswith(
+    assert signatures[0].startswith("Statement No.: Qinghai-Gansu settlement [2025] No. 2")
+    assert signatures[-2].startswith("Qinghai Province") and signatures[-1].startswith(
         "Gansu Province"
     )

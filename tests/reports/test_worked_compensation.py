@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 import io
+import subprocess
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -95,6 +97,24 @@ def test_the_amount_by_hand(empty_url: str, monkeypatch: pytest.MonkeyPatch, tmp
     assert any("边墙村" in row and 1000 in row and "青海" in row for row in rows)
 
 
+def test_the_signatures_carry_the_number_and_the_totals(
+    empty_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The page with the parties' seals names the statement and its total: it cannot be detached.
+
+    边墙村 is the second section the 青—甘 agreement names (大河家, 边墙村): number 2 of 2025.
+    """
+    rep = _build(empty_url, monkeypatch, "zh")
+    path = render(rep, "pdf", tmp_path / "compensation.pdf")
+    pages = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    (page,) = [squeeze(p) for p in pages if "盖章" in p]
+    assert squeeze("青海（盖章）") in page and squeeze("甘肃（盖章）") in page
+    assert squeeze("结算单编号：青甘补偿结算〔2025〕2号（边墙村断面2025年度）") in page
+    assert squeeze("结算金额合计：2025年度由青海向甘肃拨付1,000万元。") in page
+
+
 def test_the_english_statement(empty_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     rep = _build(empty_url, monkeypatch, "en")
     (row,) = rep.table("settlement").rows
@@ -104,6 +124,8 @@ def test_the_english_statement(empty_url: str, monkeypatch: pytest.MonkeyPatch) 
         1000.0,
         "10,000 yuan",
     )
-    statement = next(s for s in rep.sections if s.id == "statement").paragraphs[1]
+    paragraphs = next(s for s in rep.sections if s.id == "statement").paragraphs
+    assert paragraphs[0] == "Statement No.: Qinghai-Gansu settlement [2025] No. 2"
+    statement = next(p for p in paragraphs if "pays" in p)
     assert "Qinghai Province pays Gansu Province 1000 10,000 yuan" in statement
     assert "Bianqiang Village" in statement

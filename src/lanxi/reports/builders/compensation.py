@@ -229,16 +229,54 @@ def _class_step(
             keep=("section",),
         )
     )
+    number = statement_number(rule, (section, st.section_name), year, lang)
+    head.paragraphs.insert(0, t("para.statement_number", lang, number=number))
+    # the page that carries the signatures carries the statement's number and totals too, so it
+    # cannot be detached from what it signs (the template keeps the block on one page)
+    if st.amount is None or not st.amount_set:
+        total = t("sign.total_not_set", lang)
+    elif st.amount == 0 or st.payer is None:
+        total = t("sign.total_none", lang, year=year)
+    else:
+        total = t(
+            "sign.total",
+            lang,
+            year=year,
+            payer=region_name(st.payer, lang),
+            payee=region_name(st.payee, lang),
+            amount=f"{abs(st.amount):,.0f}",
+            unit=unit_name(st.unit, lang),
+        )
     sign = Section(
         id="signatures",
         title=t("section.signatures", lang),
         paragraphs=[
+            t("sign.number", lang, number=number, section=sec_name, year=year),
+            total,
             t("sign.party", lang, party=region_name(st.upstream, lang)),
             t("sign.party", lang, party=region_name(st.downstream, lang)),
         ],
     )
     report.sections = [head, sign]
     return report
+
+
+def statement_number(
+    rule: CompensationRule, section: tuple[str, ...], year: int, lang: Lang
+) -> str:
+    """The settlement statement's number: the two parties, the year and the section's place.
+
+    ``青甘补偿结算〔2025〕1号`` — the parties' short names (upstream first), the year in the
+    brackets of Chinese document numbers and the section's position among the sections the
+    agreement names (1 for the first; ``section`` is its code and its names, as the rule may use
+    either); in English ``Qinghai-Gansu settlement [2025] No. 1``.
+    """
+    n = next((rule.sections.index(s) + 1 for s in section if s in rule.sections), 1)
+    if lang == "zh":
+        return f"{rule.upstream[:1]}{rule.downstream[:1]}补偿结算〔{year}〕{n}号"
+    up = str(region_name(rule.upstream, lang)).removesuffix(" Province")
+    down = str(region_name(rule.downstream, lang)).removesuffix(" Province")
+    return f"{up}-{down} settlement [{year}] No. {n}"
 
 
 def _index(
