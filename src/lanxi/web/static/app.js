@@ -302,11 +302,24 @@
       res[1].water_classes.forEach(function (c) { colours[c.water_class] = c.colour; });
       var base = L.geoJSON(res[2], { style: { color: "#777", weight: 0.8, fillColor: "#dde6ee", fillOpacity: 0.5 } }).addTo(m);
       m.fitBounds(base.getBounds());
+      /* how each place is known comes with the record (position, from the reports' rule):
+         measured = solid ring; approximate / near the city's seat = dashed ring, said in the legend */
+      var kinds = {};
       rows.forEach(function (s) {
         if (s.lat === null || s.lat === undefined) return;
-        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: 1, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
-          .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class).addTo(m);
+        var approx = s.position !== "measured";
+        kinds[s.position] = true;
+        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: approx ? 2 : 1, dashArray: approx ? "3 3" : null, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
+          .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class + " (" + t("place_" + s.position) + ")").addTo(m);
       });
+      var legend = document.getElementById("water-places");
+      if (legend) {
+        legend.textContent = "";
+        ["measured", "approximate", "placed_near_city"].forEach(function (k) {
+          if (!kinds[k]) return;
+          legend.appendChild(el("li", { "class": "place-" + k, "data-position": k }, t("place_" + k)));
+        });
+      }
       document.getElementById("water-month").textContent = rows.length ? rows[0].period : "";
       table("water-monthly", rows, [
         ["section", t("col_section"), function (s) { return withSyn((s.name || s.section), true); }], ["city", t("col_city")],
