@@ -655,7 +655,8 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
 
     * T1 (problem): a target whose status is target missed (its year has passed), deterioration,
       limited progress or needs acceleration — its latest value and period, the target and its
-      year, the gap;
+      year, the gap — stated as a shortfall (尚差) only when ``shortfall`` > 0 (short of the
+      target in the indicator's desired direction), otherwise as the margin beyond it (超过目标);
       recommendation R1: the same target, with the yearly change still needed
       (``required_rate`` as the method computes it).
     * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
@@ -680,6 +681,7 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
                 "target_value",
                 "target_year",
                 "gap",
+                "shortfall",
                 "status",
                 "required_rate",
                 "actual_rate",

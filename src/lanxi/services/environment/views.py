@@ -197,7 +197,11 @@ QUARTER = r"(19\d\d|20\d\d|2100)Q[1-4]"
 
 
 #: ``position`` of :func:`water_monthly` for each quality of :func:`.store.section_places`.
-POSITION_OF_QUALITY = {"sourced": "measured", "approximate": "approximate", "city": "placed_near_city"}
+POSITION_OF_QUALITY = {
+    "sourced": "measured",
+    "approximate": "approximate",
+    "city": "placed_near_city",
+}
 
 
 def water_monthly(url: str | None = None, *, month: str | None = None) -> list[Record]:
