@@ -44,7 +44,13 @@ def test_water_monthly_says_how_each_place_is_known(client: TestClient) -> None:
 
 def test_water_warnings_and_annual(client: TestClient) -> None:
     w = client.get("/api/v1/water/warnings", params={"quarter": "2025Q3"}).json()
-    assert w["total"] == 12 and {x["quarter"] for x in w["items"]} == {"2025Q3"}
+    sections = [x for x in w["items"] if x["scope"] == "section"]
+    assert len(sections) == 12 and {x["period"] for x in w["items"]} == {"2025Q3"}
+    # the graded levels, thresholds of the settings on every row (defaults 2, 1, Ⅲ)
+    assert {x["warning_level"] for x in w["items"]} <= {1, 2, None}
+    assert {(x["level1_decline"], x["level2_decline"], x["below_class"]) for x in w["items"]} == {
+        (2, 1, 3)
+    }
     a = client.get("/api/v1/water/annual", params={"year": 2025}).json()
     assert {x["level"] for x in a["items"]} >= {"city"}
     assert client.get("/api/v1/water/monthly", params={"month": "2025-6"}).status_code == 422

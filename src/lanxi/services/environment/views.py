@@ -236,19 +236,31 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
     return _cached("water_monthly", url, (month,), make)
 
 
-def water_warnings(url: str | None = None, *, quarter: str | None = None) -> list[Record]:
-    """Quarterly warnings (default the latest quarter with samples)."""
-    if quarter is not None:
+def water_warnings(
+    url: str | None = None, *, quarter: str | None = None, month: str | None = None
+) -> list[Record]:
+    """Graded water-quality warnings of a quarter (default the latest with samples) or a month.
+
+    :func:`lanxi.services.bulletins.warning_records` on the stored samples: the levels the
+    monthly and quarterly bulletins print, with the thresholds of the settings
+    (``LANXI_WATER_WARNING_LEVEL*``, :func:`lanxi.services.bulletins.warning_level_rules`).
+    """
+    from lanxi.services import bulletins
+
+    if month is not None:
+        _check_period("month", month, MONTH, "YYYY-MM")
+        period = month
+    elif quarter is not None:
         _check_period("quarter", quarter, QUARTER, "YYYYQn")
+        period = quarter
     else:
-        quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
-    q = quarter
-    rules = env_svc.warning_rules()  # LANXI_WATER_WARNING_*, as the CLI and the bulletin read them
+        period = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
+    rules = bulletins.warning_level_rules()
     return _cached(
         "water_warnings",
         url,
-        (q, rules.missed_months_threshold, rules.decline_classes_threshold),
-        lambda: _records(env_svc.water_warnings(_samples(url), q, rules=rules, file="store")),
+        (period, rules),
+        lambda: bulletins.warning_records(_samples(url), period, rules=rules, file="store"),
     )
 
 
