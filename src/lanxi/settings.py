@@ -11,10 +11,11 @@
 ``LANXI_NUMBA_CACHE_DIR``
     Where compiled kernels are cached; default ``<LANXI_HOME>/numba-cache`` (read by
     :mod:`lanxi.home` when the package is imported, before any setting is validated).
-``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``
-    Thresholds of the quarterly warning list of ``lanxi water warnings`` and the API
-    (``docs/water.md``); default 1 and 1. The bulletins' graded levels use
-    ``LANXI_WATER_WARNING_LEVEL1_DECLINE`` … instead.
+``LANXI_WATER_WARNING_LEVEL1_DECLINE``, ``LANXI_WATER_WARNING_LEVEL2_DECLINE``,
+``LANXI_WATER_WARNING_BELOW_CLASS``
+    Thresholds of the graded water-quality warning (default 2, 1 and Ⅲ) that the bulletins,
+    ``lanxi water warnings``, ``/api/v1/water/warnings`` and the dashboard all show
+    (``docs/water.md``).
 ``LANXI_FOUR_EYES``
     Four-eyes approval: a batch is approved or returned by someone other than its submitter
     (default ``true``; ``false`` for a one-person deployment).
@@ -66,10 +67,6 @@ class Settings(BaseSettings):
     secret_key : SecretStr
         Signing key (``LANXI_SECRET_KEY``). The default is a public development value, refused in
         production, as is any key shorter than :data:`MIN_SECRET_LENGTH`.
-    water_warning_missed_months, water_warning_decline_classes : int
-        Quarterly water warning: a section is warned after this many months of the quarter
-        missing its target (1–3), or when its quarter class fell by this many classes against the
-        same quarter a year before (1–5). Management rules, not numbers of a standard.
     four_eyes : bool
         Four-eyes approval (``LANXI_FOUR_EYES``, default True): nobody approves or returns a batch
         they submitted.
@@ -109,8 +106,6 @@ class Settings(BaseSettings):
     database_url: str = ""
     env: Literal["development", "test", "production"] = "development"
     secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
-    water_warning_missed_months: int = Field(default=1, ge=1, le=3)
-    water_warning_decline_classes: int = Field(default=1, ge=1, le=5)
     four_eyes: bool = True
     token_ttl_days: int = Field(default=90, ge=1, le=3650)
     token_max_ttl_days: int = Field(default=365, ge=1, le=3650)

@@ -166,9 +166,9 @@ def test_group_value_is_the_mean_of_the_covered_cities_and_outsiders_never_count
     assert set(out.loc[out["level"] == "city", "unit"]) == {"A", "B"}
 
 
-def test_approx_target_within_tolerance_on_either_side_only() -> None:
-    # ≈ 80 % with a 2 % relative tolerance: 78.4 … 81.6 is met; 75 % (below) and 85 % (past it)
-    # are not — an ≈ target is not a ≥ target
+def test_approx_target_within_tolerance_or_above() -> None:
+    # ≈ 80 % with a 2 % relative tolerance (the plans' one rule, docs/monitoring.md): from 78.4 %
+    # up is met (the good-days ratio: higher is better); 75 % (short beyond 2 %) is not
     def verdict(good: int, of: int = 20) -> str:
         days = _city_days(2025, {"A": [20.0] * good + [160.0] * (of - good)})
         out = assess_air_targets(days, [_target("approx", 80.0)], 2025, approx_tolerance=0.02)
@@ -176,9 +176,10 @@ def test_approx_target_within_tolerance_on_either_side_only() -> None:
 
     assert verdict(16) == "met"  # 80 %
     assert verdict(15) == "not_met"  # 75 %
-    assert verdict(17) == "not_met"  # 85 %: past it is not ≈ 80
+    assert verdict(17) == "met"  # 85 %: beyond ≈ 80 the desired way (higher is better) is met
     assert compare(7.35, "approx", 8.0, 0.02) is False  # the issue's ≈ 8 at 7.35
     assert compare(7.84, "approx", 8.0, 0.02) is True  # 8 − 2 % × 8
+    assert compare(8.9, "approx", 8.0, 0.02) is True  # beyond it, upwards
 
 
 def test_verdict_depends_on_the_target_year() -> None:

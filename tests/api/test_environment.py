@@ -28,9 +28,29 @@ def test_water_latest_month_by_default(client: TestClient) -> None:
     assert {s["period"] for s in body["items"]} == {months[0]}
 
 
+def test_water_monthly_says_how_each_place_is_known(client: TestClient) -> None:
+    # water_sections.csv: 新城桥 (HH-XCQ) and 民和桥 (HS-MHQ) carry a monitoring network's
+    # coordinates; 什川桥 (HH-SCQ) a county's representative point (coord_quality approximate);
+    # 扶河桥 (HH-FHQ) none (placed near the seat of 兰州市). Read from the bundled file by hand.
+    items = client.get("/api/v1/water/monthly").json()["items"]
+    pos = {s["section"]: (s["position"], s["lon"], s["lat"]) for s in items}
+    assert pos["HH-XCQ"] == ("measured", 103.583889, 36.117222)
+    assert pos["HS-MHQ"][0] == "measured"
+    assert pos["HH-SCQ"][0] == "approximate"
+    assert pos["HH-FHQ"][0] == "placed_near_city"
+    assert sum(p[0] == "measured" for p in pos.values()) == 2
+    assert sum(p[0] == "approximate" for p in pos.values()) == 8
+
+
 def test_water_warnings_and_annual(client: TestClient) -> None:
     w = client.get("/api/v1/water/warnings", params={"quarter": "2025Q3"}).json()
-    assert w["total"] == 12 and {x["quarter"] for x in w["items"]} == {"2025Q3"}
+    sections = [x for x in w["items"] if x["scope"] == "section"]
+    assert len(sections) == 12 and {x["period"] for x in w["items"]} == {"2025Q3"}
+    # the graded levels, thresholds of the settings on every row (defaults 2, 1, Ⅲ)
+    assert {x["warning_level"] for x in w["items"]} <= {1, 2, None}
+    assert {(x["level1_decline"], x["level2_decline"], x["below_class"]) for x in w["items"]} == {
+        (2, 1, 3)
+    }
     a = client.get("/api/v1/water/annual", params={"year": 2025}).json()
     assert {x["level"] for x in a["items"]} >= {"city"}
     assert client.get("/api/v1/water/monthly", params={"month": "2025-6"}).status_code == 422

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -204,12 +205,17 @@ def test_water_assess_and_warnings_from_file(tmp_path: Path) -> None:
     res = runner.invoke(app, ["water", "assess", "--month", "2025-05", "--file", str(src)])
     assert res.exit_code == 0, res.output
     assert "A,river,2025-05,1,1.2,3,4,Ⅳ" in res.stdout and res.stdout.rstrip().endswith("False")
-    res = runner.invoke(app, ["water", "warnings", "--quarter", "2025Q2", "--file", str(src)])
+    res = runner.invoke(
+        app, ["water", "warnings", "--quarter", "2025Q2", "--file", str(src), "--json"]
+    )
     assert res.exit_code == 0, res.output
-    rows = pd.read_csv(pd.io.common.StringIO(res.stdout))
-    a = rows[rows["section"] == "A"].iloc[0]
-    c = rows[rows["section"] == "C"].iloc[0]
-    assert bool(a["warned"]) and a["months_missed"] == 1 and not bool(c["warned"])
+    rows = {r["unit"]: r for r in json.loads(res.stdout)}
+    # A: April 0.9 Ⅲ (not worse than Ⅲ); May 1.2 Ⅳ, 1—5月 (0.9 + 1.2)/2 = 1.05 Ⅳ against 1—5月
+    # 2024 0.4 Ⅱ, but May 2024 has no sample: the month's fall is unknown, no level (the rule
+    # needs both falls). C stays Ⅱ. Neither is warned; the facts are those of May.
+    assert rows["A"]["warning_level"] is None and rows["A"]["water_class"] == 4
+    assert rows["A"]["cumulative_class"] == 4 and rows["A"]["cumulative_last_year_class"] == 2
+    assert rows["C"]["warning_level"] is None and rows["C"]["water_class"] == 2
     res = runner.invoke(app, ["water", "assess", "--month", "2030-01", "--file", str(src)])
     assert res.exit_code == 2 and "no samples in 2030-01" in res.stderr
 
@@ -220,22 +226,23 @@ def test_water_warning_thresholds_are_settings(
     from lanxi.settings import get_settings
 
     lines = ["section,time,waterbody,target_class,nh3n"]
-    lines += ["A,2024-04-10,river,3,0.4", "A,2025-04-10,river,3,0.9", "A,2025-05-10,river,3,1.2"]
+    lines += ["A,2024-04-10,river,3,0.4", "A,2025-04-10,river,3,1.2"]
     src = _write(tmp_path / "w.csv", "\n".join(lines) + "\n")
-    args = ["water", "warnings", "--quarter", "2025Q2", "--file", str(src)]
-    # A missed its target in 1 month and fell from Ⅱ to Ⅳ (2 classes): warned by default
+    args = ["water", "warnings", "--quarter", "2025Q2", "--file", str(src), "--json"]
+    # A in April 2025: 1.2 Ⅳ against 0.4 Ⅱ a year before, month and 1—4月 alike (fall 2), worse
+    # than Ⅲ, missing Ⅲ → 一级 with the default 2 classes; 二级 when 一级 needs 3
     monkeypatch.setenv("LANXI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("LANXI_WATER_WARNING_MISSED_MONTHS", "2")
-    monkeypatch.setenv("LANXI_WATER_WARNING_DECLINE_CLASSES", "3")
     get_settings.cache_clear()
     try:
         res = runner.invoke(app, args)
         assert res.exit_code == 0, res.output
-        a = pd.read_csv(pd.io.common.StringIO(res.stdout)).iloc[0]
-        assert not bool(a["warned"])
-        res = runner.invoke(app, [*args, "--decline-classes", "2"])  # the option wins
-        a = pd.read_csv(pd.io.common.StringIO(res.stdout)).iloc[0]
-        assert bool(a["warned"])
+        a = json.loads(res.stdout)[0]
+        assert (a["unit"], a["warning_level"], a["level1_decline"]) == ("A", 1, 2)
+        monkeypatch.setenv("LANXI_WATER_WARNING_LEVEL1_DECLINE", "3")
+        get_settings.cache_clear()
+        res = runner.invoke(app, args)
+        a = json.loads(res.stdout)[0]
+        assert (a["warning_level"], a["warning_level_zh"], a["level1_decline"]) == (2, "二级", 3)
     finally:
         get_settings.cache_clear()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,9 +81,21 @@ def test_demo_then_every_water_command(env_db: str, tmp_path: Path) -> None:
     df = pd.read_csv(out)
     assert len(df) == 12 and {"water_class", "meets_target", "target_class"} <= set(df.columns)
 
-    res = runner.invoke(app, ["water", "warnings", "--quarter", "2025Q2"])
+    res = runner.invoke(app, ["water", "warnings", "--quarter", "2025Q2", "--json"])
     assert res.exit_code == 0, res.output
-    assert res.stdout.startswith("section,quarter,target_class")
+    rows = json.loads(res.stdout)
+    sections = [r for r in rows if r["scope"] == "section"]
+    assert len(sections) == 12 and {r["period"] for r in rows} == {"2025Q2"}
+    # the demo holds 2024 and 2025: each section's class a year before is known
+    assert None not in {r["last_year_class"] for r in sections}
+    assert {r["warning_level"] for r in rows} <= {1, 2, None}
+    assert {(r["level1_decline"], r["level2_decline"], r["below_class"]) for r in rows} == {
+        (2, 1, 3)
+    }
+    out_csv = tmp_path / "warnings.csv"
+    res = runner.invoke(app, ["water", "warnings", "--quarter", "2025Q2", "--out", str(out_csv)])
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_csv(out_csv)) == len(rows)
 
     res = runner.invoke(
         app, ["water", "annual", "--year", "2025", "--out", str(tmp_path / "a.json")]

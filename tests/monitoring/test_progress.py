@@ -112,25 +112,102 @@ def test_lower_is_better_targets() -> None:
     )
 
 
-def test_approx_target_met_only_within_tolerance_on_either_side() -> None:
-    # rule 1 (docs/monitoring.md, Status rules): ≈ 69 with the 2 % of progress_methods.yaml is
-    # met from 67.62 to 70.38 — not "past it"
-    kw = {"target": 69.0, "target_year": 2025, "comparison": "approx", "params": OPEN}
+def test_approx_target_met_within_tolerance_or_beyond_the_desired_way() -> None:
+    # rule 1 (docs/monitoring.md, Status rules): ≈ 69 (urbanization, higher is better) with the
+    # 2 % of progress_methods.yaml: 69 × 0.98 = 67.62 — met from 67.62 up, past it included
+    kw = {
+        "target": 69.0,
+        "target_year": 2025,
+        "comparison": "approx",
+        "higher_is_better": True,
+        "params": OPEN,
+    }
     assert assess([(2020, 60.0), (2024, 67.7)], **kw).status == "target_met"  # within 2 %
-    assert assess([(2020, 60.0), (2024, 71.0)], **kw).status != "target_met"  # past it
-    near = assess([(2020, 60.0), (2024, 67.5)], **kw)
+    assert assess([(2020, 60.0), (2024, 71.0)], **kw).status == "target_met"  # beyond, upwards
+    near = assess([(2020, 60.0), (2024, 67.5)], **kw)  # 0.12 short of the tolerance band
     assert near.status != "target_met" and any("≈" in n for n in near.notes)
+    assert near.shortfall == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize(
+    ("value", "higher", "status", "shortfall"),
+    [
+        # higher is better, ≈ 6 ± 2 % → the band is 5.88 … 6.12
+        (5.89, True, "target_met", 0.11),  # just inside, below the target
+        (5.87, True, "target_missed", 0.13),  # just outside, below: a shortfall
+        (6.18, True, "target_met", -0.18),  # the GDP case: beyond it, met
+        (9.00, True, "target_met", -3.00),  # far above
+        # lower is better (e.g. a ratio to be brought down to ≈ 6): mirror image
+        (6.11, False, "target_met", 0.11),  # just inside, above the target (short, tolerated)
+        (6.13, False, "target_missed", 0.13),  # just outside, above: a shortfall
+        (5.82, False, "target_met", -0.18),  # below it: beyond in the desired direction
+        (3.00, False, "target_met", -3.00),  # far below
+    ],
+)
+def test_approx_edges_in_both_directions(
+    value: float, higher: bool, status: str, shortfall: float
+) -> None:
+    # judged in the target year (rule 2); the shortfall is direction × (target − value), by hand
+    r = assess(
+        [(2021, 6.0), (2025, value)],
+        target=6.0,
+        target_year=2025,
+        comparison="approx",
+        higher_is_better=higher,
+        params=OPEN,
+    )
+    assert r.status == status
+    assert r.direction == (1 if higher else -1)
+    assert r.shortfall == pytest.approx(shortfall)
+
+
+def test_gdp_growth_6_18_against_approx_6_is_met() -> None:
+    # the case: the mean growth rate 6.18 % exceeds "≈ 6 %" — 达到, not "尚差0.18个百分点"
+    rates = [(2021, 6.0), (2022, 6.36)]  # geometric mean (1.06 × 1.0636)^(1/2) − 1 = 6.18 %
+    mean = ((1.06 * 1.0636) ** 0.5 - 1) * 100
+    assert mean == pytest.approx(6.18, abs=0.005)
+    r = assess(
+        rates,
+        target=6.0,
+        target_year=2022,
+        comparison="approx",
+        higher_is_better=True,
+        rate=True,
+        params=OPEN,
+    )
+    assert r.status == "target_met" and status_label(r.status) == "已达到"
+    assert r.shortfall == pytest.approx(6.0 - mean)  # negative: beyond the target
+    # a growth rate short beyond the tolerance (5.8 < 5.88) is missed
+    short = assess(
+        [(2021, 5.8), (2022, 5.8)],
+        target=6.0,
+        target_year=2022,
+        comparison="approx",
+        higher_is_better=True,
+        rate=True,
+        params=OPEN,
+    )
+    assert short.status == "target_missed" and short.shortfall == pytest.approx(0.2)
 
 
 def test_approx_8_at_7_35_is_not_met() -> None:
-    # the case: a target "≈ 8" shown as 已达成 at 7.35 (8 × 0.98 = 7.84 > 7.35)
-    kw = {"target": 8.0, "comparison": "approx", "params": OPEN}
+    # the case: a target "≈ 8" (income growth, higher is better) shown as 已达成 at 7.35
+    # (8 × 0.98 = 7.84 > 7.35)
+    kw = {"target": 8.0, "comparison": "approx", "higher_is_better": True, "params": OPEN}
     before = assess([(2020, 10.0), (2023, 7.35)], target_year=2025, **kw)
     assert before.status != "target_met"
     judged = assess([(2020, 10.0), (2025, 7.35)], target_year=2025, **kw)
     assert judged.status == "target_missed"
     assert status_label(judged.status) == "未达到"
     assert assess([(2020, 10.0), (2025, 7.9)], target_year=2025, **kw).status == "target_met"
+
+
+def test_approx_without_indicator_direction_takes_baseline_to_target() -> None:
+    # no higher_is_better: the direction is from the baseline towards the target (10 → 8: down),
+    # so 7.35 is beyond the target the desired way (met) and 8.3 short beyond 2 % (missed)
+    kw = {"target": 8.0, "target_year": 2025, "comparison": "approx", "params": OPEN}
+    assert assess([(2020, 10.0), (2025, 7.35)], **kw).status == "target_met"
+    assert assess([(2020, 10.0), (2025, 8.3)], **kw).status == "target_missed"
 
 
 def test_a_2020_target_unmet_is_missed_in_2025_never_on_track() -> None:

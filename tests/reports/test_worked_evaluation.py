@@ -124,3 +124,31 @@ def test_summary_groups_targets_and_lists_the_plans_projects(reports: dict) -> N
     assert sum(stages.values()) == len(mine) == len(rep.table("projects").rows)
     assert stages.get("ongoing") == sum(p["status"] == "ongoing" for p in mine)
     assert rep.issuer and rep.issued  # 落款: the issuing office and the date
+
+
+def test_the_sentence_states_a_shortfall_only_when_there_is_one() -> None:
+    from lanxi.reports.builders.plan import _finding_text
+    from lanxi.services.bulletins import Finding
+
+    base = {
+        "target_id": "scheme2022.gdp_growth.2025",
+        "name": "地区生产总值年均增速",
+        "indicator_id": "gdp_growth",
+        "region_code": "LXCSQ",
+        "unit": "%",
+        "latest_value": 6.18,
+        "latest_period": "2025",
+        "target_value": 6.0,
+        "target_year": 2025,
+        "status": "target_missed",
+        "required_rate": 6.0,
+        "actual_rate": 6.18,
+    }
+    # higher is better, 6.18 against 6: gap 6 − 6.18 = −0.18, shortfall +1 × −0.18 = −0.18
+    over = _finding_text(Finding("target", "T1", {**base, "gap": -0.18, "shortfall": -0.18}), "zh")
+    assert "超过目标0.18个百分点" in over and "尚差" not in over
+    # lower is better, 6.18 against 6: the same gap is a shortfall of 0.18
+    short = _finding_text(Finding("target", "T1", {**base, "gap": -0.18, "shortfall": 0.18}), "zh")
+    assert "尚差0.18个百分点" in short and "超过" not in short
+    en = _finding_text(Finding("target", "T1", {**base, "gap": -0.18, "shortfall": -0.18}), "en")
+    assert "0.18 percentage points beyond it" in en and "short" not in en

@@ -1,4 +1,4 @@
-"""Period means, river grading (2011 method 表2), compliance, warnings and responsibility."""
+"""Period means, river grading (2011 method 表2), compliance and responsibility."""
 
 from __future__ import annotations
 
@@ -7,12 +7,10 @@ import pandas as pd
 import pytest
 
 from lanxi.compute.water import (
-    WarningRules,
     annual_responsibility,
     classify_samples,
     grade_river,
     monthly_compliance,
-    quarterly_warnings,
     section_classes,
     section_means,
 )
@@ -158,54 +156,8 @@ def test_monthly_compliance() -> None:
     assert pd.isna(out.loc[3, "meets_target"])
 
 
-def _quarters(section: str, y2023: list[float], y2024: list[float]) -> list[tuple]:
-    rows = [(section, f"2023-{m:02d}-10", v) for m, v in zip((1, 2, 3), y2023, strict=True)]
-    rows += [(section, f"2024-{m:02d}-10", v) for m, v in zip((1, 2, 3), y2024, strict=True)]
-    return rows
-
-
-@pytest.fixture
-def monthly() -> pd.DataFrame:
-    rows = (
-        _quarters("S1", [0.8] * 3, [0.8, 1.2, 0.8])  # misses Ⅲ in Feb 2024, mean stays Ⅲ
-        + _quarters("S2", [0.4] * 3, [0.9] * 3)  # Ⅱ → Ⅲ, target Ⅳ met: declines by 1
-        + _quarters("S3", [0.3] * 3, [0.3] * 3)  # stable
-        + _quarters("S4", [0.4] * 3, [0.9] * 3)  # target Ⅱ: misses 3 months and declines
-    )
-    return section_classes(_samples(rows), freq="M")
-
-
-TARGETS = {"S1": 3, "S2": 4, "S3": 3, "S4": 2}
-
-
-def test_warnings_both_rules(monthly: pd.DataFrame) -> None:
-    out = quarterly_warnings(monthly, TARGETS)
-    q = out[out["quarter"].astype(str) == "2024Q1"].set_index("section")
-    assert q["warned"].to_dict() == {"S1": True, "S2": True, "S3": False, "S4": True}
-    assert q.loc["S1", "months_missed"] == 1
-    assert q.loc["S1", "quarter_class"] == 3
-    assert q.loc["S1", "reasons"] == "missed target in 1 of 3 months"
-    assert q.loc["S2", "class_change"] == 1
-    assert q.loc["S2", "reasons"] == "class Ⅲ is 1 class(es) worse than Ⅱ in 2023Q1"
-    assert q.loc["S4", "reasons"] == (
-        "missed target in 3 of 3 months;class Ⅲ is 1 class(es) worse than Ⅱ in 2023Q1"
-    )
-    assert q.loc["S3", "reasons"] == ""
-    first = out[out["quarter"].astype(str) == "2023Q1"]
-    assert first["previous_quarter_class"].isna().all()
-    assert not first["warned"].any()  # 2023: every target met, no year before
-
-
-def test_warning_thresholds_are_settings(monthly: pd.DataFrame) -> None:
-    out = quarterly_warnings(
-        monthly,
-        TARGETS,
-        settings=WarningRules(missed_months_threshold=2, decline_classes_threshold=2),
-    )
-    q = out[out["quarter"].astype(str) == "2024Q1"].set_index("section")
-    assert q["warned"].to_dict() == {"S1": False, "S2": False, "S3": False, "S4": True}
-    with pytest.raises(ValueError, match="at least 1"):
-        WarningRules(missed_months_threshold=0)
+# The graded warnings (一级 / 二级) are tested in tests/reports/test_worked_water_warnings.py and,
+# through the CLI and the API, in tests/water/test_warnings_everywhere.py.
 
 
 # --------------------------------------------------------------------------- responsibility

@@ -240,3 +240,44 @@ def test_air_page_shows_the_apis_target_assessment_and_standard_colours(
         assert p.errors == []
     finally:
         p.close()
+
+
+def test_water_page_shows_graded_warnings_and_how_places_are_known(
+    browser: Any, live_server: str
+) -> None:
+    import json
+    import urllib.request
+
+    def get(path: str) -> Any:
+        with urllib.request.urlopen(live_server + "/api/v1" + path) as r:
+            return json.load(r)
+
+    warnings = get("/water/warnings")["items"]
+    monthly = get("/water/monthly?limit=1000")["items"]
+    kinds = {s["position"] for s in monthly}
+    assert {"measured", "approximate"} <= kinds  # 新城桥 sourced, 什川桥 a county's point
+    p = Page(browser, live_server)
+    try:
+        page = p.open("/water")
+        page.wait_for_selector("#water-warnings table tbody tr")
+        rows = page.locator("#water-warnings table tbody tr").all_inner_texts()
+        assert len(rows) == len(warnings) > 0
+        for text, w in zip(rows, warnings, strict=True):
+            # the page writes the API's level and change words, nothing of its own
+            assert w["unit_name"] in text
+            assert (w["warning_level_zh"] or "—") in text
+            assert (w["change_zh"] or "") in text
+        rule = page.inner_text("#water-warning-rule")
+        first = warnings[0]
+        assert f"下降{first['level2_decline']}个类别及以上" in rule
+        assert f"下降{first['level1_decline']}个类别及以上的，为一级预警" in rule
+        legend = page.locator("#water-places li").all_inner_texts()
+        assert "监测点位坐标（实线圈）" in legend
+        assert any(x.startswith("位置为近似") for x in legend)
+        page = p.open("/water?lang=en")
+        page.wait_for_selector("#water-places li")
+        legend = page.locator("#water-places li").all_inner_texts()
+        assert any(x.startswith("Approximate location") for x in legend)
+        assert p.errors == []
+    finally:
+        p.close()

@@ -197,6 +197,8 @@ class ProgressOut(Out):
     expected_value: float | None = None
     projected_value: float | None = None
     gap: float | None = None
+    direction: int | None = None
+    shortfall: float | None = None
     ratio: float | None = None
     status: str
     status_label: str | None = None

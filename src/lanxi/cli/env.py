@@ -8,6 +8,7 @@ parse options, call one service function, write or print the result. Bad input r
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -482,33 +483,107 @@ def water_assess_cmd(
 
 @water_app.command("warnings")
 def water_warnings_cmd(
-    quarter: Annotated[str, typer.Option("--quarter", help="YYYYQn, e.g. 2025Q2")],
+    quarter: Annotated[
+        str | None,
+        typer.Option("--quarter", help="YYYYQn, e.g. 2025Q2; default the latest in the store"),
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option("--month", help="YYYY-MM (instead of --quarter)")
+    ] = None,
     file: FileOpt = None,
     out: MaybeOut = None,
-    missed_months: Annotated[
-        int | None,
-        typer.Option(
-            help="warn after this many months missing the target "
-            "(default: LANXI_WATER_WARNING_MISSED_MONTHS, 1)"
-        ),
-    ] = None,
-    decline_classes: Annotated[
-        int | None,
-        typer.Option(
-            help="warn when the class fell this many classes year on year "
-            "(default: LANXI_WATER_WARNING_DECLINE_CLASSES, 1)"
-        ),
-    ] = None,
-    duplicates: DuplicatesArg = DupOpt.refuse,
     as_json: JsonOpt = False,
+    duplicates: DuplicatesArg = DupOpt.refuse,
 ) -> None:
-    """Quarterly warning list (missed target, or fell by classes against a year before)."""
+    """Graded water-quality warnings (一级 / 二级) per section and city, raised, kept and lifted.
+
+    The rule of the monthly and quarterly bulletins (after 长江流域水环境质量监测预警办法（试行）):
+    levels per month, a quarter's level the highest of its months', a city the highest of its
+    sections', the change against the period before. Thresholds from the settings
+    LANXI_WATER_WARNING_LEVEL1_DECLINE, …_LEVEL2_DECLINE and …_BELOW_CLASS (2, 1, Ⅲ), printed.
+    """
+    from lanxi.services import bulletins
+
+    if quarter is not None and month is not None:
+        raise typer.BadParameter("give --quarter or --month, not both", param_hint="--month")
     if out is not None:
         svc.check_output(out)
-    df, name = _samples(file)
-    rules = svc.warning_rules(missed_months=missed_months, decline_classes=decline_classes)
-    result = svc.water_warnings(df, quarter, rules=rules, file=name, duplicates=duplicates.value)
-    _done(result, out, as_json)
+    if file is None:  # the store: the figures of the API, the dashboard and the bulletins
+        from lanxi.services.environment import views as env_views
+
+        records = env_views.water_warnings(quarter=quarter, month=month)
+    else:
+        period = quarter if quarter is not None else month
+        if period is None:
+            raise typer.BadParameter("with --file give --quarter YYYYQn or --month YYYY-MM")
+        df, name = svc.read_input(file)
+        records = bulletins.warning_records(df, period, file=name, duplicates=duplicates.value)
+    if out is not None:
+        _done(pd.DataFrame(records), out)
+        return
+    if as_json:  # the records as the API serves them (levels and classes as integers)
+        sys.stdout.write(json.dumps(records, ensure_ascii=False) + "\n")
+        return
+    _warnings_table(records, str(records[0]["period"]))
+
+
+def _warnings_table(records: list[dict[str, object]], period: str) -> None:
+    from rich.table import Table
+
+    from lanxi.standards.gb3838 import gb3838_table
+
+    labels = gb3838_table().class_labels
+
+    def cls(v: object) -> str:
+        return "" if v is None else f"{labels[int(str(v)) - 1]}类"
+
+    first = records[0]
+    table = Table(
+        title=f"水质预警 Water-quality warnings {period}",
+        caption=(
+            f"规则 rule: 当月及1—N月累计类别均较上年同期下降≥{first['level2_decline']}个类别、"
+            f"劣于{cls(first['below_class'])}且累计类别未达目标 → 二级; "
+            f"下降≥{first['level1_decline']}个类别 → 一级 "
+            "(LANXI_WATER_WARNING_LEVEL1_DECLINE / _LEVEL2_DECLINE / _BELOW_CLASS)"
+        ),
+        header_style="bold cyan",
+    )
+    for h in (
+        "断面/市州 unit",
+        "市州 city",
+        "预警级别 level",
+        "上期 before",
+        "变化 change",
+        "月份 month",
+        "当月 上年→本年",
+        "1—N月累计 上年→本年",
+        "目标 target",
+    ):
+        table.add_column(h, overflow="fold")
+    for r in records:
+        table.add_row(
+            str(r["unit_name"]),
+            str(r["city"] or ""),
+            str(r["warning_level_zh"] or "—"),
+            "—" if r["previous_level"] is None else str(_level_word(r["previous_level"])),
+            str(r["change_zh"] or ""),
+            str(r["level_month"] or ""),
+            f"{cls(r['last_year_class'])}→{cls(r['water_class'])}"
+            if r["scope"] == "section"
+            else "",
+            f"{cls(r['cumulative_last_year_class'])}→{cls(r['cumulative_class'])}"
+            if r["scope"] == "section"
+            else "",
+            cls(r["target_class"]),
+        )
+    Console().print(table)
+
+
+def _level_word(level: object) -> str:
+    """一级 / 二级 of a level number (the bulletins' words, :mod:`lanxi.services.bulletins`)."""
+    from lanxi.services.bulletins import WARNING_LEVEL_WORDS
+
+    return WARNING_LEVEL_WORDS[int(str(level))]["zh"]
 
 
 @water_app.command("annual")

@@ -28,10 +28,12 @@ the target year, :math:`x_e = x (1 + \mathrm{CAGR}_o)^{T - t}`, and the anticipa
 
 Lanxi's rules where the plans need them (documented in ``docs/monitoring.md``, "Status rules"):
 
-* ``ge``/``gt`` targets want higher values, ``le``/``lt`` lower ones; ``eq`` and ``approx`` ("≈",
-  左右) are *reach* targets: the direction is from the baseline towards the target. An
-  ``approx`` target is met only while the value is within ``approx_tolerance`` (relative) of it,
-  on either side — ≈ 8 with 2 % is met from 7.84 to 8.16, not at 7.35 and not "past it" at 9;
+* ``ge``/``gt`` targets want higher values, ``le``/``lt`` lower ones; ``eq`` is a *reach*
+  target (the direction from the baseline towards the target); an ``approx`` ("≈", 左右)
+  target takes the indicator's direction (``higher_is_better``), else the baseline's towards the
+  target. An ``approx`` target is met when the value is within ``approx_tolerance`` (relative)
+  of it **or beyond it in the desired direction**; only a shortfall beyond the tolerance misses
+  it — ≈ 8 (higher is better) with 2 % is met at 7.84 and at 9, not at 7.35;
 * **a target whose year has passed is judged, not projected**: once the latest observation or the
   assessment date (``as_of``) is past the target year, the status is ``target_met`` or
   ``target_missed`` (达到 / 未达到) on the value of the target year (the latest observation up to
@@ -228,6 +230,9 @@ class ProgressResult:
         The latest value extrapolated at the observed growth rate to ``target_year``.
     gap : float or None
         ``target_value - latest_value`` (positive: still to go for a rising target).
+    shortfall : float or None
+        ``direction × gap``: how far the value is short of the target in the desired direction
+        (positive: short by that much; zero or negative: at or beyond it by ``-shortfall``).
     direction : int
         +1 (higher is the goal) or −1.
     notes : tuple of str
@@ -252,6 +257,11 @@ class ProgressResult:
     gap: float | None = None
     direction: int = 1
     notes: tuple[str, ...] = ()
+
+    @property
+    def shortfall(self) -> float | None:
+        """``direction × gap``: positive when short of the target in the desired direction."""
+        return None if self.gap is None else self.direction * self.gap
 
 
 def cagr(x0: float, x1: float, t0: float, t1: float) -> float:
@@ -319,23 +329,41 @@ def direction_of(
 ) -> int:
     """+1 if the goal is a higher value, −1 if lower.
 
-    ``ge``/``gt`` → +1, ``le``/``lt`` → −1; ``eq``/``approx`` → towards the target from the
+    ``ge``/``gt`` → +1, ``le``/``lt`` → −1; ``approx`` → the indicator's ``higher_is_better``
+    when known; ``eq`` (and ``approx`` of an indicator without one) → towards the target from the
     baseline; otherwise ``higher_is_better`` (default +1).
     """
     if comparison in UPWARD:
         return 1
     if comparison in DOWNWARD:
         return -1
+    if comparison == "approx" and higher_is_better is not None:
+        return 1 if higher_is_better else -1
     if baseline is not None and target is not None and target != baseline:
         return 1 if target > baseline else -1
     return -1 if higher_is_better is False else 1
 
 
-def _is_met(
+def target_met(
     latest: float, target: float, direction: int, comparison: str | None, tolerance: float
 ) -> bool:
-    if comparison == "approx":  # ≈ (左右): near it on either side, never "past it"
-        return abs(latest - target) <= tolerance * abs(target) + 1e-12
+    """Whether ``latest`` meets the target: the one rule of every target comparison.
+
+    ``approx`` (≈, 左右): within ``tolerance`` (relative) of the target, or beyond it in the
+    desired ``direction`` (+1 higher is better, −1 lower); otherwise ``direction × (latest −
+    target) ≥ 0`` (≥ / ≤ as the direction says). The plans' progress status and the air
+    targets' verdicts (:func:`lanxi.compute.air.targets.compare`) both call this.
+
+    Examples
+    --------
+    >>> target_met(7.35, 8.0, 1, "approx", 0.02), target_met(9.0, 8.0, 1, "approx", 0.02)
+    (False, True)
+    >>> target_met(7.35, 8.0, -1, "approx", 0.02)
+    True
+    """
+    if comparison == "approx":  # ≈ (左右): near it on either side, or beyond it the desired way
+        near = abs(latest - target) <= tolerance * abs(target) + 1e-12
+        return near or direction * (latest - target) >= 0
     return direction * (latest - target) >= 0
 
 
@@ -471,7 +499,7 @@ def assess(
     if comparison == "approx":
         notes.append(
             f"≈ target: met within ±{params.approx_tolerance:.0%} of {target:g} or beyond it "
-            "(a reach target)"
+            f"({'higher' if direction > 0 else 'lower'} is better)"
         )
     zero = params.zero_replacement
     b = base_v if base_v != 0 else zero
@@ -526,7 +554,7 @@ def assess(
         "actual_rate": actual,
         "required_rate": required,
     }
-    met = _is_met(x, target, direction, comparison, params.approx_tolerance)
+    met = target_met(x, target, direction, comparison, params.approx_tolerance)
 
     if params.name == "unsd":
         ratio = None if tgt == b else (projected - b) / (tgt - b)
@@ -595,7 +623,7 @@ def _judge(
             notes=tuple(notes),
             **common,
         )
-    met = _is_met(v, target, direction, comparison, params.approx_tolerance)
+    met = target_met(v, target, direction, comparison, params.approx_tolerance)
     status: Status = "target_met" if met else "target_missed"
     common = {**common, "gap": target - v}
     score = (5.0 if met else None) if params.score_points is not None else None
@@ -636,7 +664,7 @@ def _assess_rate(
         ratio = mean_rate / target if target != 0 else None
     else:
         ratio = target / mean_rate if mean_rate > 0 else None
-    at_target = _is_met(mean_rate, target, direction, comparison, params.approx_tolerance)
+    at_target = target_met(mean_rate, target, direction, comparison, params.approx_tolerance)
     ended = target_year is not None and common["latest_year"] >= target_year
     status: Status
     if at_target:

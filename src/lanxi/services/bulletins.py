@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from lanxi.compute.duplicates import DuplicatePolicy
 from lanxi.compute.water.assess import RiverGrade, grade_river, section_classes
 from lanxi.compute.water.cwqi import change_rate, rank_ascending, section_cwqi
 from lanxi.services.environment import assessments as env
@@ -370,6 +371,7 @@ def graded_warnings(
     cities: dict[str, str],
     rules: WarningLevelRules | None = None,
     file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
 ) -> GradedWarnings:
     """Warning levels of every section and city in a month or a quarter, raised and lifted.
 
@@ -394,9 +396,11 @@ def graded_warnings(
         Thresholds; default :func:`warning_level_rules` (the settings).
     file : str
         Name used in error messages.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Samples repeating a section and time (as :func:`.environment.assessments.water_classify`).
     """
     rules = warning_level_rules() if rules is None else rules
-    data = env.water_samples(samples, file)
+    data = env.water_samples(samples, file, duplicates=duplicates)
     targets = env.section_target_classes(data, file)
     months = _period_months(period)
     before = [m - len(months) for m in months]
@@ -465,6 +469,164 @@ def city_warning_levels(sections: pd.DataFrame, cities: dict[str, str]) -> pd.Da
             {"city": str(city), "level": lv, "previous_level": prev, "change": _change(lv, prev)}
         )
     return pd.DataFrame(rows)
+
+
+#: Words of the warning levels and their changes on every surface (the reports' catalogue
+#: repeats them: ``warning_level.*`` and ``warning_change.*`` of ``reports/messages.yaml``).
+WARNING_LEVEL_WORDS = {1: {"zh": "一级", "en": "Level 1"}, 2: {"zh": "二级", "en": "Level 2"}}
+WARNING_CHANGE_WORDS = {
+    "raised": {"zh": "发布预警", "en": "Raised"},
+    "kept": {"zh": "继续预警", "en": "Kept"},
+    "up": {"zh": "升级", "en": "Raised a level"},
+    "down": {"zh": "降级", "en": "Lowered a level"},
+    "lifted": {"zh": "解除预警", "en": "Lifted"},
+}
+
+
+def section_cities(samples: pd.DataFrame) -> dict[str, str]:
+    """Section id → city name: the samples' ``city`` column where given, else the bundled list's.
+
+    The store's samples carry their section's city (:func:`.environment.store.samples_frame`);
+    a file without a ``city`` column takes the bundled sections' cities.
+    """
+    from lanxi.services.environment import store as env_store
+
+    out = {
+        str(r["id"]): str(r["city"])
+        for r in env_store.bundled_sections().to_dict("records")
+        if r.get("city")
+    }
+    if "city" in samples:
+        for sec, city in zip(samples["section"].astype(str), samples["city"], strict=True):
+            if isinstance(city, str) and city.strip():
+                out[sec] = city.strip()
+    return out
+
+
+def warning_records(
+    samples: pd.DataFrame,
+    period: str,
+    *,
+    rules: WarningLevelRules | None = None,
+    file: str = "<input>",
+    duplicates: DuplicatePolicy = "refuse",
+) -> list[dict[str, Any]]:
+    """The graded water-quality warnings of a quarter or a month as records, sections then cities.
+
+    What ``lanxi water warnings``, ``/api/v1/water/warnings`` and the dashboard show: the levels of
+    :func:`graded_warnings` (the monthly and the quarterly bulletins' rule) with the thresholds in
+    force (:func:`warning_level_rules`, settings ``LANXI_WATER_WARNING_LEVEL*``) on every row.
+
+    Parameters
+    ----------
+    samples : pandas.DataFrame
+        Water samples (a file's or the store's).
+    period : str
+        ``YYYYQn`` or ``YYYY-MM``.
+    rules : WarningLevelRules, optional
+        Thresholds; default the settings.
+    file : str
+        Name used in error messages.
+    duplicates : {"refuse", "first", "last", "mean"}
+        Samples repeating a section and time.
+
+    Returns
+    -------
+    list of dict
+        One row per section sampled in the period (``scope`` = ``section``), then one per city
+        (``scope`` = ``city``): ``scope``, ``unit`` (section id or city name), ``unit_name``,
+        ``city``, ``period``, ``warning_level`` (1 一级, 2 二级 or None), ``warning_level_zh`` /
+        ``_en``, ``previous_level`` (the period before), ``change`` (``raised``, ``kept``,
+        ``up``, ``down``, ``lifted`` or None) with ``change_zh`` / ``_en``; for sections the
+        month the level rests on (``level_month``: the last month at the period's level, else
+        the period's last month sampled) and its classes (``target_class``, ``water_class``,
+        ``last_year_class``, ``cumulative_class``, ``cumulative_last_year_class``; 1–6 = Ⅰ…劣Ⅴ);
+        and the thresholds ``level1_decline``, ``level2_decline``, ``below_class``.
+
+    Raises
+    ------
+    lanxi.errors.ValidationError
+        When no section was sampled in the period.
+    """
+    from lanxi.errors import Problem, ValidationError
+
+    cities = section_cities(samples)
+    levels = graded_warnings(
+        samples, period, cities=cities, rules=rules, file=file, duplicates=duplicates
+    )
+    if levels.monthly.empty:
+        raise ValidationError([Problem(file, None, "time", f"no samples in {period}")])
+    r = levels.rules
+    thresholds = {
+        "level1_decline": r.level1_decline,
+        "level2_decline": r.level2_decline,
+        "below_class": r.below_class,
+    }
+    names = env_section_names()
+    facts: dict[str, dict[str, Any]] = {}
+    for f in levels.monthly.to_dict("records"):
+        facts.setdefault(str(f["section"]), {})[str(f["month"])] = f
+
+    def words(level: Any, change: Any) -> dict[str, Any]:
+        lv = None if level is None or pd.isna(level) else int(level)
+        ch = None if change is None or (not isinstance(change, str) and pd.isna(change)) else change
+        return {
+            "warning_level": lv,
+            "warning_level_zh": None if lv is None else WARNING_LEVEL_WORDS[lv]["zh"],
+            "warning_level_en": None if lv is None else WARNING_LEVEL_WORDS[lv]["en"],
+            "change": ch,
+            "change_zh": None if ch is None else WARNING_CHANGE_WORDS[ch]["zh"],
+            "change_en": None if ch is None else WARNING_CHANGE_WORDS[ch]["en"],
+        }
+
+    rows: list[dict[str, Any]] = []
+    for sr in levels.sections.to_dict("records"):
+        sec = str(sr["section"])
+        months = facts.get(sec, {})
+        month = sr["level_month"] if isinstance(sr["level_month"], str) else max(months)
+        f = months.get(month, {})
+        prev = sr["previous_level"]
+        rows.append(
+            {
+                "scope": "section",
+                "unit": sec,
+                "unit_name": names.get(sec, sec),
+                "city": cities.get(sec),
+                "period": period,
+                **words(sr["level"], sr["change"]),
+                "previous_level": None if prev is None or pd.isna(prev) else int(prev),
+                "level_month": month,
+                **{k: _int(f.get(k)) for k in LEVEL_CLASS_COLUMNS},
+                **thresholds,
+            }
+        )
+    rows.sort(key=lambda x: (x["warning_level"] or 9, x["unit"]))
+    city_rows = []
+    for cr in levels.cities.to_dict("records"):
+        prev = cr["previous_level"]
+        city_rows.append(
+            {
+                "scope": "city",
+                "unit": cr["city"],
+                "unit_name": cr["city"],
+                "city": cr["city"],
+                "period": period,
+                **words(cr["level"], cr["change"]),
+                "previous_level": None if prev is None or pd.isna(prev) else int(prev),
+                "level_month": None,
+                **dict.fromkeys(LEVEL_CLASS_COLUMNS),
+                **thresholds,
+            }
+        )
+    city_rows.sort(key=lambda x: (x["warning_level"] or 9, x["unit"]))
+    return rows + city_rows
+
+
+def env_section_names() -> dict[str, str]:
+    """Section id → its Chinese name (the bundled sections)."""
+    from lanxi.services.environment import store as env_store
+
+    return {str(r["id"]): str(r["name"]) for r in env_store.bundled_sections().to_dict("records")}
 
 
 # ------------------------------------------------------------------------------------------ air
@@ -642,7 +804,8 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
 
     * T1 (problem): a target whose status is target missed (its year has passed), deterioration,
       limited progress or needs acceleration — its latest value and period, the target and its
-      year, the gap;
+      year, the gap — stated as a shortfall (尚差) only when ``shortfall`` > 0 (short of the
+      target in the indicator's desired direction), otherwise as the margin beyond it (超过目标);
       recommendation R1: the same target, with the yearly change still needed
       (``required_rate`` as the method computes it).
     * K1 (problem): task assignments overdue or stalled — their numbers out of all assignments;
@@ -667,6 +830,7 @@ def evaluation_findings(result: dict[str, Any]) -> tuple[list[Finding], list[Fin
                 "target_value",
                 "target_year",
                 "gap",
+                "shortfall",
                 "status",
                 "required_rate",
                 "actual_rate",

@@ -46,9 +46,18 @@ def water_warnings(
     request: Request,
     params: Listing,
     quarter: Annotated[str | None, Query(pattern=r"^\d{4}Q[1-4]$", description="YYYYQn")] = None,
+    month: Annotated[
+        str | None, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (instead of quarter)")
+    ] = None,
 ) -> Page[Row] | Response:
-    """Quarterly warning list (default the latest quarter)."""
-    rows = env_views.water_warnings(_url(request), quarter=quarter)
+    """Graded water-quality warnings (一级 / 二级) of a quarter (default the latest) or a month.
+
+    One row per section, then one per city: ``warning_level``, ``previous_level``, ``change``
+    (raised, kept, up, down, lifted) with their words, the classes the level rests on, and the
+    thresholds in force (``level1_decline``, ``level2_decline``, ``below_class``; settings
+    ``LANXI_WATER_WARNING_LEVEL*``) — the rule of the monthly and quarterly bulletins.
+    """
+    rows = env_views.water_warnings(_url(request), quarter=quarter, month=month)
     return respond(rows, Row, params, "water_warnings")
 
 

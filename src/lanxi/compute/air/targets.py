@@ -47,22 +47,30 @@ REACH = ("approx", "eq")
 VERDICTS = ("met", "not_met", "at_target_level", "below_target_level", "no_data")
 
 
-def compare(value: float, comparison: str, target: float, tolerance: float = 0.0) -> bool:
+def compare(
+    value: float, comparison: str, target: float, tolerance: float = 0.0, direction: int = 1
+) -> bool:
     """Whether ``value`` satisfies ``comparison`` against ``target``.
 
-    ``approx`` (≈, 左右) holds when ``|value − target| ≤ tolerance × |target|`` — on either side,
-    never "past it" (≈ 8 is not met at 7.35 with a 2 % tolerance, nor at 8.9); ``eq`` holds at the
-    target exactly; ``ge``/``gt``/``le``/``lt`` as written.
+    ``approx`` (≈, 左右) is the plans' one rule (:func:`lanxi.compute.progress.target_met`): met
+    within ``tolerance × |target|`` of it or beyond it in the desired ``direction`` (the
+    good-days ratio: higher is better, +1) — ≈ 8 is not met at 7.35 with a 2 % tolerance, but
+    is at 7.84 and at 8.9; ``eq`` holds at the target exactly; ``ge``/``gt``/``le``/``lt`` as
+    written.
 
     Examples
     --------
     >>> compare(7.35, "approx", 8.0, 0.02), compare(7.9, "approx", 8.0, 0.02)
     (False, True)
+    >>> compare(8.9, "approx", 8.0, 0.02)
+    True
     >>> compare(90.0, "ge", 90.0)
     True
     """
     if comparison == "approx":
-        return abs(value - target) <= tolerance * abs(target) + 1e-12
+        from lanxi.compute.progress import target_met
+
+        return target_met(value, target, direction, comparison, tolerance)
     if comparison == "eq":
         return value == target
     return bool(COMPARISONS[comparison](value, target))
@@ -254,7 +262,7 @@ def assess_air_targets(
     * **group value** — the arithmetic mean of the covered cities' unrounded ratios, rounded once
       to 0.1 % (GB/T 8170, HJ 663 数据修约);
     * **comparison** — :func:`compare` on the rounded value, ``approx`` within
-      ``approx_tolerance`` (relative);
+      ``approx_tolerance`` (relative) or above the target;
     * **verdict** — in the target year ``met`` / ``not_met``; before it ``at_target_level`` /
       ``below_target_level``; ``no_data`` when no covered city has a day.
 

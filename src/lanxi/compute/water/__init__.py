@@ -6,11 +6,9 @@ numbers come from the standards tables (:mod:`lanxi.standards.gb3838`).
 
 from lanxi.compute.water.assess import (
     RiverGrade,
-    WarningRules,
     annual_responsibility,
     grade_river,
     monthly_compliance,
-    quarterly_warnings,
     section_classes,
     section_means,
 )
@@ -37,7 +35,6 @@ __all__ = [
     "ItemClasses",
     "PeriodOutcome",
     "RiverGrade",
-    "WarningRules",
     "annual_responsibility",
     "class_step_statement",
     "classify_samples",
@@ -45,7 +42,6 @@ __all__ = [
     "grade_river",
     "item_classes",
     "monthly_compliance",
-    "quarterly_warnings",
     "section_classes",
     "section_means",
     "validate_water_frame",

@@ -1,4 +1,4 @@
-"""Period means, river grades, target compliance, warnings and responsibility (2011 method).
+"""Period means, river grades, target compliance and responsibility (2011 method).
 
 Rules as implemented
 --------------------
@@ -16,12 +16,9 @@ River / basin grade (2011 method 二、（一）2, 表2)
 Target compliance
     A section-period meets its target when its class ≤ the target class (GB 3838-2002 §5.1:
     assess against the class of the water's function).
-Quarterly warnings (:class:`WarningRules`; Lanxi's own management rule, not part of the standard)
-    A section is warned in quarter Q when it missed its target in at least
-    ``missed_months_threshold`` months of Q, or when its quarter-mean class is at least
-    ``decline_classes_threshold`` classes worse than in the same quarter a year before. The
-    quarter mean is the mean of the monthly section means of Q (equal to the mean of the samples
-    when each month has one sample).
+Water-quality warnings
+    The graded water-quality warning (一级 / 二级, after 长江流域水环境质量监测预警办法（试行）) is
+    :func:`lanxi.services.bulletins.graded_warnings`, on these section classes.
 Annual responsibility
     Per city and per province: sections with an annual class, sections whose annual mean class
     meets the target, their share, the compliance rate (share of section-months meeting target),
@@ -307,139 +304,6 @@ def monthly_compliance(
     cls = out[class_col].astype("Int64")
     out["meets_target"] = (cls <= out["target_class"]).astype("boolean")
     return out
-
-
-@dataclass(frozen=True)
-class WarningRules:
-    """Thresholds of the quarterly warning (Lanxi's management rule).
-
-    Attributes
-    ----------
-    missed_months_threshold : int
-        Warn when the section missed its target in at least this many months of the quarter.
-    decline_classes_threshold : int
-        Warn when the quarter-mean class is at least this many classes worse than in the same
-        quarter of the previous year.
-    """
-
-    missed_months_threshold: int = 1
-    decline_classes_threshold: int = 1
-
-    def __post_init__(self) -> None:
-        if self.missed_months_threshold < 1 or self.decline_classes_threshold < 1:
-            raise ValueError("warning thresholds must be at least 1")
-
-
-def quarterly_warnings(
-    monthly: pd.DataFrame, targets: TargetsLike, *, settings: WarningRules | None = None
-) -> pd.DataFrame:
-    """Warn sections that missed their target or declined against the year before.
-
-    Parameters
-    ----------
-    monthly : pandas.DataFrame
-        Monthly section classes (:func:`section_classes` with ``freq="M"``), with the item mean
-        columns; include the previous year to get the decline rule.
-    targets : mapping, Series or DataFrame
-        Target class per section.
-    settings : WarningRules, optional
-        Thresholds; defaults to ``WarningRules()`` (1 month, 1 class).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per section × quarter: ``section``, ``quarter``, ``target_class``,
-        ``months_assessed``, ``months_missed``, ``quarter_class``, ``previous_quarter_class``,
-        ``class_change``, ``warned`` and ``reasons`` (``;``-joined, e.g.
-        ``"missed target in 2 of 3 months;class Ⅳ is 1 class(es) worse than Ⅲ in 2023Q1"``).
-
-    Notes
-    -----
-    Rule (see the module docstring): warned ⇔ months_missed ≥ ``missed_months_threshold`` or
-    quarter_class − previous_quarter_class ≥ ``decline_classes_threshold``.
-    """
-    rules = settings or WarningRules()
-    table = gb3838_table()
-    comp = monthly_compliance(monthly, targets)
-    comp["quarter"] = pd.PeriodIndex(comp["period"]).asfreq("Q")
-    keys = ["section", "quarter"]
-    met = comp["meets_target"]
-    counts = (
-        comp.assign(
-            _assessed=met.notna().astype(int),
-            _missed=(met == False).fillna(False).astype(int),  # noqa: E712
-        )
-        .groupby(keys, sort=True)
-        .agg(
-            target_class=("target_class", "first"),
-            waterbody=("waterbody", "first"),
-            months_assessed=("_assessed", "sum"),
-            months_missed=("_missed", "sum"),
-        )
-    )
-    items = [k for k in table.items if k in comp.columns]
-    if not items:
-        raise ValueError("monthly frame needs the item mean columns to classify quarter means")
-    qmeans = comp.groupby(keys, sort=True)[items].mean()
-    qmeans["waterbody"] = counts["waterbody"]
-    qclass = classify_samples(qmeans.reset_index())[[*keys, "water_class"]]
-    out = counts.reset_index().merge(qclass, on=keys, how="left")
-    out = out.rename(columns={"water_class": "quarter_class"})
-    prev = out[["section", "quarter", "quarter_class"]].copy()
-    prev["quarter"] = prev["quarter"] + 4
-    prev = prev.rename(columns={"quarter_class": "previous_quarter_class"})
-    out = out.merge(prev, on=keys, how="left")
-    out["previous_quarter_class"] = out["previous_quarter_class"].astype("Int64")
-    out["class_change"] = out["quarter_class"] - out["previous_quarter_class"]
-
-    missed = out["months_missed"].to_numpy() >= rules.missed_months_threshold
-    change = out["class_change"].to_numpy(dtype=float, na_value=np.nan)
-    declined = np.nan_to_num(change, nan=-np.inf) >= rules.decline_classes_threshold
-    out["warned"] = missed | declined
-    labels = np.array(table.class_labels, dtype=object)
-
-    def label(col: str) -> np.ndarray:
-        v = out[col].to_numpy(dtype=float, na_value=1)
-        return labels[v.astype(int) - 1]
-
-    miss_text = np.where(
-        missed,
-        "missed target in "
-        + out["months_missed"].astype(str).to_numpy(dtype=object)
-        + " of "
-        + out["months_assessed"].astype(str).to_numpy(dtype=object)
-        + " months",
-        "",
-    )
-    prev_q = (out["quarter"] - 4).astype(str).to_numpy(dtype=object)
-    decline_text = np.where(
-        declined,
-        "class "
-        + label("quarter_class")
-        + " is "
-        + np.nan_to_num(change, nan=0).astype(int).astype(str).astype(object)
-        + " class(es) worse than "
-        + label("previous_quarter_class")
-        + " in "
-        + prev_q,
-        "",
-    )
-    sep = np.where((miss_text != "") & (decline_text != ""), ";", "")
-    out["reasons"] = pd.array(miss_text + sep + decline_text, dtype="string")
-    return out[
-        [
-            "section",
-            "quarter",
-            "target_class",
-            "months_assessed",
-            "months_missed",
-            "quarter_class",
-            "previous_quarter_class",
-            "class_change",
-            "warned",
-            "reasons",
-        ]
-    ]
 
 
 def _regions_frame(regions: RegionsLike) -> pd.DataFrame:

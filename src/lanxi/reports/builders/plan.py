@@ -480,6 +480,25 @@ def _rate(v: Any, indicator_id: Any = None) -> str:
     return f"{float(v) if in_percent else 100 * float(v):.1f}%"
 
 
+def _gap_text(g: dict[str, Any], lang: Lang) -> str:
+    """尚差 … only when the value is short of the target in the desired direction.
+
+    ``shortfall`` (``direction × gap`` of
+    :func:`lanxi.services.monitoring.progress.progress_records`) says which side the value is
+    on: positive short, negative beyond the target, zero at it.
+    """
+    unit = t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or "")
+    short = g.get("shortfall")
+    if short is None:
+        short = g.get("gap")
+    if short is None:
+        return t("finding.gap_short", lang, gap=_num(None), gap_unit=unit)
+    if _num(abs(short)) == "0":
+        return t("finding.gap_at", lang)
+    key = "finding.gap_short" if short > 0 else "finding.gap_over"
+    return t(key, lang, gap=_num(abs(short)), gap_unit=unit)
+
+
 def _finding_text(f: Finding, lang: Lang) -> str:
     """The sentence of one finding: its rule's template filled with the figures it carries."""
     g = f.figures
@@ -496,8 +515,7 @@ def _finding_text(f: Finding, lang: Lang) -> str:
             target=_num(g["target_value"]),
             year=g["target_year"],
             unit=g["unit"] or "",
-            gap_unit=t("unit.points", lang) if g["unit"] == "%" else (g["unit"] or ""),
-            gap=_num(abs(g["gap"]) if g["gap"] is not None else None),
+            gap_text=_gap_text(g, lang),
             status=label("status", g["status"], lang),
             required=_rate(g["required_rate"], g.get("indicator_id")),
             actual=_rate(g["actual_rate"], g.get("indicator_id")),

@@ -26,11 +26,9 @@ from lanxi.compute.air.validate import EXTRA_COLUMNS
 from lanxi.compute.duplicates import DuplicatePolicy, resolve_duplicates
 from lanxi.compute.times import label_beijing, to_beijing
 from lanxi.compute.water import (
-    WarningRules,
     annual_responsibility,
     classify_samples,
     monthly_compliance,
-    quarterly_warnings,
     section_classes,
     validate_water_frame,
 )
@@ -766,7 +764,7 @@ def water_samples(
     """Water samples as every water figure reads them: validated, times parsed, one per time.
 
     The one reading of a samples table behind :func:`water_classify`, :func:`water_assess`,
-    :func:`water_warnings`, :func:`water_annual`, the compensation statements
+    :func:`water_annual`, the graded warnings, the compensation statements
     (:mod:`.compensation`) and the bulletins (:mod:`lanxi.services.bulletins`).
 
     Parameters
@@ -902,54 +900,6 @@ def water_assess(
     out = monthly_compliance(classes, targets)
     out["period"] = out["period"].astype(str)
     return out
-
-
-def warning_rules(
-    *, missed_months: int | None = None, decline_classes: int | None = None
-) -> WarningRules:
-    """The quarterly warning rule in force: the one reading of ``LANXI_WATER_WARNING_*``.
-
-    ``missed_months`` / ``decline_classes`` given win; otherwise the settings
-    (``LANXI_WATER_WARNING_MISSED_MONTHS``, ``LANXI_WATER_WARNING_DECLINE_CLASSES``, default 1
-    and 1). The CLI, the API (dashboard) and the warning bulletin all call this, so the same
-    settings give the same list everywhere.
-    """
-    from lanxi.settings import get_settings
-
-    st = get_settings()
-    return WarningRules(
-        missed_months_threshold=(
-            st.water_warning_missed_months if missed_months is None else missed_months
-        ),
-        decline_classes_threshold=(
-            st.water_warning_decline_classes if decline_classes is None else decline_classes
-        ),
-    )
-
-
-def water_warnings(
-    samples: pd.DataFrame,
-    quarter: str,
-    *,
-    rules: WarningRules | None = None,
-    file: str = "<input>",
-    duplicates: DuplicatePolicy = "refuse",
-) -> pd.DataFrame:
-    """Quarterly warning list for ``quarter`` (``YYYYQn``).
-
-    Samples of the year before, when present, give the decline rule. ``rules`` default to
-    :func:`warning_rules` (the settings); ``duplicates`` as in :func:`water_classify`.
-    """
-    data = water_samples(samples, file, duplicates=duplicates)
-    targets = section_target_classes(data, file)
-    q = pd.Period(quarter, "Q")
-    monthly = section_classes(data.drop(columns="target_class"), freq="M", target_class=targets)
-    out = quarterly_warnings(monthly, targets, settings=warning_rules() if rules is None else rules)
-    out = out[out["quarter"] == q].copy()
-    if out.empty:
-        raise ValidationError([Problem(file, None, "time", f"no samples in {quarter}")])
-    out["quarter"] = out["quarter"].astype(str)
-    return out.reset_index(drop=True)
 
 
 def water_annual(

@@ -176,8 +176,22 @@ MONTH = r"(19\d\d|20\d\d|2100)-(0[1-9]|1[0-2])"
 QUARTER = r"(19\d\d|20\d\d|2100)Q[1-4]"
 
 
+#: ``position`` of :func:`water_monthly` for each quality of :func:`.store.section_places`.
+POSITION_OF_QUALITY = {
+    "sourced": "measured",
+    "approximate": "approximate",
+    "city": "placed_near_city",
+}
+
+
 def water_monthly(url: str | None = None, *, month: str | None = None) -> list[Record]:
-    """Class of each section in ``month`` (default the latest) with its target and location."""
+    """Class of each section in ``month`` (default the latest) with its target and location.
+
+    ``lon``, ``lat`` and ``position`` come from :func:`.store.section_places`, as the reports'
+    maps: ``measured`` (a monitoring network's coordinates), ``approximate`` (a county's or a
+    border's representative point), ``placed_near_city`` (no coordinates: near its city's seat)
+    or ``none``.
+    """
     if month is not None:
         _check_period("month", month, MONTH, "YYYY-MM")
     month = month or water_months(url)[0]
@@ -188,32 +202,45 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
         for col in ("name", "river", "city", "province", "region_code"):
             if col in sections:
                 out[col] = out["section"].map(sections[col])
-        # the one placement rule (env_store.section_positions), as the reports' maps
-        pos = env_store.section_positions([str(s) for s in out["section"]])
-        known = pd.to_numeric(out["section"].map(sections["lon"]), errors="coerce").notna()
-        out["lon"] = out["section"].map(lambda s: pos[s][0] if s in pos else None)
-        out["lat"] = out["section"].map(lambda s: pos[s][1] if s in pos else None)
-        out["position"] = np.where(
-            known, "measured", np.where(out["lon"].notna(), "placed_near_city", "none")
+        # the one placement rule and how each place is known (env_store.section_places), as the
+        # reports' maps: a monitoring network's point is "measured", a county's or border's
+        # representative point "approximate", no coordinates "placed_near_city" (near the seat)
+        places = env_store.section_places([str(s) for s in out["section"]])
+        out["lon"] = out["section"].map(lambda s: places[s][0] if s in places else None)
+        out["lat"] = out["section"].map(lambda s: places[s][1] if s in places else None)
+        out["position"] = out["section"].map(
+            lambda s: POSITION_OF_QUALITY[places[s][2]] if s in places else "none"
         )
         return _records(out)
 
     return _cached("water_monthly", url, (month,), make)
 
 
-def water_warnings(url: str | None = None, *, quarter: str | None = None) -> list[Record]:
-    """Quarterly warnings (default the latest quarter with samples)."""
-    if quarter is not None:
+def water_warnings(
+    url: str | None = None, *, quarter: str | None = None, month: str | None = None
+) -> list[Record]:
+    """Graded water-quality warnings of a quarter (default the latest with samples) or a month.
+
+    :func:`lanxi.services.bulletins.warning_records` on the stored samples: the levels the
+    monthly and quarterly bulletins print, with the thresholds of the settings
+    (``LANXI_WATER_WARNING_LEVEL*``, :func:`lanxi.services.bulletins.warning_level_rules`).
+    """
+    from lanxi.services import bulletins
+
+    if month is not None:
+        _check_period("month", month, MONTH, "YYYY-MM")
+        period = month
+    elif quarter is not None:
         _check_period("quarter", quarter, QUARTER, "YYYYQn")
+        period = quarter
     else:
-        quarter = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
-    q = quarter
-    rules = env_svc.warning_rules()  # LANXI_WATER_WARNING_*, as the CLI and the bulletin read them
+        period = str(pd.Period(water_months(url)[0], "M").asfreq("Q"))
+    rules = bulletins.warning_level_rules()
     return _cached(
         "water_warnings",
         url,
-        (q, rules.missed_months_threshold, rules.decline_classes_threshold),
-        lambda: _records(env_svc.water_warnings(_samples(url), q, rules=rules, file="store")),
+        (period, rules),
+        lambda: bulletins.warning_records(_samples(url), period, rules=rules, file="store"),
     )
 
 

@@ -85,7 +85,9 @@ def progress_records(
     list of dict
         ``target_id, plan, indicator_id, indicator_name, region_code, region_name, comparison,
         unit, baseline_value, baseline_year, baseline_source, latest_value, latest_period,
-        target_value, target_year, expected_value, projected_value, gap, actual_rate,
+        target_value, target_year, expected_value, projected_value, gap, direction (+1 higher
+        is better, −1 lower), shortfall (``direction × gap``: positive = short of the target in
+        the desired direction, otherwise beyond it by ``-shortfall``), actual_rate,
         required_rate, ratio, score, status, status_label, status_zh, status_en (the words every
         surface shows, :func:`status_label`), nature, nature_zh (约束性 / 预期性), method,
         synthetic, n_observations, notes``.
@@ -162,6 +164,8 @@ def progress_records(
                 "expected_value": res.expected_value,
                 "projected_value": res.projected_value,
                 "gap": res.gap,
+                "direction": res.direction,
+                "shortfall": res.shortfall,
                 "actual_rate": res.actual_rate,
                 "required_rate": res.required_rate,
                 "ratio": res.ratio,

@@ -302,11 +302,24 @@
       res[1].water_classes.forEach(function (c) { colours[c.water_class] = c.colour; });
       var base = L.geoJSON(res[2], { style: { color: "#777", weight: 0.8, fillColor: "#dde6ee", fillOpacity: 0.5 } }).addTo(m);
       m.fitBounds(base.getBounds());
+      /* how each place is known comes with the record (position, from the reports' rule):
+         measured = solid ring; approximate / near the city's seat = dashed ring, said in the legend */
+      var kinds = {};
       rows.forEach(function (s) {
         if (s.lat === null || s.lat === undefined) return;
-        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: 1, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
-          .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class).addTo(m);
+        var approx = s.position !== "measured";
+        kinds[s.position] = true;
+        L.circleMarker([s.lat, s.lon], { radius: 9, color: "#222", weight: approx ? 2 : 1, dashArray: approx ? "3 3" : null, fillColor: colours[s.water_class] || res[1].no_data, fillOpacity: 0.95 })
+          .bindTooltip((s.name || s.section) + ": " + s.water_class_label + " / " + s.target_class + " (" + t("place_" + s.position) + ")").addTo(m);
       });
+      var legend = document.getElementById("water-places");
+      if (legend) {
+        legend.textContent = "";
+        ["measured", "approximate", "placed_near_city"].forEach(function (k) {
+          if (!kinds[k]) return;
+          legend.appendChild(el("li", { "class": "place-" + k, "data-position": k }, t("place_" + k)));
+        });
+      }
       document.getElementById("water-month").textContent = rows.length ? rows[0].period : "";
       table("water-monthly", rows, [
         ["section", t("col_section"), function (s) { return withSyn((s.name || s.section), true); }], ["city", t("col_city")],
@@ -314,8 +327,27 @@
         ["meets_target", t("col_meets"), function (s) { return fmt(s.meets_target); }], ["exceeding_items", "超标项目 exceeding"],
       ]);
     }).catch(function (e) { showError("water-monthly", e); });
-    api("/water/warnings").then(function (p) {
-      table("water-warnings", p.items, [["section", t("col_section")], ["quarter", t("col_period")], ["warned", "预警 warned", function (r) { return fmt(r.warned); }], ["reasons", t("col_problem")]]);
+    /* graded warnings (/water/warnings: the bulletins' rule); words, levels and thresholds come
+       with the records, class labels from /legends */
+    Promise.all([api("/water/warnings"), api("/legends")]).then(function (res) {
+      var rows = res[0].items, en = document.body.dataset.lang === "en", labels = {};
+      res[1].water_classes.forEach(function (c) { labels[c.water_class] = c.label; });
+      function cls(v) { return v === null || v === undefined ? "—" : (en ? "Class " + labels[v] : labels[v] + "类"); }
+      function pair(a, b) { return cls(a) + "→" + cls(b); }
+      var rule = document.getElementById("water-warning-rule");
+      if (rule && rows.length) {
+        rule.textContent = t("warning_rule").replace(/\{l1\}/g, rows[0].level1_decline)
+          .replace(/\{l2\}/g, rows[0].level2_decline).replace(/\{below\}/g, labels[rows[0].below_class]);
+      }
+      document.getElementById("water-warning-period").textContent = rows.length ? rows[0].period : "";
+      table("water-warnings", rows, [
+        ["unit_name", t("col_warning_unit")], ["city", t("col_city")],
+        ["warning_level", t("col_warning_level"), function (r) { return (en ? r.warning_level_en : r.warning_level_zh) || "—"; }],
+        ["change", t("col_warning_change"), function (r) { return (en ? r.change_en : r.change_zh) || ""; }],
+        ["level_month", t("col_period")],
+        ["water_class", t("col_month_classes"), function (r) { return r.scope === "section" ? pair(r.last_year_class, r.water_class) : ""; }],
+        ["cumulative_class", t("col_cumulative_classes"), function (r) { return r.scope === "section" ? pair(r.cumulative_last_year_class, r.cumulative_class) : ""; }],
+      ]);
     }).catch(function (e) { showError("water-warnings", e); });
     api("/water/annual").then(function (p) {
       table("water-annual", p.items, [["region", t("col_region")], ["level", "level"],
