@@ -11,7 +11,9 @@ after the last observation's year:
   (≈, 左右) are *reach* targets, from the baseline towards the target (baseline: the plan's, else
   the first approved observation);
 * **met**: ``ge`` x ≥ T, ``gt`` x > T, ``le`` x ≤ T, ``lt`` x < T, ``eq`` x reached T from the
-  baseline's side, ``approx`` |x − T| ≤ 2 % · |T| (either side);
+  baseline's side, ``approx`` |x − T| ≤ 2 % · |T| **or beyond T in the desired direction** (the
+  indicator's ``higher_is_better``, else from the baseline towards the target): only a shortfall
+  beyond the tolerance misses it;
 * **rate targets** (gdp_growth, urban/rural_disposable_income_growth, foreign_trade_growth): x is
   the observed mean rate, the geometric mean of the annual rates (1 + r̄) = Π(1 + rᵢ)^(1/n) over the
   observations after the baseline year (all, without a baseline) up to the target year;
@@ -69,6 +71,7 @@ class Target:
     baseline: float | None
     baseline_year: int | None
     nature: str | None
+    higher_is_better: bool | None = None
 
 
 def _year(period: str) -> int:
@@ -79,11 +82,12 @@ def targets(db: str) -> list[Target]:
     """The quantitative targets (kind ``target``)."""
     con = sqlite3.connect(db)
     rows = con.execute(
-        "SELECT id, indicator_id, region_code, comparison, target_value, target_year, "
-        "baseline_value, baseline_year, nature FROM targets WHERE kind = 'target'"
+        "SELECT t.id, t.indicator_id, t.region_code, t.comparison, t.target_value, "
+        "t.target_year, t.baseline_value, t.baseline_year, t.nature, i.higher_is_better "
+        "FROM targets t LEFT JOIN indicators i ON i.id = t.indicator_id WHERE t.kind = 'target'"
     ).fetchall()
     con.close()
-    return [Target(*r) for r in rows]
+    return [Target(*r[:9], higher_is_better=None if r[9] is None else bool(r[9])) for r in rows]
 
 
 def series(db: str) -> dict[tuple[str, str], list[tuple[int, float]]]:
@@ -110,7 +114,14 @@ def _met(t: Target, x: float, base: float | None) -> bool:
     if t.comparison == "lt":
         return x < t.value
     if t.comparison == "approx":
-        return abs(x - t.value) <= TOLERANCE * abs(t.value)
+        if abs(x - t.value) <= TOLERANCE * abs(t.value):
+            return True
+        if t.higher_is_better is not None:
+            higher = bool(t.higher_is_better)
+        else:
+            assert base is not None
+            higher = t.value >= base
+        return x > t.value if higher else x < t.value
     assert t.comparison == "eq" and base is not None
     return x >= t.value if t.value >= base else x <= t.value
 
@@ -147,7 +158,12 @@ def status(t: Target, points: list[tuple[int, float]], as_of: int | None = None)
     year, x = points[-1]
     if _met(t, x, base):
         return "target_met"
-    higher = t.comparison in ("ge", "gt") or (t.comparison in ("eq", "approx") and t.value >= base)
+    if t.comparison == "approx" and t.higher_is_better is not None:
+        higher = bool(t.higher_is_better)
+    else:
+        higher = t.comparison in ("ge", "gt") or (
+            t.comparison in ("eq", "approx") and t.value >= base
+        )
     cagr_o = (x / base) ** (1 / (year - t0)) - 1
     cagr_r = (t.value / base) ** (1 / (t.year - t0)) - 1
     return _band((1 if higher else -1) * cagr_o / abs(cagr_r))
