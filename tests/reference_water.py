@@ -29,9 +29,11 @@ The management rules (docs/water.md, "Target compliance, warnings, responsibilit
   section without a target class is not assessed;
 * **annual compliance** of a city or province: section-months meeting their target ÷
   section-months assessed in the year;
-* a section is **warned** in a quarter when it missed its target in at least ``missed`` months of
-  the quarter (a section without a target misses none), or the class of its quarter mean (mean of the monthly means) is at least
-  ``decline`` classes worse than in the same quarter a year before.
+* **warning levels** (长江流域水环境质量监测预警办法（试行）, 生态环境部 2018, as docs/water.md
+  states it): a section-month is at 二级 when its month class and its 1—N月 class both fell year
+  on year by at least ``level2`` classes (the smaller fall), both are worse than class ``below``
+  and the 1—N月 class misses the target (no target: no level); 一级 with ``level1``; a quarter
+  takes the highest level of its months, a city the highest of its sections.
 
 Compensation, 青—甘 agreement (人民日报 2024-08-25; docs/water.md): the class of the **annual
 mean** of the section against the base (the section's target class, the agreement's base not being
@@ -186,32 +188,78 @@ def quarter_months(quarter: str) -> list[str]:
     return [f"{year}-{3 * (q - 1) + i:02d}" for i in (1, 2, 3)]
 
 
-@dataclass(frozen=True)
-class Warning:
-    """A section's quarter under the warning rule."""
+def _level(
+    now: int,
+    then: int | None,
+    cum: int | None,
+    cum_then: int | None,
+    target: int | None,
+    *,
+    level1: int,
+    level2: int,
+    below: int,
+) -> int | None:
+    """One section-month's level (1 一级, 2 二级, None) under the 办法's 分级 (docs/water.md)."""
+    if then is None or cum is None or cum_then is None or target is None:
+        return None
+    if not (now > below and cum > below and cum > target):
+        return None
+    drop = min(now - then, cum - cum_then)
+    return 1 if drop >= level1 else 2 if drop >= level2 else None
 
-    months_missed: int
-    quarter_class: int | None
-    previous_class: int | None
-    warned: bool
+
+def _shift(month: str, n: int) -> str:
+    y, m = int(month[:4]), int(month[5:])
+    k = y * 12 + m - 1 + n
+    return f"{k // 12}-{k % 12 + 1:02d}"
 
 
-def warnings(db: str, quarter: str, *, missed: int, decline: int) -> dict[str, Warning]:
-    """Per section: the quarter's warning under thresholds ``missed``, ``decline``.
+def _top(levels: list[int | None]) -> int | None:
+    got = [lv for lv in levels if lv is not None]
+    return min(got) if got else None
 
-    A section without a target misses no month; the decline rule applies to every section.
+
+def graded_levels(
+    db: str, quarter: str, *, level1: int, level2: int, below: int
+) -> tuple[dict[str, int | None], dict[str, int | None]]:
+    """Per section and per city: the quarter's warning level (1 一级, 2 二级, None).
+
+    Each month of the quarter: the month's class and the 1—N月 class (the class of the mean of
+    the year's monthly means up to the month) against the same month / 1—N月 a year before; a
+    level when both are worse than class ``below``, the 1—N月 class misses the target and the
+    smaller fall reaches ``level2`` (二级) or ``level1`` (一级). The quarter takes the highest of
+    its months, a city the highest of its sections. Only sampled sections are listed.
     """
     secs = sections(db)
     classes = monthly_classes(db)
     months = quarter_months(quarter)
-    before = quarter_months(f"{int(quarter[:4]) - 1}Q{quarter[-1]}")
-    out = {}
+    out: dict[str, int | None] = {}
     for s, sec in secs.items():
-        n_missed = sum(meets(classes[s][m], sec.target) is False for m in months if m in classes[s])
-        now, prev = mean_class(db, s, months), mean_class(db, s, before)
-        fell = now is not None and prev is not None and now - prev >= decline
-        out[s] = Warning(n_missed, now, prev, n_missed >= missed or fell)
-    return out
+        got = []
+        for m in months:
+            if m not in classes[s]:
+                continue
+            year, n = m[:4], int(m[5:])
+            ytd = [f"{year}-{i:02d}" for i in range(1, n + 1)]
+            ytd_last = [f"{int(year) - 1}-{i:02d}" for i in range(1, n + 1)]
+            got.append(
+                _level(
+                    classes[s][m],
+                    classes[s].get(_shift(m, -12)),
+                    mean_class(db, s, ytd),
+                    mean_class(db, s, ytd_last),
+                    sec.target,
+                    level1=level1,
+                    level2=level2,
+                    below=below,
+                )
+            )
+        if got:
+            out[s] = _top(got)
+    cities: dict[str, list[int | None]] = defaultdict(list)
+    for s, lv in out.items():
+        cities[secs[s].city].append(lv)
+    return out, {c: _top(v) for c, v in cities.items()}
 
 
 @dataclass(frozen=True)

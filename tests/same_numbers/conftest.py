@@ -63,10 +63,11 @@ def db(url: str) -> str:
     return url.removeprefix("sqlite:///")
 
 
-#: Non-default water warning thresholds (``test_water_everywhere``; defaults 1 and 1).
+#: Non-default water warning thresholds (``test_water_everywhere``; defaults 2, 1 and Ⅲ).
 WARN_ENV = {
-    "LANXI_WATER_WARNING_MISSED_MONTHS": "2",
-    "LANXI_WATER_WARNING_DECLINE_CLASSES": "2",
+    "LANXI_WATER_WARNING_LEVEL1_DECLINE": "3",
+    "LANXI_WATER_WARNING_LEVEL2_DECLINE": "2",
+    "LANXI_WATER_WARNING_BELOW_CLASS": "2",
 }
 #: Every CLI command the folder reads, by name: its arguments and extra environment. They run
 #: together (a few processes at a time) the first time one is asked for, so the folder waits for
@@ -75,7 +76,6 @@ COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "air-targets": (("air", "targets", "--year", "2026", "--json"), {}),
     "water-assess": (("water", "assess", "--month", "2026-12", "--json"), {}),
     "water-annual": (("water", "annual", "--year", "2026", "--json"), {}),
-    "water-warnings": (("water", "warnings", "--quarter", "2026Q4", "--json"), WARN_ENV),
     "water-compensation": (
         ("water", "compensation", "--section", "HS-OUT", "--year", "2026", "--json"),
         {},

@@ -15,12 +15,13 @@ Figures and the surfaces that show them:
   and province in 2026: CLI (``lanxi water annual --json``), API (``/water/annual``), dashboard
   (the water page's annual table), 年度水环境责任考核结果 (Excel and PDF). A city none of whose
   sections has a target is not assessed: no figure, never 0 %;
-* **quarterly warnings** of 2026Q4 under the settings ``LANXI_WATER_WARNING_MISSED_MONTHS=2`` and
-  ``LANXI_WATER_WARNING_DECLINE_CLASSES=2`` (not the defaults, so a surface that ignores the
-  settings fails): CLI (``lanxi water warnings --json``), API (``/water/warnings``), dashboard (the
-  water page's warning table), 季度水质预警通报 (Excel and PDF, with the thresholds in its method
-  line). The monthly bulletin's warning *levels* (一级/二级, ``LANXI_WATER_WARNING_LEVEL*``) are
-  shown by the monthly report only; no other surface shows them;
+* **graded warnings** (一级/二级) of 2026Q4 — each section's and each city's level and the
+  quarter before's — under ``LANXI_WATER_WARNING_LEVEL1_DECLINE=3``, ``…_LEVEL2_DECLINE=2``,
+  ``…_BELOW_CLASS=2`` (not the defaults 2, 1, Ⅲ, so a surface that ignores the settings fails), on
+  a copy of the store in which 边墙村 is made worse in 2026 (the demo warns no section under any
+  thresholds; ``warn_url``): CLI (``lanxi water warnings --json``), API (``/water/warnings``),
+  dashboard (the water page's warning table), 季度水质预警通报 (Excel and PDF, with the
+  thresholds in its rule);
 * **compensation statement** of 边墙村 (``HS-OUT``, 青—甘 agreement) for 2026: CLI
   (``lanxi water compensation --json``) and 生态补偿结算单 (Excel and PDF). The API and the
   dashboard do not show compensation statements (no route, no page).
@@ -28,6 +29,7 @@ Figures and the surfaces that show them:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,14 +42,17 @@ from tests.same_numbers.conftest import (
     WARN_ENV,
     api_items,
     report_files,
+    run_cli,
     serve,
     table_rows,
 )
 
 MONTH, QUARTER, YEAR = "2026-12", "2026Q4", 2026
-#: non-default warning thresholds (defaults 1 and 1)
-MISSED = int(WARN_ENV["LANXI_WATER_WARNING_MISSED_MONTHS"])
-DECLINE = int(WARN_ENV["LANXI_WATER_WARNING_DECLINE_CLASSES"])
+#: non-default warning thresholds (defaults 2, 1 and Ⅲ)
+L1 = int(WARN_ENV["LANXI_WATER_WARNING_LEVEL1_DECLINE"])
+L2 = int(WARN_ENV["LANXI_WATER_WARNING_LEVEL2_DECLINE"])
+BELOW = int(WARN_ENV["LANXI_WATER_WARNING_BELOW_CLASS"])
+LEVEL_ZH = {1: "一级", 2: "二级"}
 YES, NO = "是", "否"
 
 
@@ -234,6 +239,37 @@ def test_annual_report(
 # --------------------------------------------------------------------------- warnings
 
 
+#: HS-OUT's 氨氮 in every month of YEAR in the warnings' store (Ⅴ类: 1.5 < 1.8 ≤ 2.0 mg/L)
+WARN_NH3N = 1.8
+
+
+@pytest.fixture(scope="module")
+def warn_url(db: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The suite's store with 边墙村 (HS-OUT, target Ⅲ) made worse in YEAR, for the warnings.
+
+    On the suite's demo data no section is warned in any quarter of 2026 under any thresholds:
+    a level needs the 1—N月 class to miss the target, and the two targeted sections' 1—N月
+    classes of 2026 (大河家 Ⅱ, 边墙村 Ⅲ) meet theirs all year — the thresholds cannot change
+    that. So the warnings read a copy of the store in which HS-OUT's 氨氮 of every month of YEAR
+    is WARN_NH3N (plain SQL): its months and 1—N月 become Ⅴ类 or worse, a fall of one to three
+    classes against 2025, so the thresholds decide its level.
+    """
+    path = tmp_path_factory.mktemp("warn_store") / "w.sqlite"
+    src, dst = sqlite3.connect(db), sqlite3.connect(path)
+    try:
+        src.backup(dst)
+        dst.execute(
+            "UPDATE water_samples SET value = ? "
+            "WHERE section_id = 'HS-OUT' AND item = 'nh3n' AND time LIKE ?",
+            (WARN_NH3N, f"{YEAR}-%"),
+        )
+        dst.commit()
+    finally:
+        src.close()
+        dst.close()
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture(scope="module")
 def warn_settings() -> Iterator[None]:
     """The non-default thresholds in this process's settings (the server, the report builder)."""
@@ -252,64 +288,123 @@ def warn_settings() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def live_warn(
-    url: str, warn_settings: None, tmp_path_factory: pytest.TempPathFactory
+    warn_url: str, warn_settings: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """A server started under the non-default thresholds (settings are read once per process in
-    use; the session's server keeps the answers it computed under the defaults)."""
-    with serve(url, tmp_path_factory.mktemp("warn")) as base:
+    """A server on the warnings' store under the non-default thresholds (settings are read once
+    per process in use; the session's server keeps the answers it computed under the defaults)."""
+    with serve(warn_url, tmp_path_factory.mktemp("warn")) as base:
         yield base
 
 
+#: unit (section id or city name) → (level in QUARTER, level in the quarter before); 1 一级, 2 二级
+Levels = dict[str, tuple[int | None, int | None]]
+
+
 @pytest.fixture(scope="module")
-def warnings(db: str) -> dict[str, tuple[int, bool]]:
-    """Section → (months missed, warned) in QUARTER under MISSED and DECLINE."""
-    now = ref.warnings(db, QUARTER, missed=MISSED, decline=DECLINE)
-    default = ref.warnings(db, QUARTER, missed=1, decline=1)
-    # the settings matter on this data: under the defaults some section would differ
-    assert any(now[s].warned != default[s].warned for s in now)
-    return {s: (w.months_missed, w.warned) for s, w in now.items()}
+def warnings(warn_url: str) -> Levels:
+    """Each section's and each city's level in QUARTER and the quarter before under WARN_ENV."""
+    wdb = warn_url.removeprefix("sqlite:///")
+    before = f"{YEAR}Q{int(QUARTER[-1]) - 1}"
+
+    def levels(quarter: str, l1: int, l2: int, below: int) -> dict[str, int | None]:
+        secs, cities = ref.graded_levels(wdb, quarter, level1=l1, level2=l2, below=below)
+        return {**secs, **cities}
+
+    now, prev = levels(QUARTER, L1, L2, BELOW), levels(before, L1, L2, BELOW)
+    out = {u: (lv, prev.get(u)) for u, lv in now.items()}
+    assert len(out) == 12 + 2  # twelve sections, two cities
+    # at least one warned section (and its city)
+    assert any(lv is not None for lv, _ in out.values())
+    # the settings matter on this data: under the defaults (2, 1, Ⅲ) some level would differ
+    assert levels(QUARTER, 2, 1, 3) != now
+    return out
 
 
-def _warnings_of(rows: list[dict[str, Any]]) -> dict[str, tuple[int, bool]]:
-    return {r["section"]: (r["months_missed"], r["warned"]) for r in rows}
+def _change(level: int | None, previous: int | None) -> str:
+    """The change's word (docs/water.md: 发布, 继续, 升级/降级, 解除); "" with no warning."""
+    if level is None and previous is None:
+        return ""
+    if previous is None:
+        return "发布预警"
+    if level is None:
+        return "解除预警"
+    if level == previous:
+        return "继续预警"
+    return "升级" if level < previous else "降级"
 
 
-def test_warnings_cli(cli: Callable[[str], Any], warnings: dict[str, tuple[int, bool]]) -> None:
-    rows = cli("water-warnings")  # under WARN_ENV
-    assert _warnings_of(rows) == warnings
+def _levels_of(rows: list[dict[str, Any]]) -> Levels:
+    return {r["unit"]: (r["warning_level"], r["previous_level"]) for r in rows}
 
 
-def test_warnings_api(live_warn: str, warnings: dict[str, tuple[int, bool]]) -> None:
-    assert _warnings_of(api_items(live_warn, f"/water/warnings?quarter={QUARTER}")) == warnings
+def _thresholds_of(rows: list[dict[str, Any]]) -> set[tuple[int, int, int]]:
+    return {(r["level1_decline"], r["level2_decline"], r["below_class"]) for r in rows}
+
+
+def test_warnings_cli(warn_url: str, warnings: Levels) -> None:
+    rows = run_cli(warn_url, "water", "warnings", "--quarter", QUARTER, "--json", env=WARN_ENV)
+    assert _levels_of(rows) == warnings
+    assert {r["unit"]: r["change_zh"] or "" for r in rows} == {
+        u: _change(*lv) for u, lv in warnings.items()
+    }
+    assert _thresholds_of(rows) == {(L1, L2, BELOW)}
+
+
+def test_warnings_api(live_warn: str, warnings: Levels) -> None:
+    rows = api_items(live_warn, f"/water/warnings?quarter={QUARTER}")
+    assert _levels_of(rows) == warnings
+    assert _thresholds_of(rows) == {(L1, L2, BELOW)}
 
 
 def test_warnings_dashboard(
-    browser: Any, live_warn: str, warnings: dict[str, tuple[int, bool]]
+    browser: Any, live_warn: str, sections: dict[str, ref.Section], warnings: Levels
 ) -> None:
-    # the water page shows the newest quarter: QUARTER
+    # the water page shows the newest quarter: QUARTER; columns 断面/市州, 市州, 级别, 变化
     rows = table_rows(browser, live_warn + "/water", "#water-warnings")
-    got = {cells[0]: cells[2] for cells in rows}
-    assert got == {s: YES if w else NO for s, (_, w) in warnings.items()}
+    names = {s.name: k for k, s in sections.items()}
+    got = {names.get(cells[0], cells[0]): (cells[2], cells[3]) for cells in rows}
+    assert got == {u: (LEVEL_ZH.get(lv, "—"), _change(lv, p)) for u, (lv, p) in warnings.items()}
 
 
 def test_warnings_report(
-    url: str,
+    warn_url: str,
     warn_settings: None,
     sections: dict[str, ref.Section],
-    warnings: dict[str, tuple[int, bool]],
+    warnings: Levels,
     tmp_path: Path,
 ) -> None:
-    rows, text = report_files(url, "water-warnings", QUARTER, tmp_path)
+    rows, text = report_files(warn_url, "water-warnings", QUARTER, tmp_path)
     names = {s.name: k for k, s in sections.items()}
-    head = next(i for i, r in enumerate(rows) if r and r[0] == "断面" and "预警" in r)
-    got = {}
-    for r in rows[head + 1 : head + 1 + len(warnings)]:
-        cells = [v for v in r if v is not None]
-        got[names[cells[0]]] = (r[rows[head].index("未达标月数")], r[rows[head].index("预警")])
-    assert got == warnings
-    n = sum(w for _, w in warnings.values())
-    assert f"2026年第四季度，共评价{len(warnings)}个断面，其中{n}个列入预警。" in text
-    assert f"季度内未达标月数≥{MISSED}，或季度类别较上年同期下降≥{DECLINE}个类别" in text
+    # every section's quarter level: 全部断面季度情况
+    head = next(i for i, r in enumerate(rows) if r and r[0] == "断面" and "季度预警级别" in r)
+    col = rows[head].index("季度预警级别")
+    got = {names[r[0]]: r[col] for r in rows[head + 1 : head + 1 + len(sections)]}
+    assert got == {s: LEVEL_ZH.get(warnings[s][0]) for s in sections}
+    # the cities warned now or before: 市州预警 (本期, 上期, 变化)
+    head = next(i for i, r in enumerate(rows) if r and r[:2] == ["市州", "本期预警级别"])
+    cities = {s.city for s in sections.values()}
+    got_c = {}
+    for r in rows[head + 1 :]:
+        if r[0] not in cities:
+            break
+        got_c[r[0]] = (r[1], r[2], r[3])
+    assert got_c == {
+        c: (LEVEL_ZH.get(lv), LEVEL_ZH.get(p), _change(lv, p))
+        for c, (lv, p) in warnings.items()
+        if c in cities and (lv, p) != (None, None)
+    }
+    # the PDF: the summary's counts and the thresholds in force
+    at = {s: lv for s, (lv, _) in warnings.items() if s in sections}
+    n1 = sum(lv == 1 for lv in at.values())
+    n2 = sum(lv == 2 for lv in at.values())
+    assert (
+        f"2026年第四季度，共评价{len(at)}个断面，{n1 + n2}个断面处于预警状态，"
+        f"其中一级预警{n1}个、二级预警{n2}个" in text
+    )
+    assert f"以上阈值（{L1}、{L2}个类别，{ref.LABELS[BELOW - 1]}类）" in text
+    for s, lv in at.items():
+        if lv is not None:  # the section's row: … 季度预警级别 (the PDF has no white space)
+            assert squeeze(sections[s].name) in text and LEVEL_ZH[lv] in text
 
 
 # ----------------------------------------------------------------------- compensation
