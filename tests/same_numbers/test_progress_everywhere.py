@@ -99,8 +99,9 @@ def _names(db: str) -> dict[str, tuple[str, str, str, str, int]]:
 
 def test_progress_dashboard(browser: Any, live: str, db: str, now: dict[str, str]) -> None:
     names = _names(db)
-    key = {(n[0], n[2], n[4]): k for k, n in names.items()}
-    assert len(key) == len(names)  # a target's name, region and year tell it on the page
+    # a target's name, unit (its group, e.g. 兰州经济圈, else its region) and year tell it apart
+    key = {(n[0], n[3], n[4]): k for k, n in names.items()}
+    assert len(key) == len(names)
     rows = table_rows(browser, live + "/", "#targets")
     # cells: target, region, latest value, "≥ 85 (2035)", status words
     got = {key[(c[0], c[1], int(c[3].rsplit("(", 1)[1].rstrip(")")))]: c[4] for c in rows}

@@ -159,3 +159,53 @@ def to_code(key: str | None) -> str | None:
         return None
     code = region_lookup().get(key)
     return code if code is not None else key
+
+
+#: The name of the Lanzhou economic circle, whose targets carry Gansu's code for want of one.
+LANZHOU_ECONOMIC_CIRCLE = "兰州经济圈"
+
+
+def target_unit_name(
+    target_id: str,
+    region_code: str,
+    target_name: str | None,
+    region_name: str | None,
+    group_name: str | None = None,
+) -> str:
+    """The unit a target is set for, by name: 兰州经济圈's targets are not 甘肃省's.
+
+    The one rule every surface labels a target's unit with (CLI, API, dashboard, reports). A
+    target set for a region group (``group`` in ``targets.yaml``: 兰州经济圈, 兰州—白银都市圈)
+    carries the code of Gansu (620000) for want of a code of its own and is named by its group;
+    where the group is not at hand, the Lanzhou economic circle's targets are known by their ids
+    (``.lzec.``) and names (starting with 兰州经济圈). Every other target is named by its region.
+
+    Parameters
+    ----------
+    target_id, region_code : str
+        The target's id and region code.
+    target_name, region_name : str or None
+        The target's name and its region's name (None: unknown).
+    group_name : str, optional
+        The name of the target's region group, if it has one.
+
+    Returns
+    -------
+    str
+        The group's name, else ``兰州经济圈`` for its targets, else the region's name, else its
+        code.
+
+    Examples
+    --------
+    >>> target_unit_name("plan.lzec.gdp.2025", "620000", None, "甘肃省")
+    '兰州经济圈'
+    >>> target_unit_name("plan.lbmc.gdp.2025", "620000", None, "甘肃省", "兰州—白银都市圈")
+    '兰州—白银都市圈'
+    >>> target_unit_name("plan.gdp.2025", "620000", "地区生产总值", "甘肃省")
+    '甘肃省'
+    """
+    if group_name:
+        return group_name
+    if ".lzec." in target_id or (target_name or "").startswith(LANZHOU_ECONOMIC_CIRCLE):
+        return LANZHOU_ECONOMIC_CIRCLE
+    return region_name or region_code

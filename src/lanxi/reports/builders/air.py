@@ -50,17 +50,13 @@ def _targets(url: str | None, year: int) -> list[dict[str, Any]]:
 
 
 def target_region(target_id: str, region_code: str, name: str | None) -> str:
-    """The region a target is set for, by name: 兰州经济圈 targets are not 甘肃省's.
-
-    The Lanzhou economic circle's targets (``targets.yaml``: ids with ``.lzec.``, names starting
-    with 兰州经济圈) carry the code of Gansu for want of a code of their own.
-    """
-    if ".lzec." in target_id or (name or "").startswith("兰州经济圈"):
-        return "兰州经济圈"
+    """The region a target is set for, by name (:func:`lanxi.services.regions.target_unit_name`)."""
     from lanxi.services.analytics import plan_regions
+    from lanxi.services.regions import target_unit_name
 
     regions = plan_regions()
-    return str(regions.at[region_code, "name"]) if region_code in regions.index else region_code
+    region = str(regions.at[region_code, "name"]) if region_code in regions.index else None
+    return target_unit_name(target_id, region_code, name, region)
 
 
 def air_annual(req: ReportRequest, *, url: str | None, generated_at: dt.datetime) -> Report:

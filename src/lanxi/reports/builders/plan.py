@@ -78,8 +78,10 @@ def _target_rows(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, An
         row = dict(r)
         row["status_text"] = label("status", r["status"], lang)
         row["indicator"] = indicator_name(r["indicator_id"], r["indicator_name"], lang)
+        # the progress record names the target's unit (its group, e.g. 兰州经济圈)
         row["region"] = region_name(
-            target_region(r["target_id"], r["region_code"], r.get("name")), lang
+            r.get("region_name") or target_region(r["target_id"], r["region_code"], r.get("name")),
+            lang,
         )
         row["plan_name"] = plan_title(r.get("plan"), lang)
         row["unit"] = unit_name(r.get("unit"), lang)

@@ -12,6 +12,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lanxi.compute.progress import METHODS, MethodParams, assess, method_params
@@ -24,9 +25,9 @@ from lanxi.services.monitoring.common import (
     targets_of,
 )
 from lanxi.services.monitoring.queries import approved_observations
-from lanxi.services.regions import to_code
+from lanxi.services.regions import target_unit_name, to_code
 from lanxi.standards import load_standard
-from lanxi.storage.models import PlanRow
+from lanxi.storage.models import PlanRow, RegionGroupRow
 
 
 @cache
@@ -117,6 +118,9 @@ def progress_records(
             (period_year(r.period), float(r.value), r.period, bool(r.synthetic))
         )
     rate_ids = set(progress_config().get("rate_indicators", []))
+    groups: dict[str, str] = {
+        str(g): str(n) for g, n in session.execute(select(RegionGroupRow.id, RegionGroupRow.name))
+    }
     out: list[Record] = []
     for t in targets:
         ind = ref.indicators.get(t.indicator_id or "", {})
@@ -150,7 +154,14 @@ def progress_records(
                 "indicator_id": t.indicator_id,
                 "indicator_name": ind.get("name"),
                 "region_code": t.region_code,
-                "region_name": ref.regions.get(t.region_code, {}).get("name"),
+                # the unit the target is set for (兰州经济圈, not 甘肃省): the one naming rule
+                "region_name": target_unit_name(
+                    t.id,
+                    t.region_code,
+                    t.name,
+                    ref.regions.get(t.region_code, {}).get("name"),
+                    groups.get(t.group_id) if t.group_id else None,
+                ),
                 "name": t.name,
                 "comparison": t.comparison,
                 "unit": t.unit or ind.get("unit"),
