@@ -84,3 +84,10 @@ def test_impossible_periods_are_refused_not_errors(client: TestClient) -> None:
         assert r.status_code == 422 and r.json()["error"]["problems"][0]["field"] == "month"
     r = client.get("/api/v1/water/warnings", params={"quarter": "0000Q1"})
     assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+
+
+def test_water_monthly_marks_synthetic_sections_from_the_samples(client: TestClient) -> None:
+    # the demo store holds only the environment demo's samples (synthetic = true): every section
+    # of the month carries the mark the dashboard shows, read from the stored samples
+    items = client.get("/api/v1/water/monthly", params={"month": "2025-06"}).json()["items"]
+    assert items and all(r["synthetic"] is True for r in items)

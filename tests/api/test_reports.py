@@ -163,7 +163,9 @@ def test_public_role_is_refused_the_internal_reports(
         err = _error(
             c.get(f"/api/v1/reports/{kind}", params=_query(kind, "html")), 403, "forbidden"
         )
-        assert "public role" in str(err["message"])
+        # asked for in Chinese (lang=zh): the reason in Chinese, the English beside it
+        assert "供规划办公室各角色使用" in str(err["message"])
+        assert "public role" in str(err["message_en"])
     # the page shows the sign-in note, not the forms, to the public role too
     assert c.get("/reports").text.count('action="/api/v1/reports/') == len(KIND_INFO) - len(
         INTERNAL

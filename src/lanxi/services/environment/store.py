@@ -435,6 +435,21 @@ def has_synthetic(
         return bool(s.scalar(q))
 
 
+def synthetic_sections(start: dt.date, stop: dt.date, *, url: str | None = None) -> set[str]:
+    """The sections with a synthetic water sample in [start, stop) (the dashboard marks them)."""
+    q = (
+        select(WaterSampleRow.section_id)
+        .where(
+            WaterSampleRow.synthetic.is_(True),
+            WaterSampleRow.time >= dt.datetime.combine(start, dt.time()),
+            WaterSampleRow.time < dt.datetime.combine(stop, dt.time()),
+        )
+        .distinct()
+    )
+    with session(url) as s:
+        return {str(v) for v in s.scalars(q)}
+
+
 def parties(
     section: str, upstream: str | None, downstream: str | None, url: str | None = None
 ) -> tuple[str | None, str | None]:

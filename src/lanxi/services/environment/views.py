@@ -11,6 +11,7 @@ monitoring data does not recompute them, and repeated dashboard reads cost one s
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
 import threading
 from collections.abc import Callable
@@ -211,6 +212,11 @@ def water_monthly(url: str | None = None, *, month: str | None = None) -> list[R
         out["position"] = out["section"].map(
             lambda s: POSITION_OF_QUALITY[places[s][2]] if s in places else "none"
         )
+        # marked per section from the stored samples of the month (never all or none by default)
+        first = dt.date.fromisoformat(f"{month}-01")
+        after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        synthetic = env_store.synthetic_sections(first, after, url=url)
+        out["synthetic"] = out["section"].map(lambda s: str(s) in synthetic)
         return _records(out)
 
     return _cached("water_monthly", url, (month,), make)

@@ -322,7 +322,7 @@
       }
       document.getElementById("water-month").textContent = rows.length ? rows[0].period : "";
       table("water-monthly", rows, [
-        ["section", t("col_section"), function (s) { return withSyn((s.name || s.section), true); }], ["city", t("col_city")],
+        ["section", t("col_section"), function (s) { return withSyn((s.name || s.section), s.synthetic); }], ["city", t("col_city")],
         ["water_class_label", t("col_class")], ["target_class", t("col_target_class")],
         ["meets_target", t("col_meets"), function (s) { return fmt(s.meets_target); }], ["exceeding_items", "超标项目 exceeding"],
       ]);
@@ -350,10 +350,10 @@
       ]);
     }).catch(function (e) { showError("water-warnings", e); });
     api("/water/annual").then(function (p) {
-      table("water-annual", p.items, [["region", t("col_region")], ["level", "level"],
+      table("water-annual", p.items, [["region", t("col_region")], ["level", t("col_level"), function (r) { return t("level_" + r.level); }],
         /* a region none of whose sections has a target is not assessed: no figure (never 100 * null = 0 %) */
         ["annual_compliance", t("col_meets"), function (r) { return r.annual_compliance === null || r.annual_compliance === undefined ? "—" : fmt(100 * r.annual_compliance, 1) + "%"; }],
-        ["sections_meeting", t("col_annual_mean_meets"), function (r) { return r.sections_meeting + " / " + r.sections; }], ["rank", "#"]]);
+        ["sections_meeting", t("col_annual_mean_meets"), function (r) { return r.annual_compliance === null || r.annual_compliance === undefined ? t("no_assessed_section") : r.sections_meeting + " / " + r.sections; }], ["rank", "#"]]);
     }).catch(function (e) { showError("water-annual", e); });
   }
 
