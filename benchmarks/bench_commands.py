@@ -13,7 +13,7 @@ inputs are synthetic and seeded, written once into ``--dir`` (kept between runs)
 
 Run::
 
-    .venv/bin/python benchmarks/bench_commands.py --dir /var/tmp/lanxi-bench [--stations 1900]
+    .venv/bin/python benchmarks/bench_commands.py --dir ../lanxi-bench-data [--stations 1900]
 
 Smaller ``--stations`` for a quick look. The input files of the full size take a few GB of disk.
 """
